@@ -1,0 +1,51 @@
+# dusty: every entry point a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+BUN := ./node_modules/.bin/bun
+TSC := ./node_modules/.bin/tsc
+SOURCES := $(shell find cmd core platform -name '*.ts' ! -name '*.test.ts' 2>/dev/null) package.json
+
+.PHONY: help deps build test check typecheck bench demo embed fixtures docker images clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.installed ## Install the npm packages (bun, citty, yaml, valibot, consola, tsc)
+
+dist/dusty: node_modules/.installed $(SOURCES)
+	$(BUN) build --compile --no-compile-autoload-dotenv --no-compile-autoload-bunfig --minify --outfile dist/dusty cmd/main.ts
+
+build: dist/dusty ## Build the self-contained binary dist/dusty
+
+typecheck: deps ## Type-check everything (bun test does not)
+	$(TSC) --noEmit -p .
+
+docker: ## Make sure a Docker Engine answers (installs and starts one when needed)
+	bash scripts/ensure-docker.sh
+
+images: docker ## Build the local images tests and the demo use (no registry needed)
+	bash scripts/build-test-images.sh
+
+test: deps docker images typecheck build ## Run every test; ends with `tests: N passed, N failed`
+	bash scripts/test.sh
+
+check: deps ## Fail when a snapshot or fixture is stale
+	$(BUN) test -u && UPDATE_FIXTURES=1 $(BUN) test core/fixtures.test.ts && git diff --exit-code
+
+embed: deps ## Re-embed fixtures/example into the binary's sources
+	$(BUN) scripts/embed-example.ts
+
+fixtures: deps ## Rewrite fixtures/*/expected from the current code (review the diff!)
+	UPDATE_FIXTURES=1 $(BUN) test core/fixtures.test.ts
+
+bench: deps docker images build ## Run the benchmarks and print figures and ratios
+	bash bench/run.sh
+
+demo: deps docker images build ## Run the built-in example: daemon, up, fetch a page, status
+	bash scripts/demo.sh
+
+clean: ## Remove build output
+	rm -rf dist .tmp

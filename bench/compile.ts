@@ -1,0 +1,27 @@
+// Benchmark of `dusty compile --print --json` on a generated 1,000-app repo against the floor:
+// reading and YAML-parsing the same files in one Bun process. Targets: ≤ 250 ms median, ratio ≤ 1.5.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatMs, timeSideBySide } from "./_timing.ts";
+import { generateSpecs } from "./generate-specs.ts";
+
+const root = join(import.meta.dir, "..");
+const dir = mkdtempSync(join(tmpdir(), "dusty-bench-specs-"));
+try {
+  generateSpecs(dir);
+  const runs = Number(process.env.BENCH_RUNS ?? 15);
+  const medians = await timeSideBySide(
+    {
+      dusty: [join(root, "dist", "dusty"), "compile", "--print", "--json", "--specs", dir],
+      floor: [process.execPath, join(import.meta.dir, "floor-parse.ts"), dir],
+    },
+    runs,
+  );
+  console.log(`compile: 1,000 apps, 300 libs, 200 services, 50 bundles (median of ${runs})`);
+  console.log(formatMs("dusty compile --print --json (whole process)", medians.dusty!));
+  console.log(formatMs("floor: read + YAML-parse in one bun process", medians.floor!));
+  console.log(`${"ratio dusty / floor".padEnd(48)} ${(medians.dusty! / medians.floor!).toFixed(2).padStart(8)}   (target ≤ 1.5; whole-process target ≤ 250 ms)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+/**
+ * Shared flag definitions and the parsing citty does not do: it keeps only the last of a repeated flag,
+ * so repeated flags are read from the raw arguments here.
+ */
+
+/** `--specs PATH`: which specs repo to read. */
+export const SPECS_FLAG = {
+  specs: { type: "string", description: "Path of a specs repo (default: the configured one, else the built-in example)", valueHint: "path" },
+} as const;
+
+/** Every value of a flag that may be repeated: `--bundle a --bundle b` and `--bundle=a`. */
+export function collectRepeated(rawArgs: readonly string[], flag: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === flag && i + 1 < rawArgs.length) values.push(rawArgs[++i]!);
+    else if (arg.startsWith(flag + "=")) values.push(arg.slice(flag.length + 1));
+  }
+  return values;
+}

@@ -1,0 +1,17 @@
+/**
+ * The one consola instance. Logs go to stderr so that results on stdout stay clean
+ * (`dusty compile --print > out.yml`); consola would send info to stdout by default.
+ */
+import { createConsola } from "consola";
+
+export const log = createConsola({
+  stdout: process.stderr,
+  stderr: process.stderr,
+  level: process.env.DUSTY_QUIET === "1" ? 1 : 3,
+  formatOptions: { date: false },
+});
+
+/** Writes a result to stdout, unformatted. */
+export function printResult(text: string): void {
+  process.stdout.write(text.endsWith("\n") || text === "" ? text : text + "\n");
+}

@@ -1,0 +1,31 @@
+/**
+ * Where a command's specs come from, read once and checked: the `--specs` folder, else the configured
+ * specs repo, else the built-in example embedded in the binary.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
+import { loadSpecs, type LoadedSpecs, type SpecFile } from "../core/load.ts";
+import { validateSpecs } from "../core/validate.ts";
+import { SpecError } from "../platform/errors.ts";
+import { readSpecsFolder } from "../platform/specs-folder.ts";
+import { EXAMPLE_SPECS } from "./_example-specs.ts";
+
+/** Loaded, validated specs plus their warnings and where they came from. */
+export interface CheckedSpecs {
+  loaded: LoadedSpecs;
+  warnings: Diagnostic[];
+  origin: string;
+}
+
+/** Reads the specs at `path`, or the built-in example when `path` is undefined. */
+export async function readCheckedSpecs(path: string | undefined): Promise<CheckedSpecs> {
+  const files: SpecFile[] = path === undefined ? EXAMPLE_SPECS : await readSpecsFolder(path);
+  return checkSpecs(files, path ?? "the built-in example");
+}
+
+/** Loads and validates spec files; throws a SpecError listing every error at once. */
+export function checkSpecs(files: readonly SpecFile[], origin: string): CheckedSpecs {
+  const loaded = loadSpecs(files);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validateSpecs(loaded)]);
+  if (hasErrors(diagnostics)) throw new SpecError(diagnostics, origin);
+  return { loaded, warnings: diagnostics, origin };
+}

@@ -1,0 +1,9 @@
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+import { readSpecsFolder } from "../platform/specs-folder.ts";
+import { EXAMPLE_SPECS } from "./_example-specs.ts";
+
+test("EXAMPLE_SPECS matches fixtures/example (run `make embed` after editing it)", async () => {
+  const onDisk = await readSpecsFolder(join(import.meta.dir, "..", "fixtures", "example"));
+  expect(EXAMPLE_SPECS).toEqual(onDisk);
+});

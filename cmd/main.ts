@@ -1,0 +1,36 @@
+#!/usr/bin/env bun
+/**
+ * The dusty binary. `dusty -d` becomes the daemon; everything else is a command, most of which are
+ * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
+ */
+import { defineCommand, runMain } from "citty";
+import { VERSION } from "./_version.ts";
+
+const load = (file: Promise<{ default: unknown }>) => () => file.then((m) => m.default as never);
+
+/** Every command, one file each; the description is what `dusty --help` lists. */
+export const COMMANDS = {
+  validate: () => load(import("./validate.ts"))(),
+  compile: () => load(import("./compile.ts"))(),
+  version: () => load(import("./version.ts"))(),
+};
+
+export const root = defineCommand({
+  meta: { name: "dusty", version: VERSION, description: "Docker-powered local development environments" },
+  subCommands: COMMANDS,
+});
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "-d") {
+    const { runDaemon } = await import("./daemon.ts");
+    process.exitCode = await runDaemon(argv.slice(1));
+    return;
+  }
+  if (argv[0] === "-v") {
+    process.stdout.write(`Dusty version ${VERSION}\n`);
+    return;
+  }
+  await runMain(root, { rawArgs: argv });
+}
+
+await main(process.argv.slice(2));

@@ -60,7 +60,8 @@ function readExpected(dir: string, prefix = ""): Record<string, string> {
 }
 
 const cases = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
+  // Folders starting with "_" hold other fixtures (service files …), not spec repos.
+  .filter((e) => e.isDirectory() && !e.name.startsWith("_"))
   .map((e) => e.name)
   .sort();
 

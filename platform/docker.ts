@@ -1,0 +1,236 @@
+/**
+ * Thin functions over the docker CLI (through run()), for what up, status, stop, restart, logs, cp and
+ * disk need. The CLI rather than the Engine API: it already knows DOCKER_HOST, contexts and TLS, and
+ * its errors are the ones users search for.
+ */
+import { CommandFailedError, run, runChecked, type RunOptions, type RunResult } from "./run.ts";
+
+/** The docker CLI, found on PATH. */
+export const DOCKER = "docker";
+/** The label docker-compose (v1 and v2) puts on its containers to name their project. */
+export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
+/** The label docker-compose (v1 and v2) puts on its containers to name their service. */
+export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+
+/** Which containers `containerIds()` lists. */
+export interface ContainerFilter {
+  /** Include stopped containers too (`docker ps -a`). */
+  all?: boolean;
+  /** `true` matches any value of the label. */
+  labels?: Record<string, string | true>;
+  /** Matches names that contain this text (docker's own rule). */
+  name?: string;
+}
+
+/** One published port of a container. */
+export interface PublishedPort {
+  /** Like "80/tcp". */
+  containerPort: string;
+  hostIp: string;
+  hostPort: number;
+}
+
+/** What dusty needs to know about one container. */
+export interface ContainerInfo {
+  id: string;
+  /** Without docker's leading "/". */
+  name: string;
+  /** The image as the container was created with it, e.g. "dusty-example/busybox:latest". */
+  image: string;
+  /** created, running, paused, restarting, removing, exited or dead. */
+  state: string;
+  running: boolean;
+  exitCode: number;
+  labels: Record<string, string>;
+  composeProject?: string;
+  composeService?: string;
+  ports: PublishedPort[];
+  createdAt: string;
+}
+
+/** One row of `docker system df`. */
+export interface DiskUsageRow {
+  /** Images, Containers, Local Volumes or Build Cache. */
+  type: string;
+  total: number;
+  active: number;
+  /** As docker prints it, e.g. "13.95MB". */
+  size: string;
+  /** As docker prints it, e.g. "13.95MB (100%)". */
+  reclaimable: string;
+}
+
+/** Options for `docker logs`. */
+export interface LogsOptions {
+  follow?: boolean;
+  timestamps?: boolean;
+  tail?: number;
+}
+
+/** True when a Docker Engine answers the CLI. */
+export async function dockerAvailable(): Promise<boolean> {
+  try {
+    return (await run([DOCKER, "version", "--format", "{{.Server.Version}}"])).exitCode === 0;
+  } catch {
+    return false; // no docker CLI at all
+  }
+}
+
+/** The Engine's version, e.g. "20.10.24+dfsg1"; throws CommandFailedError when no engine answers. */
+export async function dockerServerVersion(): Promise<string> {
+  return (await runChecked([DOCKER, "version", "--format", "{{.Server.Version}}"])).stdout.trim();
+}
+
+/** True when an image with this reference (or id) exists locally. */
+export async function imageExists(ref: string): Promise<boolean> {
+  return (await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
+}
+
+/** Ids (full length) of the containers that match, newest first. */
+export async function containerIds(filter: ContainerFilter = {}): Promise<string[]> {
+  const argv = [DOCKER, "ps", "--quiet", "--no-trunc"];
+  if (filter.all) argv.push("--all");
+  for (const [key, value] of Object.entries(filter.labels ?? {})) {
+    argv.push("--filter", value === true ? `label=${key}` : `label=${key}=${value}`);
+  }
+  if (filter.name !== undefined) argv.push("--filter", `name=${filter.name}`);
+  return splitLines((await runChecked(argv)).stdout);
+}
+
+/** Details of the given containers, in the same order; containers that vanished meanwhile are left out. */
+export async function inspectContainers(ids: readonly string[]): Promise<ContainerInfo[]> {
+  if (ids.length === 0) return [];
+  return parseInspectOutput(await run([DOCKER, "container", "inspect", ...ids])).map(toContainerInfo);
+}
+
+/** `containerIds()` and `inspectContainers()` in one call. */
+export async function listContainers(filter: ContainerFilter = {}): Promise<ContainerInfo[]> {
+  return inspectContainers(await containerIds(filter));
+}
+
+/** Every container of a compose project, stopped ones included. */
+export async function composeProjectContainers(project: string): Promise<ContainerInfo[]> {
+  return listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: project } });
+}
+
+/** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */
+export async function removeContainers(ids: readonly string[], options: { volumes?: boolean } = {}): Promise<void> {
+  if (ids.length === 0) return;
+  await runChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids]);
+}
+
+/** Restarts one container, giving it `timeoutSeconds` to stop before it is killed. */
+export async function restartContainer(id: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
+  await runChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id]);
+}
+
+/** Runs a program inside a running container; resolves whatever its exit code, like `run()`. */
+export function execInContainer(id: string, command: readonly string[], options: RunOptions & { user?: string } = {}): Promise<RunResult> {
+  const { user, ...runOptions } = options;
+  const flags = [...(runOptions.input !== undefined ? ["--interactive"] : []), ...(user ? ["--user", user] : [])];
+  return run([DOCKER, "exec", ...flags, id, ...command], runOptions);
+}
+
+/** Copies a local file or folder into a container (`docker cp`, which works on stopped containers too). */
+export async function copyToContainer(localPath: string, id: string, containerPath: string): Promise<void> {
+  await runChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`]);
+}
+
+/** Copies a file or folder out of a container (`docker cp`). */
+export async function copyFromContainer(id: string, containerPath: string, localPath: string): Promise<void> {
+  await runChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath]);
+}
+
+/** The argv of `docker logs`, for the client to run with its own stdout (or through `run()` with onLine). */
+export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] {
+  return [
+    DOCKER, "logs",
+    ...(options.follow ? ["--follow"] : []),
+    ...(options.timestamps ? ["--timestamps"] : []),
+    ...(options.tail !== undefined ? [`--tail=${options.tail}`] : []),
+    id,
+  ];
+}
+
+/** What images, containers, volumes and build cache take on the engine's disk (`docker system df`). */
+export async function dockerDiskUsage(): Promise<DiskUsageRow[]> {
+  const result = await runChecked([DOCKER, "system", "df", "--format", "{{json .}}"]);
+  return splitLines(result.stdout).map((line) => {
+    const row = JSON.parse(line) as Record<string, string>;
+    return {
+      type: row.Type ?? "",
+      total: Number(row.TotalCount ?? 0),
+      active: Number(row.Active ?? 0),
+      size: row.Size ?? "",
+      reclaimable: row.Reclaimable ?? "",
+    };
+  });
+}
+
+/** Ids of dangling images (untagged and unused as parents), for `disk cleanup_images`. */
+export async function danglingImageIds(): Promise<string[]> {
+  return splitLines((await runChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"])).stdout);
+}
+
+/** Removes one image by id or reference, without force: an image a container uses stays. Resolves with the result, as failures are only reported. */
+export function removeImage(ref: string): Promise<RunResult> {
+  return run([DOCKER, "rmi", ref]);
+}
+
+/**
+ * The address of the host on a docker network, as its containers reach it. The default bridge often
+ * lists no gateway, and docker gives the bridge the subnet's first address, so that is the fallback.
+ */
+export async function networkGateway(network = "bridge"): Promise<string> {
+  const result = await runChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network]);
+  const configs = (JSON.parse(result.stdout) ?? []) as { Subnet?: string; Gateway?: string }[];
+  const ipv4 = configs.find((c) => c.Subnet && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c.Subnet));
+  if (ipv4?.Gateway) return ipv4.Gateway;
+  if (!ipv4?.Subnet) throw new Error(`Cannot find the gateway of docker network "${network}": it has no IPv4 subnet`);
+  const [a, b, c, d] = ipv4.Subnet.split("/")[0]!.split(".").map(Number) as [number, number, number, number];
+  const first = ((((a << 24) | (b << 16) | (c << 8) | d) >>> 0) + 1) >>> 0;
+  return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join(".");
+}
+
+/** The parts of `docker container inspect` output that dusty reads. */
+interface RawContainer {
+  Id: string;
+  Name?: string;
+  Created?: string;
+  State?: { Status?: string; Running?: boolean; ExitCode?: number };
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+}
+
+function parseInspectOutput(result: RunResult): RawContainer[] {
+  // docker prints the containers it found and exits 1 when some id is gone: only that is not a failure.
+  const otherErrors = result.stderr.split("\n").filter((line) => line.trim() && !/no such (object|container)/i.test(line));
+  if (result.exitCode !== 0 && otherErrors.length > 0) throw new CommandFailedError(result);
+  const text = result.stdout.trim();
+  return text.startsWith("[") ? (JSON.parse(text) as RawContainer[]) : [];
+}
+
+function toContainerInfo(raw: RawContainer): ContainerInfo {
+  const labels = raw.Config?.Labels ?? {};
+  const ports: PublishedPort[] = [];
+  for (const [containerPort, bindings] of Object.entries(raw.NetworkSettings?.Ports ?? {})) {
+    for (const binding of bindings ?? []) ports.push({ containerPort, hostIp: binding.HostIp, hostPort: Number(binding.HostPort) });
+  }
+  return {
+    id: raw.Id,
+    name: (raw.Name ?? "").replace(/^\//, ""),
+    image: raw.Config?.Image ?? "",
+    state: raw.State?.Status ?? "unknown",
+    running: raw.State?.Running === true,
+    exitCode: raw.State?.ExitCode ?? 0,
+    labels,
+    composeProject: labels[COMPOSE_PROJECT_LABEL],
+    composeService: labels[COMPOSE_SERVICE_LABEL],
+    ports,
+    createdAt: raw.Created ?? "",
+  };
+}
+
+function splitLines(text: string): string[] {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}

@@ -1,0 +1,36 @@
+/**
+ * Warnings for keys docker-compose would not know in the maps Dusty passes to it: an app's `compose`,
+ * a test suite's `compose` (of an app or a lib), and a whole service spec. Warnings, not errors: newer compose versions add keys.
+ */
+import { COMPOSE_SERVICE_KEYS, isComposeServiceKey } from "./compose-keys.ts";
+import type { KeyPath } from "./diagnostics.ts";
+import { isMapping } from "./load-schema.ts";
+import type { SpecKind } from "./specs.ts";
+import { formatSuggestion } from "./validate-suggest.ts";
+
+/** One unknown compose key, to point at with a warning. */
+export interface ComposeKeyProblem {
+  path: KeyPath;
+  message: string;
+}
+
+/** Every unknown compose key of one spec document of `kind`. */
+export function findUnknownComposeKeys(kind: SpecKind, data: Record<string, unknown>): ComposeKeyProblem[] {
+  if (kind === "services") return checkComposeMap(data, []);
+  if (kind === "bundles") return [];
+  const problems = kind === "apps" ? checkComposeMap(data.compose, ["compose"]) : [];
+  const suites = isMapping(data.test) ? data.test.suites : undefined;
+  if (Array.isArray(suites)) {
+    suites.forEach((suite, i) => {
+      if (isMapping(suite)) problems.push(...checkComposeMap(suite.compose, ["test", "suites", i, "compose"]));
+    });
+  }
+  return problems;
+}
+
+function checkComposeMap(map: unknown, path: KeyPath): ComposeKeyProblem[] {
+  if (!isMapping(map)) return [];
+  return Object.keys(map)
+    .filter((key) => !isComposeServiceKey(key))
+    .map((key) => ({ path: [...path, key], message: `unknown docker-compose key${formatSuggestion(key, COMPOSE_SERVICE_KEYS)}` }));
+}

@@ -1,0 +1,107 @@
+/**
+ * Loads a specs repo from its files (no I/O): parses each `<kind>/<name>.yml`, checks it against its
+ * schema and its own rules, and applies defaults. Every problem comes back as a positioned diagnostic;
+ * a spec with an error is left out of `specs`, so later steps only see valid specs.
+ */
+import { hasErrors, type Diagnostic, type KeyPath } from "./diagnostics.ts";
+import { findUnknownComposeKeys } from "./load-compose.ts";
+import { checkSchema } from "./load-issues.ts";
+import { checkSpecName, isEscapingName, parseSpecPath, type SpecPath } from "./load-names.ts";
+import { createSpecSource, diagnosticAt } from "./load-positions.ts";
+import { checkSpecRules } from "./load-rules.ts";
+import { describeValue, isMapping } from "./load-schema.ts";
+import { parseSpecYaml } from "./load-yaml.ts";
+import { emptySpecs, SPEC_SCHEMAS, type Specs } from "./specs.ts";
+
+/** One file of a specs repo; `path` is relative to the repo root, like "apps/web.yml". */
+export interface SpecFile {
+  path: string;
+  text: string;
+}
+
+/** A 1-based place in a file. */
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+/** Where the keys of one spec file sit, for diagnostics about them. */
+export interface SpecSource {
+  file: string;
+  /** The position of the key or the value at `path` (default: the value); a missing key gives its parent's. */
+  locate(path: KeyPath, target?: "key" | "value"): SourcePosition;
+}
+
+/** Every valid spec, the source of every spec file read (valid or not) keyed `${kind}/${name}`, and the problems. */
+export interface LoadedSpecs {
+  specs: Specs;
+  sources: Record<string, SpecSource>;
+  diagnostics: Diagnostic[];
+}
+
+/** Loads every spec file; files outside `<kind>/<name>.yml` are not specs and are skipped. */
+export function loadSpecs(files: readonly SpecFile[]): LoadedSpecs {
+  const loaded: LoadedSpecs = { specs: emptySpecs(), sources: {}, diagnostics: [] };
+  const valid: { at: SpecPath; spec: unknown }[] = [];
+  for (const file of files) {
+    const at = parseSpecPath(file.path);
+    if (!at) continue;
+    const id = `${at.kind}/${at.name}`;
+    if (!isEscapingName(at.name) && loaded.sources[id]) {
+      loaded.diagnostics.push(wholeFile(file.path, "this spec file is given twice: only the first one counts"));
+      continue;
+    }
+    const result = loadSpecFileSafely(file, at);
+    if (!isEscapingName(at.name)) loaded.sources[id] = result.source;
+    loaded.diagnostics.push(...result.diagnostics);
+    if (result.spec !== undefined) valid.push({ at, spec: result.spec });
+  }
+  // Specs and sources are built in name order: every later step and every artifact is then stable.
+  valid.sort((a, b) => compareText(a.at.name, b.at.name));
+  for (const { at, spec } of valid) (loaded.specs[at.kind] as Record<string, unknown>)[at.name] = spec;
+  loaded.sources = Object.fromEntries(Object.entries(loaded.sources).sort(([a], [b]) => compareText(a, b)));
+  return loaded;
+}
+
+// A last net: whatever a file holds, the user gets a diagnostic naming it, never a stack trace.
+function loadSpecFileSafely(file: SpecFile, at: SpecPath): ReturnType<typeof loadSpecFile> {
+  try {
+    return loadSpecFile(file, at);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { source: createSpecSource(file.path), diagnostics: [wholeFile(file.path, `cannot load this spec: ${detail}`)] };
+  }
+}
+
+/** One loaded file: its source, its problems, and its spec with defaults when it had no errors. */
+function loadSpecFile(file: SpecFile, at: SpecPath): { source: SpecSource; diagnostics: Diagnostic[]; spec?: unknown } {
+  const diagnostics: Diagnostic[] = [];
+  const nameProblem = checkSpecName(at.kind, at.name);
+  if (nameProblem) diagnostics.push(wholeFile(file.path, nameProblem));
+  const parsed = parseSpecYaml(file.path, file.text);
+  const source = createSpecSource(file.path, parsed.doc, parsed.lineCounter);
+  diagnostics.push(...parsed.diagnostics);
+  if (!parsed.ok) return { source, diagnostics };
+  const data = parsed.data;
+  if (!isMapping(data)) {
+    const got = data === null || data === undefined ? "an empty document" : describeValue(data);
+    diagnostics.push(diagnosticAt(source, [], `expected a mapping, got ${got}`));
+    return { source, diagnostics };
+  }
+  const checked = checkSchema(SPEC_SCHEMAS[at.kind], data);
+  for (const problem of checked.problems) diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: problem.target }));
+  for (const problem of checkSpecRules(at.kind, data)) diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: problem.target }));
+  for (const problem of findUnknownComposeKeys(at.kind, data)) {
+    diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: "key", severity: "warning" }));
+  }
+  return { source, diagnostics, spec: hasErrors(diagnostics) ? undefined : checked.output };
+}
+
+function wholeFile(file: string, message: string): Diagnostic {
+  return { file, line: 0, col: 0, keyPath: "", message, severity: "error" };
+}
+
+// Plain code-unit order, as the original's Python sort; localeCompare would depend on the runtime's locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

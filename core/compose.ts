@@ -1,0 +1,137 @@
+/**
+ * The compose file (reference §4.5) in the Compose Specification format: one service per active app and
+ * service plus dusty's nginx. The spec's own compose keys pass through; the keys dusty owns win.
+ */
+import type { AssembledSpecs } from "./assemble.ts";
+import { commandFileName } from "./command-files.ts";
+import { mergeEnvironment, type EnvOverrides } from "./compile-env-vars.ts";
+import { joinPosixPath } from "./compile-paths.ts";
+import type { PortPlan } from "./ports.ts";
+import { managedRepoPath, parseRepo } from "./repos.ts";
+import type { AppSpec } from "./specs.ts";
+
+/** A compose file: top-level `services:` only, so docker-compose 1.29 and `docker compose` v2 both read it. */
+export interface ComposeFile {
+  services: Record<string, Record<string, unknown>>;
+}
+
+/** Host folders the containers mount. */
+export interface HostPaths {
+  /** The repos' copies that containers mount: `<reposDir>/<relPath>`. */
+  reposDir: string;
+  /** Command files: `<commandFilesDir>/<name>` is mounted at /command_files. */
+  commandFilesDir: string;
+  /** `dusty cp` staging: `<cpDir>/<name>` is mounted at /cp. */
+  cpDir: string;
+  /** Assets set with `dusty assets`, mounted read-only at /dusty_assets. */
+  assetsDir: string;
+  /** Where nginx.conf is written; mounted read-only into the nginx container. */
+  nginxDir: string;
+}
+
+/** Options of `compileCompose`. */
+export interface ComposeOptions {
+  /** The host address published ports listen on; never all interfaces. */
+  bindAddress: string;
+  paths: HostPaths;
+  /** Repo URL → its checkout on the host, to resolve relative `build:` paths (default: the managed clone). */
+  repoPaths: Record<string, string>;
+  nginxImage: string;
+  /** `dusty env` overrides by app or service name. */
+  envOverrides: Record<string, EnvOverrides>;
+}
+
+/** The compose service name of dusty's nginx (the name validation reserves). */
+export const NGINX_SERVICE = "dustyInternalNginx";
+/** Where the nginx container sees `paths.nginxDir`. */
+export const NGINX_CONFIG_MOUNT = "/etc/dusty-nginx";
+
+/** Every service of the environment, keyed in sorted order. */
+export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, options: ComposeOptions): ComposeFile {
+  const services: Record<string, Record<string, unknown>> = { [NGINX_SERVICE]: nginxService(plan, options) };
+  for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, options);
+  for (const [name, spec] of Object.entries(assembled.services)) {
+    const service: Record<string, unknown> = { ...spec, volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
+    setEnvironment(service, options.envOverrides[name]);
+    services[name] = service;
+  }
+  return { services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+function nginxService(plan: PortPlan, options: ComposeOptions): Record<string, unknown> {
+  const service: Record<string, unknown> = {
+    image: options.nginxImage,
+    command: ["nginx", "-g", "daemon off;", "-c", `${NGINX_CONFIG_MOUNT}/nginx.conf`],
+    volumes: [`${options.paths.nginxDir}:${NGINX_CONFIG_MOUNT}:ro`],
+  };
+  const ports = [...new Set(plan.routes.map((r) => r.hostPort))].sort((a, b) => a - b);
+  if (ports.length > 0) service.ports = ports.map((p) => publishedPort(options.bindAddress, p, p));
+  // Every host name resolves to nginx inside the environment too, so apps call each other by host name.
+  const aliases = [...new Set(plan.hosts.map((h) => h.hostName))].sort();
+  if (aliases.length > 0) service.networks = { default: { aliases } };
+  return service;
+}
+
+function appService(
+  name: string,
+  spec: AppSpec,
+  assembled: AssembledSpecs,
+  plan: PortPlan,
+  options: ComposeOptions,
+): Record<string, unknown> {
+  const { paths } = options;
+  const service: Record<string, unknown> = { ...spec.compose };
+  if (spec.build !== undefined) service.build = buildContext(spec, options.repoPaths);
+  else if (spec.image !== undefined) service.image = spec.image;
+  // tini as PID 1 forwards `docker stop`'s signal, so stops take milliseconds instead of the 10 s timeout.
+  service.init = true;
+  service.command = ["sh", `/command_files/${commandFileName(name)}`];
+  service.user ??= "root";
+
+  const links = [...spec.depends.services, ...spec.depends.apps, ...spec.conditional_links.apps, ...spec.conditional_links.services];
+  // Conditional links count only when their target runs; names resolve on the compose network anyway.
+  const dependsOn = [...new Set(links)].filter((n) => n !== name && (Object.hasOwn(assembled.apps, n) || Object.hasOwn(assembled.services, n)));
+  if (dependsOn.length > 0) service.depends_on = dependsOn.sort();
+
+  const mounts = [
+    ...listOf(spec.compose.volumes),
+    `${paths.cpDir}/${name}:/cp`,
+    `${paths.commandFilesDir}/${name}:/command_files`,
+    `${paths.assetsDir}:/dusty_assets:ro`,
+  ];
+  if (spec.repo !== "" && spec.mount !== "") mounts.push(`${paths.reposDir}/${parseRepo(spec.repo).relPath}:${spec.mount}`);
+  for (const lib of assembled.appLibs[name] ?? []) {
+    const libSpec = assembled.libs[lib];
+    if (libSpec && libSpec.repo !== "" && libSpec.mount !== "") mounts.push(`${paths.reposDir}/${parseRepo(libSpec.repo).relPath}:${libSpec.mount}`);
+  }
+  service.volumes = [...new Set(mounts)];
+
+  const forwarded = plan.apps[name] ?? [];
+  if (forwarded.length > 0) service.ports = forwarded.map((f) => publishedPort(options.bindAddress, f.publishedPort, f.containerPort));
+  setEnvironment(service, options.envOverrides[name]);
+  return service;
+}
+
+/** An absolute `build:` as written; a relative one against the checkout of the app's repo. */
+function buildContext(spec: AppSpec, repoPaths: Record<string, string>): string {
+  const build = spec.build ?? "";
+  if (build.startsWith("/") || spec.repo === "") return build;
+  const checkout = Object.hasOwn(repoPaths, spec.repo) ? repoPaths[spec.repo] : undefined;
+  return joinPosixPath(checkout ?? managedRepoPath(parseRepo(spec.repo)), build);
+}
+
+function publishedPort(bindAddress: string, hostPort: number, containerPort: number): string {
+  // An IPv6 address needs brackets, or compose reads its colons as port separators.
+  const address = bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
+  return `${address}:${hostPort}:${containerPort}`;
+}
+
+function setEnvironment(service: Record<string, unknown>, overrides: EnvOverrides | undefined): void {
+  const environment = mergeEnvironment(service.environment, overrides);
+  if (environment) service.environment = environment;
+  else delete service.environment;
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,125 @@
+/**
+ * The nginx config (reference §4.3), as ONE whole nginx.conf so any image with an nginx binary can run
+ * it. nginx reaches the apps over the compose network by service name, through a variable and docker's
+ * embedded DNS, so it starts even when an app is down and answers 502 until the app is back.
+ */
+import type { PortPlan, PortRoute } from "./ports.ts";
+
+/** Options of `compileNginx`. */
+export interface NginxOptions {
+  /** The DNS server that resolves app names: docker's embedded DNS on a user-defined network. */
+  resolver: string;
+}
+
+export const DEFAULT_NGINX_OPTIONS: NginxOptions = { resolver: "127.0.0.11" };
+
+const TEMP_PATHS = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"];
+
+/** The whole nginx.conf for a port plan; deterministic: ports ascending, then host names. */
+export function compileNginx(plan: PortPlan, options: NginxOptions = DEFAULT_NGINX_OPTIONS): string {
+  const resolver = `resolver ${options.resolver} valid=10s ipv6=off;`;
+  const out = [
+    "# Written by dusty from the specs' host_forwarding; `dusty up` rewrites it.",
+    // Debian's nginx loads its stream module from here; in other images the glob matches nothing.
+    "include /etc/nginx/modules-enabled/*.conf;",
+    "worker_processes 1;",
+    "error_log stderr;",
+    "pid /tmp/nginx.pid;",
+    "",
+    "events {",
+    "}",
+    "",
+    "http {",
+    ...indent([
+      // /tmp is writable in every image, whatever the nginx build's compiled-in paths are.
+      ...TEMP_PATHS.map((p) => `${p}_temp_path /tmp/nginx_${p};`),
+      "access_log /dev/stdout;",
+      "client_max_body_size 500M;",
+      resolver,
+      ...httpServers(uniqueRoutes(plan.routes, "http")),
+    ]),
+    "}",
+  ];
+  const streams = uniqueRoutes(plan.routes, "stream");
+  if (streams.length > 0) out.push("", "stream {", ...indent([resolver, ...streams.flatMap(streamServer)]), "}");
+  return out.join("\n") + "\n";
+}
+
+/** The first route per (host name, port) for http, per port for stream, sorted by port then name. */
+function uniqueRoutes(routes: readonly PortRoute[], type: PortRoute["type"]): PortRoute[] {
+  const seen = new Set<string>();
+  const out: PortRoute[] = [];
+  for (const route of routes) {
+    if (route.type !== type) continue;
+    const key = type === "http" ? `${route.hostName} ${route.hostPort}` : `${route.hostPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(route);
+  }
+  return out.sort((a, b) => a.hostPort - b.hostPort || (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : 0));
+}
+
+function httpServers(routes: readonly PortRoute[]): string[] {
+  const out: string[] = [];
+  let lastPort: number | undefined;
+  for (const route of routes) {
+    if (route.hostPort !== lastPort) out.push("", ...defaultServer(route.hostPort));
+    lastPort = route.hostPort;
+    out.push("", ...httpServer(route));
+  }
+  return out;
+}
+
+/** Answers requests for names dusty does not forward on this port, instead of picking an app at random. */
+function defaultServer(port: number): string[] {
+  return [
+    "server {",
+    ...indent([
+      `listen ${port} default_server;`,
+      "default_type text/plain;",
+      `return 404 "dusty: no app is forwarded to this host name on port ${port}\\n";`,
+    ]),
+    "}",
+  ];
+}
+
+function httpServer(route: PortRoute): string[] {
+  const upstream = `${route.app}:${route.containerPort}`;
+  return [
+    "server {",
+    ...indent([
+      `listen ${route.hostPort};`,
+      `server_name ${route.hostName};`,
+      "location / {",
+      ...indent([
+        "proxy_http_version 1.1;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        'proxy_set_header Connection "upgrade";',
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header Host $http_host;",
+        // A variable makes nginx resolve the name per request: it starts while the app is down.
+        `set $dusty_upstream ${upstream};`,
+        "proxy_pass http://$dusty_upstream;",
+      ]),
+      "}",
+      "error_page 502 @dusty_unavailable;",
+      "location @dusty_unavailable {",
+      ...indent(["default_type text/plain;", `return 502 "dusty: app ${route.app} is not answering on port ${route.containerPort}\\n";`]),
+      "}",
+    ]),
+    "}",
+  ];
+}
+
+function streamServer(route: PortRoute): string[] {
+  return [
+    "",
+    "server {",
+    ...indent([`listen ${route.hostPort};`, `set $dusty_upstream ${route.app}:${route.containerPort};`, "proxy_pass $dusty_upstream;"]),
+    "}",
+  ];
+}
+
+function indent(lines: readonly string[]): string[] {
+  return lines.map((line) => (line === "" ? "" : `  ${line}`));
+}

@@ -10,3 +10,29 @@ export const EXAMPLE_SPECS: SpecFile[] = [
   { path: "bundles/everything.yml", text: "description: The website, the api with its greeting lib, and the cache\napps:\n  - website\n  - api\nservices:\n  - cache\n" },
   { path: "bundles/website-only.yml", text: "description: Just the static website\napps:\n  - website\n" },
 ];
+
+/** The example's code repos: folder name → relative path → content. */
+export const EXAMPLE_REPOS: Record<string, Record<string, { text: string; executable: boolean }>> = {
+  "api": {
+    "public/index.html": {
+      "text": "<!doctype html>\n<html>\n  <head>\n    <meta charset=\"utf-8\">\n    <title>Dusty example api</title>\n  </head>\n  <body>\n    <p>The greeting is at <a href=\"/greeting.txt\">/greeting.txt</a>.</p>\n  </body>\n</html>\n",
+      "executable": false
+    }
+  },
+  "greeting-lib": {
+    "bin/greet": {
+      "text": "#!/bin/sh\n# Prints a greeting for the name given (default: world).\necho \"Hello, ${1:-world}, from the greeting lib!\"\n",
+      "executable": true
+    }
+  },
+  "website": {
+    "public/index.html": {
+      "text": "<!doctype html>\n<html>\n  <head>\n    <meta charset=\"utf-8\">\n    <title>Dusty example website</title>\n  </head>\n  <body>\n    <h1>Hello from the Dusty example website</h1>\n    <p>This page is served by busybox httpd in the <code>website</code> container.</p>\n    <p>The api's greeting lives at <a href=\"http://local.api.website.com/greeting.txt\">local.api.website.com/greeting.txt</a>.</p>\n  </body>\n</html>\n",
+      "executable": false
+    },
+    "tests/check-pages.sh": {
+      "text": "#!/bin/sh\n# Fails when an HTML page under the given folder (default: public) has no <title>.\nset -e\ndir=${1:-public}\nstatus=0\nfor page in \"$dir\"/*.html; do\n  if grep -q \"<title>\" \"$page\"; then\n    echo \"ok: $page\"\n  else\n    echo \"missing <title>: $page\"\n    status=1\n  fi\ndone\nexit $status\n",
+      "executable": true
+    }
+  }
+};

@@ -1,0 +1,58 @@
+/**
+ * How long a client round trip costs: `dusty version` (start, connect, request, answer, exit) against
+ * `dusty --help` (start and exit, no daemon) and `dusty -v` (the bare process start), each as a whole
+ * process, against a real daemon started like the end-to-end tests start it.
+ * Target: median `dusty version` ≤ 10 ms.
+ *
+ *   make build && bun bench/roundtrip.ts [runs]
+ *   DUSTY_BIN=/path/to/dusty bun bench/roundtrip.ts
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { ROOT, runDusty, startDaemon } from "../test/harness.ts";
+import { formatMs, timeSideBySide } from "./_timing.ts";
+
+const RUNS = Number(process.argv[2] ?? 50);
+const TARGET_MS = 10;
+
+async function main(): Promise<number> {
+  const bin = process.env.DUSTY_BIN ?? "dist/dusty";
+  const path = isAbsolute(bin) ? bin : join(ROOT, bin);
+  if (!existsSync(path)) {
+    process.stderr.write(`No binary at ${path}: build it first (make build), or set DUSTY_BIN\n`);
+    return 1;
+  }
+  // The harness starts the daemon from DUSTY_BIN; the timed clients find it through its environment.
+  process.env.DUSTY_BIN = path;
+  const daemon = await startDaemon();
+  try {
+    Object.assign(process.env, daemon.env);
+    const check = await runDusty(["version"], { env: daemon.env });
+    if (check.code !== 0) throw new Error(`dusty version failed (exit ${check.code}):\n${check.stderr}`);
+
+    const medians = await timeSideBySide(
+      {
+        "dusty -v (process start)": [path, "-v"],
+        "dusty --help (no daemon)": [path, "--help"],
+        "dusty version (round trip)": [path, "version"],
+        // Later: "dusty bundles list": [path, "bundles", "list"], once that handler exists; it reads the
+        // config and the specs, so it shows what a real command costs on top of the round trip.
+      },
+      RUNS,
+      5,
+    );
+    process.stdout.write(`${path}: median of ${RUNS} runs each, interleaved\n`);
+    for (const [label, ms] of Object.entries(medians)) process.stdout.write(`${formatMs(label, ms)}\n`);
+    const help = medians["dusty --help (no daemon)"]!;
+    const version = medians["dusty version (round trip)"]!;
+    process.stdout.write(
+      `version / --help: ${(version / help).toFixed(2)}x; the daemon round trip adds ${(version - help).toFixed(1)} ms\n` +
+        `target: median dusty version ≤ ${TARGET_MS} ms: ${version <= TARGET_MS ? "met" : "not met"}\n`,
+    );
+  } finally {
+    await daemon.stop();
+  }
+  return 0;
+}
+
+process.exitCode = await main();

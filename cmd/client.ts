@@ -1,0 +1,165 @@
+/**
+ * The client half of every daemon command: connect to the daemon's socket, send one request, print
+ * what streams back as it arrives, return the command's exit code. Kept light on purpose (no consola,
+ * yaml or valibot here): every `dusty` command that talks to the daemon pays for this file's imports.
+ */
+import {
+  encodeFrame,
+  FrameDecoder,
+  MAX_DAEMON_FRAME_BYTES,
+  MAX_REQUEST_BYTES,
+  parseDaemonMessage,
+  PROTOCOL_VERSION,
+  type DaemonMessage,
+} from "../core/protocol.ts";
+import { resolveLocations } from "../platform/locations.ts";
+import { describeSocketError, errorCode, SocketWriter } from "../platform/socket.ts";
+import { VERSION } from "./_version.ts";
+
+/** The daemon is not there, or went away mid-command. The message is one line and says what to do. */
+export class DaemonUnavailableError extends Error {
+  override name = "DaemonUnavailableError";
+}
+
+/** Which of the client's streams a text goes to. */
+export type OutputStream = "stdout" | "stderr";
+
+/** Where to find the daemon and where to print; the defaults are the real ones. */
+export interface CallOptions {
+  socketPath?: string;
+  /** Writes one text; the next waits until the returned promise settles. Default: Bun.write to the real stream. */
+  write?: (stream: OutputStream, text: string) => unknown;
+}
+
+/** Exit code after Ctrl-C, as shells report a command killed by SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+// Reading from the socket pauses while this many texts wait to be written, so a huge output does not pile up.
+const MAX_QUEUED_WRITES = 64;
+
+/**
+ * Writes to the real stdout and stderr. Bun.write costs microseconds where the first use of
+ * process.stdout builds a Node stream for about 3 ms: a tenth of a whole `dusty version`.
+ */
+export function writeToTerminal(stream: OutputStream, text: string): Promise<number> {
+  return Bun.write(stream === "stdout" ? Bun.stdout : Bun.stderr, text);
+}
+
+/** Runs `command` in the daemon, streaming its output; resolves with its exit code once everything is printed. */
+export async function callDaemon(command: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<number> {
+  const socketPath = options.socketPath ?? resolveLocations().socketPath;
+  const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd() });
+  if (request.length - 4 > MAX_REQUEST_BYTES) {
+    throw new DaemonUnavailableError(`Cannot send ${command} to the dusty daemon: the request is over ${MAX_REQUEST_BYTES} bytes`);
+  }
+
+  const decoder = new FrameDecoder<DaemonMessage>({ maxFrameBytes: MAX_DAEMON_FRAME_BYTES, parse: parseDaemonMessage });
+  const printer = createPrinter(options.write ?? writeToTerminal);
+  let writer: SocketWriter | undefined;
+  let settle!: (result: { code: number } | { error: Error }) => void;
+  const result = new Promise<{ code: number } | { error: Error }>((resolve) => (settle = resolve));
+
+  let socket: Awaited<ReturnType<typeof Bun.connect>>;
+  try {
+    socket = await Bun.connect({
+      unix: socketPath,
+      socket: {
+        data(socket, chunk) {
+          for (const decoded of decoder.push(chunk)) {
+            // Settle before closing: Bun runs the close handler synchronously inside end() and terminate().
+            if (!decoded.ok) {
+              settle({ error: lostDaemon(`it sent something this client cannot read (${decoded.error})`) });
+              socket.terminate();
+              return;
+            }
+            const message = decoded.value;
+            if (message.type === "done") {
+              settle({ code: message.exitCode });
+              socket.end();
+              return;
+            }
+            printer.print(message.type === "output" ? "stdout" : "stderr", message.text);
+          }
+          if (printer.queued > MAX_QUEUED_WRITES) {
+            socket.pause();
+            void printer.idle().then(() => socket.resume());
+          }
+        },
+        drain: () => writer?.drain(),
+        close: () => settle({ error: lostDaemon("it closed the connection before the command finished") }),
+        error: (_socket, error) => settle({ error: lostDaemon(describeSocketError(error)) }),
+      },
+    });
+  } catch (error) {
+    throw new DaemonUnavailableError(describeConnectFailure(socketPath, error));
+  }
+
+  writer = new SocketWriter(socket);
+  writer.write(request);
+  const onInterrupt = () => {
+    printer.print("stderr", "\nInterrupted: the daemon stops the command\n");
+    settle({ code: INTERRUPTED_EXIT_CODE });
+    socket.terminate();
+  };
+  process.once("SIGINT", onInterrupt);
+  try {
+    const outcome = await result;
+    await printer.idle();
+    if ("error" in outcome) throw outcome.error;
+    return outcome.code;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+}
+
+/** Prints texts one after another, in arrival order across both streams (so `2>&1` reads as the daemon sent it). */
+function createPrinter(write: (stream: OutputStream, text: string) => unknown) {
+  let tail: Promise<unknown> = Promise.resolve();
+  let queued = 0;
+  return {
+    get queued() {
+      return queued;
+    },
+    print(stream: OutputStream, text: string): void {
+      queued++;
+      // A closed stdout (`dusty … | head`) must not stop the rest: the daemon's work goes on regardless.
+      tail = tail
+        .then(() => write(stream, text))
+        .catch(() => {})
+        .finally(() => queued--);
+    },
+    idle: () => tail,
+  };
+}
+
+/** The one-line message for a failed connect: where, why, and what to do. */
+export function describeConnectFailure(socketPath: string, error: unknown): string {
+  const reason = describeSocketError(error);
+  const code = errorCode(error);
+  const fix =
+    code === "EACCES" || code === "EPERM"
+      ? 'Run dusty with sudo, or ask an admin to add you to the group "dusty" (then log in again)'
+      : "Start it with `sudo dusty -d`";
+  return `Cannot connect to the dusty daemon at "${socketPath}": ${reason}. ${fix}`;
+}
+
+function lostDaemon(reason: string): DaemonUnavailableError {
+  return new DaemonUnavailableError(`Lost the connection to the dusty daemon: ${reason}. Its log says why`);
+}
+
+/**
+ * Runs a daemon command as a CLI command: its exit code becomes the process's. Errors are printed here
+ * rather than by cmd/_run.ts: that printer imports consola, and in the compiled binary even a lazy
+ * import of consola costs about 4 ms at every start, because the bundler hoists its node: imports.
+ */
+export async function runClientCommand(command: string, args: Record<string, unknown> = {}): Promise<void> {
+  try {
+    const code = await callDaemon(command, args);
+    if (code !== 0) process.exitCode = code;
+  } catch (error) {
+    // DaemonUnavailableError is the one expected error here; anything else is a bug and keeps its stack.
+    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    await writeToTerminal("stderr", `${text}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,36 @@
+import { afterAll, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveLocations } from "./locations.ts";
+import { runPreflight } from "./preflight.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "dusty-preflight-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function locationsIn(name: string, hostsFile?: string) {
+  const base = join(dir, name);
+  return resolveLocations({
+    DUSTY_CONFIG_DIR: join(base, "etc"),
+    DUSTY_SOCKET_PATH: join(base, "run", "dusty.sock"),
+    DUSTY_HOSTS_FILE: hostsFile ?? join(dir, "hosts"),
+  });
+}
+
+test("runPreflight() creates the config and socket folders and finds nothing wrong here", async () => {
+  writeFileSync(join(dir, "hosts"), "127.0.0.1 localhost\n");
+  const locations = locationsIn("ok");
+  expect(await runPreflight(locations)).toEqual([]);
+  expect(existsSync(locations.configDir)).toBe(true);
+  expect(existsSync(join(dir, "ok", "run"))).toBe(true);
+});
+
+test("runPreflight() lists every missing program and an unusable hosts file together", async () => {
+  const hosts = join(dir, "no-such-folder", "hosts");
+  const problems = await runPreflight(locationsIn("bad", hosts), { which: (name) => (name === "git" ? "/usr/bin/git" : null) });
+  expect(problems).toEqual([
+    "Executable not found: rsync. Install it, or add its folder to PATH",
+    "Executable not found: docker. Install it, or add its folder to PATH",
+    `Hosts file at ${hosts} is not writable: no such file or folder. Run the daemon as root, or set DUSTY_HOSTS_FILE`,
+  ]);
+});

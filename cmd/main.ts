@@ -8,10 +8,28 @@ import { VERSION } from "./_version.ts";
 
 const load = (file: Promise<{ default: unknown }>) => () => file.then((m) => m.default as never);
 
-/** Every command, one file each; the description is what `dusty --help` lists. */
+/** Every command, one file each; each file's meta.description is what `dusty --help` lists. */
 export const COMMANDS = {
-  validate: () => load(import("./validate.ts"))(),
+  assets: () => load(import("./assets.ts"))(),
+  bundles: () => load(import("./bundles.ts"))(),
   compile: () => load(import("./compile.ts"))(),
+  config: () => load(import("./config.ts"))(),
+  cp: () => load(import("./cp.ts"))(),
+  daemon: () => load(import("./daemon-service.ts"))(),
+  disk: () => load(import("./disk.ts"))(),
+  dump: () => load(import("./dump.ts"))(),
+  env: () => load(import("./env.ts"))(),
+  logs: () => load(import("./logs.ts"))(),
+  repos: () => load(import("./repos.ts"))(),
+  restart: () => load(import("./restart.ts"))(),
+  scripts: () => load(import("./scripts.ts"))(),
+  setup: () => load(import("./setup.ts"))(),
+  shell: () => load(import("./shell.ts"))(),
+  status: () => load(import("./status.ts"))(),
+  stop: () => load(import("./stop.ts"))(),
+  test: () => load(import("./test.ts"))(),
+  up: () => load(import("./up.ts"))(),
+  validate: () => load(import("./validate.ts"))(),
   version: () => load(import("./version.ts"))(),
 };
 

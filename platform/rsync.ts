@@ -1,0 +1,113 @@
+/**
+ * Code sync with real rsync (reference §2.0): a folder's contents (or one file) mirrored at a destination,
+ * locally or into a VM over ssh. Files missing at the source are deleted at the destination, as in Dusty.
+ */
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { UserError } from "./errors.ts";
+import { CommandFailedError, run, type RunOptions, type RunResult } from "./run.ts";
+
+/** Starts one program: platform/run.ts's `run`, or a recorder in tests. */
+export type Runner = (argv: string[], options?: RunOptions) => Promise<RunResult>;
+
+/** How rsync is called. */
+export interface RsyncFlags {
+  /** Delete files at the destination that the source lacks (default true): `--delete`, which with rsync 3 on both ends is Dusty's `--del` (`--delete-during`). */
+  delete?: boolean;
+  /** Skip nested repos' `.git` with Dusty's `--exclude '*&#47;.git'`, keeping the synced folder's own `.git`. */
+  excludeNestedGit?: boolean;
+  /** The `-e` program, as argv (e.g. ssh with its key); set, the destination (or source) is `user@host:path`. */
+  remoteShell?: string[];
+  /** `--rsync-path`, the rsync run at the remote end (e.g. "sudo rsync"). */
+  rsyncPath?: string;
+  /** `-z`: worth it over a network, not on one machine. */
+  compress?: boolean;
+}
+
+/** Options of `syncFolder()`, `syncFile()` and `syncFromRemote()`. */
+export interface SyncOptions extends RsyncFlags {
+  signal?: AbortSignal;
+  /** Every line rsync prints, stdout and stderr alike. */
+  onLine?: (line: string) => void;
+  /** Runs rsync (default: platform/run.ts's `run`); the VM drivers pass theirs so the call is demoted or recorded. */
+  runner?: Runner;
+}
+
+/** The rsync argv; a folder source gets its trailing "/" so that its contents, not the folder, land at `dest`. */
+export function rsyncArgv(source: string, dest: string, options: RsyncFlags & { sourceIsDir: boolean }): string[] {
+  const argv = ["rsync"];
+  if (options.remoteShell) argv.push("-e", formatRemoteShell(options.remoteShell));
+  argv.push(options.compress ? "-az" : "-a");
+  if (options.delete ?? true) argv.push("--delete");
+  argv.push("--force");
+  if (options.rsyncPath) argv.push("--rsync-path", options.rsyncPath);
+  if (options.excludeNestedGit) argv.push("--exclude", "*/.git");
+  argv.push(options.sourceIsDir ? `${source.replace(/\/+$/, "")}/` : source, dest);
+  return argv;
+}
+
+/**
+ * Mirrors a local folder's contents at `dest` (or, given a file, copies it to the file path `dest`).
+ * With `remoteShell`, `dest` is `user@host:path` and the caller has created it; else dest's parent is created here.
+ */
+export async function syncFolder(source: string, dest: string, options: SyncOptions = {}): Promise<void> {
+  const from = resolve(source);
+  const kind = await localKind(from);
+  if (kind === "missing") throw new UserError(`Cannot sync "${source}": no such file or folder. Check the path`);
+  const to = options.remoteShell ? dest : resolve(dest);
+  if (!options.remoteShell) await prepareLocalDest(to, kind === "dir");
+  await runRsync(rsyncArgv(from, to, { ...options, sourceIsDir: kind === "dir" }), options);
+}
+
+/** Copies one local file to the file path `dest` (rsync's rules otherwise as `syncFolder()`). */
+export async function syncFile(source: string, dest: string, options: SyncOptions = {}): Promise<void> {
+  if ((await localKind(resolve(source))) === "dir") {
+    throw new UserError(`Cannot sync "${source}" as a file: it is a folder. Sync it as a folder instead`);
+  }
+  await syncFolder(source, dest, options);
+}
+
+/** Copies `user@host:path` to a local path over `remoteShell`; the remote end cannot be stat'ed here, so the caller says what it is. */
+export async function syncFromRemote(source: string, dest: string, options: SyncOptions & { sourceIsDir: boolean }): Promise<void> {
+  const to = resolve(dest);
+  await prepareLocalDest(to, options.sourceIsDir);
+  await runRsync(rsyncArgv(source, to, options), options);
+}
+
+/**
+ * rsync splits `-e` on spaces itself (no shell), honouring single and double quotes, where a doubled
+ * quote stands for one: so quote each argument that needs it that way.
+ */
+export function formatRemoteShell(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[^\s'"]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "''")}'`)).join(" ");
+}
+
+async function runRsync(argv: string[], options: SyncOptions): Promise<void> {
+  const runner = options.runner ?? run;
+  const onLine = options.onLine;
+  const result = await runner(argv, { signal: options.signal, onLine: onLine && ((line) => onLine(line)) });
+  if (result.exitCode !== 0) throw new CommandFailedError(result);
+}
+
+/** Whether a local path is a folder, something else, or absent (symlinks followed, as rsync does with a trailing "/"). */
+export async function localKind(path: string): Promise<"dir" | "file" | "missing"> {
+  try {
+    return (await stat(path)).isDirectory() ? "dir" : "file";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
+  }
+}
+
+async function prepareLocalDest(dest: string, sourceIsDir: boolean): Promise<void> {
+  // rsync would put a file INTO an existing folder of that name; dusty promises a file at exactly `dest`.
+  if (!sourceIsDir && (await localKind(dest)) === "dir") {
+    throw new UserError(`Cannot copy a file to "${dest}": a folder is there. Give the path of the file to write`);
+  }
+  // rsync creates only the last path component, so make the parents.
+  const parent = dirname(dest);
+  await mkdir(parent, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === "EEXIST" || error.code === "ENOTDIR" ? "a file is in the way" : error.message;
+    throw new UserError(`Cannot sync to "${dest}": cannot create the folder "${parent}": ${why}. Remove what blocks it or choose another path`);
+  });
+}

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { makeTempDir } from "../../test/git-fixtures.ts";
+import { runChecked } from "../run.ts";
+import { demoteArgv, memoryOf, parseExportLines, shellCommand, writeFileCommand } from "./_vm-shell.ts";
+
+let temp: ReturnType<typeof makeTempDir>;
+beforeEach(() => (temp = makeTempDir("dusty-vm-shell-")));
+afterEach(() => temp.remove());
+
+test("writeFileCommand() makes a shell write the text verbatim, with no expansion", async () => {
+  const text = 'a "quoted" $HOME `id` $((1 + 2)) \\n 100% \\\\ done\nline two\n';
+  const path = join(temp.path, "pro file");
+  const command = writeFileCommand(path, text, { sudo: false });
+  expect(command.startsWith("sh -c '")).toBe(true);
+  await runChecked(["sh", "-c", command]);
+  expect(readFileSync(path, "utf8")).toBe(text);
+  expect(writeFileCommand("/p", "x")).toBe(`sudo sh -c 'printf "%s" "x" > /p'`);
+  expect(() => writeFileCommand("/p", "it's")).toThrow(/single quotes/);
+});
+
+test("shellCommand() leaves plain words bare and quotes the rest so a shell gets the exact words back", async () => {
+  expect(shellCommand(["sudo", "mkdir", "-p", "/persist/repos/github.com/org/web"])).toBe("sudo mkdir -p /persist/repos/github.com/org/web");
+  const words = ["printf", "%s|", "a b", "it's", "$HOME", "*", "é"];
+  const result = await runChecked(["sh", "-c", shellCommand(words)]);
+  expect(result.stdout).toBe("a b|it's|$HOME|*|é|");
+});
+
+test("parseExportLines() reads boot2docker shellinit and docker-machine env output", () => {
+  const shellinit = [
+    "Writing /Users/al/.boot2docker/certs/boot2docker-vm/ca.pem",
+    "    export DOCKER_HOST=tcp://192.168.59.103:2376",
+    "    export DOCKER_CERT_PATH=/Users/al/.boot2docker/certs/boot2docker-vm",
+    "    export DOCKER_TLS_VERIFY=1",
+  ].join("\n");
+  expect(parseExportLines(shellinit)).toEqual({
+    DOCKER_HOST: "tcp://192.168.59.103:2376",
+    DOCKER_CERT_PATH: "/Users/al/.boot2docker/certs/boot2docker-vm",
+    DOCKER_TLS_VERIFY: "1",
+  });
+  const machineEnv = [
+    'export DOCKER_TLS_VERIFY="1"',
+    'export DOCKER_HOST="tcp://192.168.99.100:2376"',
+    'export DOCKER_CERT_PATH="/Users/al/.docker/machine/machines/dusty"',
+    'export DOCKER_MACHINE_NAME="dusty"',
+    "# Run this command to configure your shell: ",
+    '# eval $(docker-machine env dusty --shell bash)',
+  ].join("\n");
+  expect(parseExportLines(machineEnv)).toEqual({
+    DOCKER_TLS_VERIFY: "1",
+    DOCKER_HOST: "tcp://192.168.99.100:2376",
+    DOCKER_CERT_PATH: "/Users/al/.docker/machine/machines/dusty",
+    DOCKER_MACHINE_NAME: "dusty",
+  });
+});
+
+test("demoteArgv() prefixes sudo -u <user> -H only when a user is set", () => {
+  expect(demoteArgv(["boot2docker", "ip"], "al")).toEqual(["sudo", "-u", "al", "-H", "--", "boot2docker", "ip"]);
+  expect(demoteArgv(["boot2docker", "ip"], undefined)).toEqual(["boot2docker", "ip"]);
+});
+
+test("memoryOf() gives whole megabytes and rejects what is not a size", () => {
+  expect(memoryOf({})).toBe("2048");
+  expect(memoryOf({ memoryMb: "4096" })).toBe("4096");
+  expect(memoryOf({ memoryMb: 6144.7 })).toBe("6144");
+  expect(() => memoryOf({ memoryMb: "lots" })).toThrow(/vm_memory_size is "lots"/);
+});

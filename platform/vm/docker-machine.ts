@@ -1,0 +1,123 @@
+/**
+ * The Docker host of Dusty's final versions on macOS: a VirtualBox VM named "dusty" made by
+ * docker-machine (reference §2.22), reached over plain ssh with docker-machine's key.
+ */
+import type { RunOptions, RunResult } from "../run.ts";
+import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions } from "./_vm-shell.ts";
+import { check, syncIntoVm, syncOutOfVm, type VmConnection } from "./_vm-sync.ts";
+import { parseDfOutput } from "./disk-usage.ts";
+import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
+import { hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
+
+/** The docker-machine (and VirtualBox) name of dusty's VM. */
+export const MACHINE_NAME = "dusty";
+/** PCnet-FAST III: virtio networking in VirtualBox was very slow (boot2docker issue #1022). */
+export const NIC_TYPE = "82540EM";
+/** The last boot2docker ISO docker-machine's VirtualBox driver worked well with. */
+export const BOOT2DOCKER_ISO_URL = "https://github.com/boot2docker/boot2docker/releases/download/v18.06.1-ce/boot2docker.iso";
+/** The VM's NAT network, away from the 10.0.2/24 default that often clashes with office networks. */
+export const NAT_NETWORK = "10.174.249/24";
+
+/** Run after every cold start: rsync (lost at reboot), /persist on the disk, /cp, the assets folder. */
+const INIT_COMMANDS = [
+  "which rsync || tce-load -wi rsync || tce-load -wi rsync",
+  "if [ ! -d /mnt/sda1/persist ]; then sudo mkdir /mnt/sda1/persist; fi",
+  "if [ ! -d /persist ]; then sudo ln -s /mnt/sda1/persist /persist; fi",
+  `if [ ! -d ${VM_PATHS.cpDir} ]; then sudo mkdir ${VM_PATHS.cpDir}; fi`,
+  `if [ ! -d ${VM_PATHS.assetsDir} ]; then sudo mkdir ${VM_PATHS.assetsDir}; fi`,
+];
+
+/** A DockerHost on docker-machine's "dusty" VM. */
+export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
+  const demoted = demotingRunner(options.runner, options.user);
+  const streaming = (log?: LogLine): RunOptions => (log ? { onLine: (line) => log(line) } : {});
+  const machine = (args: string[], log?: LogLine) => demoted(["docker-machine", ...args], streaming(log));
+  const vbox = (args: string[]) => demoted(["VBoxManage", ...args]);
+  const ssh = ["ssh", ...sshOptions(`${homeOf(options)}/.docker/machine/machines/${MACHINE_NAME}/id_rsa`)];
+  let cachedIp: string | undefined;
+
+  const isRunning = async () => listsVm(check(await vbox(["list", "runningvms"])).stdout, MACHINE_NAME);
+  const inVm = async (command: string, runOptions: RunOptions = {}): Promise<RunResult> =>
+    demoted([...ssh, `${VM_SSH_USER}@${await vmIp()}`, command], runOptions);
+  const connection = async (): Promise<VmConnection> => ({
+    runner: options.runner,
+    user: options.user,
+    remoteShell: ssh,
+    sshTarget: `${VM_SSH_USER}@${await vmIp()}`,
+    runInVm: (command) => inVm(command),
+  });
+
+  /** Reference §2.22: create when missing, NIC fix, start with NAT DNS settings, then the initialize extras. */
+  async function ensureUp(log: LogLine): Promise<void> {
+    cachedIp = undefined;
+    if (!listsVm(check(await vbox(["list", "vms"])).stdout, MACHINE_NAME)) {
+      log("Initializing new Dusty VM with Docker Machine");
+      check(await machine(createArgs(options), log));
+    }
+    const info = parseMachineReadable(check(await vbox(["showvminfo", "--machinereadable", MACHINE_NAME])).stdout);
+    let running = await isRunning();
+    if (info.nictype1 !== undefined && !info.nictype1.includes(NIC_TYPE)) {
+      log("Stopping Dusty VM to apply NIC fix for faster networking performance");
+      if (running) check(await machine(["stop", MACHINE_NAME], log));
+      running = false;
+      log("Setting NIC 1 to use PCnet-FAST III");
+      check(await vbox(["modifyvm", MACHINE_NAME, "--nictype1", NIC_TYPE]));
+    }
+    if (running) return;
+    log(`Starting docker-machine VM ${MACHINE_NAME}`);
+    check(await vbox(["modifyvm", MACHINE_NAME, "--natdnshostresolver1", "on"]));
+    check(await vbox(["modifyvm", MACHINE_NAME, "--natnet1", NAT_NETWORK]));
+    check(await machine(["start", MACHINE_NAME], log));
+    for (const command of INIT_COMMANDS) check(await inVm(command, streaming(log)));
+  }
+
+  /**
+   * `docker-machine ip` can report a stale DHCP lease, so ask the VM itself which address its host-only
+   * NIC holds, over the NAT ssh port forward; fall back to docker-machine when that fails.
+   */
+  async function vmIp(): Promise<string> {
+    cachedIp ??= (await ipFromHostOnlyNic()) ?? check(await machine(["ip", MACHINE_NAME])).stdout.trim();
+    return cachedIp;
+  }
+
+  async function ipFromHostOnlyNic(): Promise<string | undefined> {
+    const info = await vbox(["showvminfo", "--machinereadable", MACHINE_NAME]);
+    const parsed = parseMachineReadable(info.stdout);
+    const mac = hostOnlyMac(parsed);
+    const port = natSshPort(parsed);
+    if (info.exitCode !== 0 || !mac || !port) return undefined;
+    const result = await demoted([...ssh, "-p", port, `${VM_SSH_USER}@127.0.0.1`, "ip addr show"]);
+    return result.exitCode === 0 ? inetForMac(result.stdout, mac) : undefined;
+  }
+
+  async function shutdown(log: LogLine): Promise<void> {
+    if (!(await isRunning())) return log("Dusty VM is already shut down");
+    log("Shutting down Dusty VM");
+    check(await machine(["stop", MACHINE_NAME], log));
+    log("Dusty VM was shut down");
+  }
+
+  return {
+    name: "docker-machine",
+    ensureUp,
+    hostAddress: vmIp,
+    dockerEnv: async () => parseExportLines(check(await machine(["env", MACHINE_NAME, "--shell", "bash"])).stdout),
+    paths: () => ({ ...VM_PATHS }),
+    syncIn: async (localPath, hostPath, syncOptions) => syncIntoVm(await connection(), localPath, hostPath, syncOptions),
+    syncOut: async (hostPath, localPath, syncOptions) => syncOutOfVm(await connection(), hostPath, localPath, syncOptions),
+    diskUsage: async () => parseDfOutput(check(await inVm("df -h /mnt/sda1 | grep /dev/sda1")).stdout),
+    runOnHost: (argv, runOptions) => inVm(shellCommand(argv), runOptions),
+    shutdown,
+  };
+}
+
+function createArgs(options: VmDriverOptions): string[] {
+  return [
+    "create", "--driver", "virtualbox",
+    "--virtualbox-cpu-count", "-1",
+    "--virtualbox-boot2docker-url", BOOT2DOCKER_ISO_URL,
+    "--virtualbox-memory", memoryOf(options),
+    "--virtualbox-hostonly-nictype", NIC_TYPE,
+    MACHINE_NAME,
+  ];
+}

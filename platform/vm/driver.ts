@@ -1,0 +1,85 @@
+/**
+ * What `dusty up` needs from wherever the Docker Engine runs: this machine (native, Linux) or a
+ * VirtualBox VM on macOS (boot2docker at 0.4, docker-machine at final). core/ sees only `paths()`.
+ */
+import type { HostPaths } from "../../core/compile.ts";
+import type { Runner } from "../rsync.ts";
+import type { RunOptions, RunResult } from "../run.ts";
+import type { DiskUsage } from "./disk-usage.ts";
+
+export type { HostPaths } from "../../core/compile.ts";
+export type { Runner } from "../rsync.ts";
+export type { DiskUsage } from "./disk-usage.ts";
+
+/** The drivers `selectDriver()` knows. */
+export type DriverName = "native" | "boot2docker" | "docker-machine";
+
+/** Where dusty logs progress lines (the daemon streams them to the client). */
+export type LogLine = (line: string) => void;
+
+/** Options of `syncIn()` and `syncOut()`. */
+export interface HostSyncOptions {
+  /** Delete what the source lacks at the destination (default true). */
+  delete?: boolean;
+  /** Skip nested repos' `.git` folders, keeping the top-level one (Dusty's repo sync). */
+  excludeNestedGit?: boolean;
+  signal?: AbortSignal;
+  onLine?: LogLine;
+  /**
+   * Run rsync as the configured user (Dusty's `demote=True`, used by `cp`), so a root daemon reads and
+   * writes local files only with that user's rights. VM drivers only; native ignores it for now.
+   */
+  asUser?: boolean;
+}
+
+/** A Docker Engine and the filesystem its containers mount. */
+export interface DockerHost {
+  readonly name: DriverName;
+  /** Makes sure the engine answers and dusty's folders exist there; throws a UserError saying how to fix it. */
+  ensureUp(log: LogLine): Promise<void>;
+  /** The address host names point at in the hosts file. */
+  hostAddress(): Promise<string>;
+  /** Variables the docker CLI and compose need to reach the engine ({} when the default works). */
+  dockerEnv(): Promise<Record<string, string>>;
+  /** dusty's folders as the engine (and so the compose file) sees them. */
+  paths(): HostPaths;
+  /** Mirrors a local file or folder at `hostPath` on the engine's host. */
+  syncIn(localPath: string, hostPath: string, options?: HostSyncOptions): Promise<void>;
+  /** Mirrors a file or folder on the engine's host at a local path. */
+  syncOut(hostPath: string, localPath: string, options?: HostSyncOptions): Promise<void>;
+  /** Free space where dusty's persistent files live. */
+  diskUsage(): Promise<DiskUsage>;
+  /** Runs a program on the engine's host (mkdir, ls, rm of the persist area); resolves whatever its exit code. */
+  runOnHost(argv: string[], options?: RunOptions): Promise<RunResult>;
+  /** Stops the VM (VM drivers only; containers must be stopped first). */
+  shutdown?(log: LogLine): Promise<void>;
+}
+
+/** Folders inside the VM, as Dusty laid them out (reference §4.7). */
+export const VM_PATHS: HostPaths = {
+  reposDir: "/persist/repos",
+  commandFilesDir: "/command_files",
+  cpDir: "/cp",
+  assetsDir: "/persist/dusty_assets",
+  nginxDir: "/persist/dustyNginx",
+};
+
+/** The VM user that owns dusty's files and that ssh and rsync log in as. */
+export const VM_SSH_USER = "docker";
+
+/** Settings both VM drivers take. */
+export interface VmDriverOptions {
+  /** Starts programs: platform/run.ts's `run`, or the recorder of platform/vm/recorder.ts in tests. */
+  runner: Runner;
+  /**
+   * `mac_username`: VM commands run as this user through `sudo -u <user> -H --`, since the VM, its
+   * VirtualBox registry and its ssh keys belong to them. Leave unset when dusty already runs as that user.
+   */
+  user?: string;
+  /** That user's home folder, where the ssh keys live (default `/Users/<user>`, else $HOME). */
+  home?: string;
+  /** `vm_memory_size` in MB (default 2048). */
+  memoryMb?: number | string;
+  /** The daemon's environment, read for DOCKER_HOST & co. (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}

@@ -1,0 +1,36 @@
+/**
+ * Picks the Docker host driver by name: "native" on Linux, the VirtualBox drivers for macOS parity.
+ */
+import { UserError } from "../errors.ts";
+import { run } from "../run.ts";
+import { createBoot2dockerHost } from "./boot2docker.ts";
+import { createDockerMachineHost } from "./docker-machine.ts";
+import type { DockerHost, DriverName, Runner, VmDriverOptions } from "./driver.ts";
+import { createNativeHost, type NativeHostOptions } from "./native.ts";
+
+export type { DockerHost, DriverName, HostSyncOptions, LogLine } from "./driver.ts";
+export { formatDiskUsage, type DiskUsage } from "./disk-usage.ts";
+
+/** Every driver name, in the order help text lists them. */
+export const DRIVER_NAMES: readonly DriverName[] = ["native", "boot2docker", "docker-machine"];
+
+/** What the drivers need; each reads its own part. */
+export interface DriverDeps extends NativeHostOptions, Omit<VmDriverOptions, "runner"> {
+  /** Starts programs for the VM drivers (default platform/run.ts's `run`). */
+  runner?: Runner;
+}
+
+/** The DockerHost named `name`; an unknown name (say, from a config file) is a UserError. */
+export function selectDriver(name: string, deps: DriverDeps): DockerHost {
+  const vmOptions: VmDriverOptions = { ...deps, runner: deps.runner ?? run };
+  switch (name as DriverName) {
+    case "native":
+      return createNativeHost(deps);
+    case "boot2docker":
+      return createBoot2dockerHost(vmOptions);
+    case "docker-machine":
+      return createDockerMachineHost(vmOptions);
+    default:
+      throw new UserError(`Cannot use Docker host driver "${name}": unknown. Choose one of ${DRIVER_NAMES.join(", ")}`);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The Docker host on Linux: the engine runs on this machine, so "the host" is a folder here (the persist
+ * dir), syncs are local rsyncs, and host names point at the address ports are published on.
+ */
+import { mkdir } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import type { HostPaths } from "../../core/compile.ts";
+import { dockerServerVersion } from "../docker.ts";
+import { UserError } from "../errors.ts";
+import { localKind, syncFolder, type SyncOptions } from "../rsync.ts";
+import { CommandFailedError, run, runChecked } from "../run.ts";
+import { parseDfOutput } from "./disk-usage.ts";
+import type { DockerHost, HostSyncOptions } from "./driver.ts";
+
+/** Settings of the native driver. */
+export interface NativeHostOptions {
+  /** dusty's persist dir (`Locations.persistDir`): everything containers mount lives under it. */
+  persistDir: string;
+  /** The address ports are published on and host names point at (default 127.0.0.1). */
+  bindAddress?: string;
+}
+
+/** dusty's folders under the persist dir. */
+export function nativePaths(persistDir: string): HostPaths {
+  return {
+    reposDir: join(persistDir, "repos"),
+    commandFilesDir: join(persistDir, "command_files"),
+    cpDir: join(persistDir, "cp"),
+    assetsDir: join(persistDir, "assets"),
+    nginxDir: join(persistDir, "nginx"),
+  };
+}
+
+/** A DockerHost on this machine's Docker Engine. */
+export function createNativeHost(options: NativeHostOptions): DockerHost {
+  const persistDir = resolve(options.persistDir);
+  const paths = nativePaths(persistDir);
+
+  async function ensureUp(log: (line: string) => void): Promise<void> {
+    log(`Docker Engine ${await engineVersion()} is running`);
+    for (const dir of Object.values(paths)) await mkdir(dir, { recursive: true });
+  }
+
+  // Every sync runs as root with --delete, so a wrong path must never reach rsync.
+  function insidePersist(hostPath: string): string {
+    const path = resolve(hostPath);
+    if (path !== persistDir && !path.startsWith(`${persistDir}/`)) {
+      throw new Error(`Refusing to sync "${hostPath}": it is outside dusty's persist dir "${persistDir}"`);
+    }
+    return path;
+  }
+
+  return {
+    name: "native",
+    ensureUp,
+    hostAddress: async () => options.bindAddress ?? "127.0.0.1",
+    dockerEnv: async () => ({}),
+    paths: () => ({ ...paths }),
+    syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
+    syncOut: async (hostPath, localPath, syncOptions = {}) => syncFolder(insidePersist(hostPath), localPath, rsyncOptions(syncOptions)),
+    diskUsage: async () => {
+      // LC_ALL=C: "1.5G", never "1,5G"; -P: one line per filesystem, whatever the device name's length.
+      const result = await runChecked(["df", "-P", "-h", "--", await nearestExisting(persistDir)], { env: { LC_ALL: "C" } });
+      return parseDfOutput(result.stdout);
+    },
+    runOnHost: (argv, runOptions) => run(argv, runOptions),
+  };
+}
+
+/** The engine's version, or a UserError saying how to start it. */
+async function engineVersion(): Promise<string> {
+  try {
+    return await dockerServerVersion();
+  } catch (error) {
+    if (!(error instanceof CommandFailedError)) throw error; // CommandNotFoundError already says to install docker
+    const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
+    throw new UserError(
+      `Cannot reach the Docker Engine: ${detail}. Start it (\`sudo systemctl start docker\`), or point DOCKER_HOST at a running engine`,
+    );
+  }
+}
+
+function rsyncOptions(options: HostSyncOptions): SyncOptions {
+  return { delete: options.delete, excludeNestedGit: options.excludeNestedGit, signal: options.signal, onLine: options.onLine };
+}
+
+/** df needs an existing path; before the first `up` the persist dir may not exist yet. */
+async function nearestExisting(path: string): Promise<string> {
+  let current = path;
+  while ((await localKind(current)) === "missing" && dirname(current) !== current) current = dirname(current);
+  return current;
+}

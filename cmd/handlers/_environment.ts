@@ -1,0 +1,54 @@
+/**
+ * The running environment as every container command sees it: which Docker host, which compose
+ * project and file, and how to find a spec's container. One place, so `up`, `stop`, `logs`, `cp` and
+ * `test` can never disagree about names.
+ */
+import { join } from "node:path";
+import { NGINX_SERVICE } from "../../core/compose.ts";
+import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type ContainerInfo } from "../../platform/docker.ts";
+import { UserError } from "../../platform/errors.ts";
+import { selectDriver, type DockerHost } from "../../platform/vm/index.ts";
+import type { DaemonState } from "./_state.ts";
+
+/** The Docker host driver the config asks for; native on Linux unless set otherwise. */
+export function dockerHostFor(state: DaemonState): DockerHost {
+  const { config, locations } = state;
+  const name = config.docker_host_driver ?? (process.platform === "darwin" ? "docker-machine" : "native");
+  return selectDriver(name, {
+    persistDir: locations.persistDir,
+    bindAddress: config.bind_address,
+    user: config.mac_username,
+    memoryMb: config.vm_memory_size,
+  });
+}
+
+/** Where `up` keeps the compose file it last started. */
+export function composeFilePath(state: DaemonState): string {
+  return join(state.locations.composeDir, "docker-compose.yml");
+}
+
+/** The compose project of this environment (config `compose_project`, default "dusty"). */
+export function composeProject(state: DaemonState): string {
+  return state.config.compose_project;
+}
+
+/** The compose service name of a spec; nginx answers to "nginx" too, as in Dusty 0.4. */
+export function serviceNameFor(name: string): string {
+  return name === "nginx" ? NGINX_SERVICE : name;
+}
+
+/** The containers of one compose service of this environment, running or not, newest first. */
+export async function serviceContainers(state: DaemonState, name: string): Promise<ContainerInfo[]> {
+  const containers = await listContainers({
+    all: true,
+    labels: { [COMPOSE_PROJECT_LABEL]: composeProject(state), [COMPOSE_SERVICE_LABEL]: serviceNameFor(name) },
+  });
+  return containers.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** The running container of a spec, or a UserError that says how to start it. */
+export async function runningContainer(state: DaemonState, name: string): Promise<ContainerInfo> {
+  const running = (await serviceContainers(state, name)).find((c) => c.running);
+  if (!running) throw new UserError(`No running container found for ${name}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`);
+  return running;
+}

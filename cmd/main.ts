@@ -4,6 +4,7 @@
  * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
  */
 import { defineCommand, runMain } from "citty";
+import { showFullUsage } from "./_usage.ts";
 import { VERSION } from "./_version.ts";
 
 const load = (file: Promise<{ default: unknown }>) => () => file.then((m) => m.default as never);
@@ -45,10 +46,15 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv[0] === "-v") {
-    process.stdout.write(`Dusty version ${VERSION}\n`);
+    await Bun.write(Bun.stdout, `Dusty version ${VERSION}\n`);
     return;
   }
-  await runMain(root, { rawArgs: argv });
+  if (argv.length === 0) {
+    // Like Dusty: no command prints the overview and succeeds.
+    await showFullUsage(root);
+    return;
+  }
+  await runMain(root, { rawArgs: argv, showUsage: showFullUsage });
 }
 
 await main(process.argv.slice(2));

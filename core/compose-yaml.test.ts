@@ -66,3 +66,27 @@ test.skipIf(!Bun.which("docker-compose") || !Bun.which("python3"))("renderCompos
   expect(config.services.app.command).toEqual(["sh", "-c", "daemon off;"]);
   expect(config.services.app.init).toBe(true);
 });
+
+// Strings built from the characters that matter to YAML, to check every quoting decision both ways.
+function trickyStrings(): string[] {
+  const atoms = ["", "-", "--x", "a", "1", "0", "_", ".", ":", ": ", " #", "#", "'", '"', "\\", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "%", "@", "`", "?", "~", "e", "E", "+", "x", "0x", "0o", "0b", " ", "\t", "\n", "é", "yes", "no", "null", "<<", "=", "2024-01-02", "inf", ".inf"];
+  const out = new Set<string>();
+  for (const a of atoms) for (const b of atoms) for (const c of ["", ":9"]) out.add(a + b + c);
+  return [...out];
+}
+
+test("renderComposeYaml() writes every tricky string so that YAML 1.1 and 1.2 read it back unchanged", () => {
+  const values = trickyStrings();
+  const file = { services: { a: { labels: values, environment: Object.fromEntries(values.map((v, i) => [`K${i}${v.replace(/\s/g, "")}`, v])) } } };
+  const text = renderComposeYaml(file);
+  expect(parse(text, { version: "1.1" })).toEqual(file);
+  expect(parse(text, { version: "1.2" })).toEqual(file);
+});
+
+test.skipIf(!Bun.which("python3"))("renderComposeYaml() output reads back unchanged in PyYAML, docker-compose 1.x's parser", () => {
+  const values = trickyStrings();
+  const text = renderComposeYaml({ services: { a: { labels: values } } });
+  const result = Bun.spawnSync(["python3", "-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))"], { stdin: new TextEncoder().encode(text) });
+  if (result.exitCode !== 0 && result.stderr.toString().includes("No module named 'yaml'")) return; // PyYAML comes with docker-compose
+  expect(JSON.parse(result.stdout.toString())).toEqual({ services: { a: { labels: values } } });
+});

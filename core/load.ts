@@ -5,12 +5,13 @@
  */
 import { hasErrors, type Diagnostic, type KeyPath } from "./diagnostics.ts";
 import { findUnknownComposeKeys } from "./load-compose.ts";
+import { isPlainYaml, type FastYamlParser } from "./load-fast.ts";
 import { checkSchema } from "./load-issues.ts";
 import { checkSpecName, isEscapingName, parseSpecPath, type SpecPath } from "./load-names.ts";
 import { createSpecSource, diagnosticAt } from "./load-positions.ts";
 import { checkSpecRules } from "./load-rules.ts";
 import { describeValue, isMapping } from "./load-schema.ts";
-import { parseSpecYaml } from "./load-yaml.ts";
+import { parseSpecYaml, type ParsedYaml } from "./load-yaml.ts";
 import { emptySpecs, SPEC_SCHEMAS, type Specs } from "./specs.ts";
 
 /** One file of a specs repo; `path` is relative to the repo root, like "apps/web.yml". */
@@ -39,8 +40,13 @@ export interface LoadedSpecs {
   diagnostics: Diagnostic[];
 }
 
+/** How to load: `parseYaml` is a fast native parser for plain files (see load-fast.ts); without it every file takes the careful path. */
+export interface LoadOptions {
+  parseYaml?: FastYamlParser;
+}
+
 /** Loads every spec file; files outside `<kind>/<name>.yml` are not specs and are skipped. */
-export function loadSpecs(files: readonly SpecFile[]): LoadedSpecs {
+export function loadSpecs(files: readonly SpecFile[], options: LoadOptions = {}): LoadedSpecs {
   const loaded: LoadedSpecs = { specs: emptySpecs(), sources: {}, diagnostics: [] };
   const valid: { at: SpecPath; spec: unknown }[] = [];
   for (const file of files) {
@@ -51,7 +57,7 @@ export function loadSpecs(files: readonly SpecFile[]): LoadedSpecs {
       loaded.diagnostics.push(wholeFile(file.path, "this spec file is given twice: only the first one counts"));
       continue;
     }
-    const result = loadSpecFileSafely(file, at);
+    const result = (options.parseYaml && loadPlainSpecFile(file, at, options.parseYaml)) || loadSpecFileSafely(file, at);
     if (!isEscapingName(at.name)) loaded.sources[id] = result.source;
     loaded.diagnostics.push(...result.diagnostics);
     if (result.spec !== undefined) valid.push({ at, spec: result.spec });
@@ -71,6 +77,35 @@ function loadSpecFileSafely(file: SpecFile, at: SpecPath): ReturnType<typeof loa
     const detail = error instanceof Error ? error.message : String(error);
     return { source: createSpecSource(file.path), diagnostics: [wholeFile(file.path, `cannot load this spec: ${detail}`)] };
   }
+}
+
+/**
+ * The fast path: a plain file read by the native parser that passes every check without a single
+ * diagnostic. Anything else returns undefined and is loaded again the careful way, for positions.
+ */
+function loadPlainSpecFile(file: SpecFile, at: SpecPath, parseYaml: FastYamlParser): ReturnType<typeof loadSpecFile> | undefined {
+  if (checkSpecName(at.kind, at.name) || !isPlainYaml(file.text)) return undefined;
+  let data: unknown;
+  try {
+    data = parseYaml(file.text);
+  } catch {
+    return undefined;
+  }
+  if (!isMapping(data)) return undefined;
+  const checked = checkSchema(SPEC_SCHEMAS[at.kind], data);
+  if (checked.problems.length > 0 || checkSpecRules(at.kind, data).length > 0 || findUnknownComposeKeys(at.kind, data).length > 0) return undefined;
+  // Positions are only needed when a later check reports on this file: parse for them then.
+  let source: SpecSource | undefined;
+  const locate: SpecSource["locate"] = (path, target) => {
+    source ??= createSpecSource(file.path, ...documentOf(file));
+    return source.locate(path, target);
+  };
+  return { source: { file: file.path, locate }, diagnostics: [], spec: checked.output };
+}
+
+function documentOf(file: SpecFile): [ParsedYaml["doc"], ParsedYaml["lineCounter"]] {
+  const parsed = parseSpecYaml(file.path, file.text);
+  return [parsed.doc, parsed.lineCounter];
 }
 
 /** One loaded file: its source, its problems, and its spec with defaults when it had no errors. */

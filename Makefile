@@ -20,8 +20,9 @@ dist/dusty: node_modules/.installed $(SOURCES)
 
 build: dist/dusty ## Build the self-contained binary dist/dusty
 
-typecheck: deps ## Type-check everything (bun test does not)
+typecheck: deps ## Type-check everything (bun test does not), and core/ under Deno too: proof it is runtime-neutral
 	$(TSC) --noEmit -p .
+	./node_modules/.bin/deno check --quiet $$(ls core/*.ts | grep -v '\.test\.ts$$')
 
 docker: ## Make sure a Docker Engine answers (installs and starts one when needed)
 	bash scripts/ensure-docker.sh

@@ -2,15 +2,15 @@
  * Help text for every command. citty's own usage line loses the root name two levels down
  * (`bundles activate` instead of `dusty bundles activate`), so the name is put back here.
  */
-import { renderUsage, type CommandDef } from "citty";
+import { renderUsage, type ArgsDef, type CommandDef } from "citty";
 
-async function nameOf(cmd: CommandDef | undefined): Promise<string | undefined> {
+async function nameOf<T extends ArgsDef>(cmd: CommandDef<T> | undefined): Promise<string | undefined> {
   const meta = typeof cmd?.meta === "function" ? await cmd.meta() : await cmd?.meta;
   return meta?.name;
 }
 
 /** Renders a command's help with its full name, as `dusty <group> <command>`. */
-export async function renderFullUsage(cmd: CommandDef, parent?: CommandDef): Promise<string> {
+export async function renderFullUsage<T extends ArgsDef = ArgsDef>(cmd: CommandDef<T>, parent?: CommandDef<T>): Promise<string> {
   const text = await renderUsage(cmd, parent);
   const [name, parentName] = [await nameOf(cmd), await nameOf(parent)];
   if (!name || !parentName || parentName === "dusty") return text;
@@ -19,6 +19,6 @@ export async function renderFullUsage(cmd: CommandDef, parent?: CommandDef): Pro
 }
 
 /** Prints a command's help (citty's showUsage, with the full name). */
-export async function showFullUsage(cmd: CommandDef, parent?: CommandDef): Promise<void> {
+export async function showFullUsage<T extends ArgsDef = ArgsDef>(cmd: CommandDef<T>, parent?: CommandDef<T>): Promise<void> {
   process.stdout.write((await renderFullUsage(cmd, parent)) + "\n");
 }

@@ -1,23 +1,22 @@
-/** `dusty validate [SPECS_PATH]`: checks every spec and reports every problem at once. */
+/**
+ * `dusty validate [SPECS_PATH]`: checks every spec and reports every problem at once. With a path it
+ * runs in the client; without, the daemon checks the configured specs repo (which only it may read),
+ * and with no daemon the built-in example is checked instead.
+ */
 import { defineCommand } from "citty";
-import { formatDiagnostic } from "../core/diagnostics.ts";
-import { log, printResult } from "./_log.ts";
-import { runGuarded } from "./_run.ts";
-import { readCheckedSpecs } from "./_specs.ts";
+import { runOnDaemonOrLocally } from "./_daemon-or-local.ts";
 
 export default defineCommand({
   meta: { name: "validate", description: "Validate that specs have correct fields and references" },
   args: {
     specsPath: { type: "positional", required: false, description: "Specs repo to check (default: the configured one, else the built-in example)" },
   },
-  run: ({ args }) =>
-    runGuarded(async () => {
-      const { loaded, warnings, origin } = await readCheckedSpecs(args.specsPath);
-      for (const w of warnings) log.warn(formatDiagnostic(w));
-      const count = (kind: keyof typeof loaded.specs) => Object.keys(loaded.specs[kind]).length;
-      printResult(
-        `Specs at ${origin} are valid: ${count("apps")} apps, ${count("libs")} libs, ${count("services")} services, ${count("bundles")} bundles` +
-          (warnings.length > 0 ? ` (${warnings.length} warning${warnings.length === 1 ? "" : "s"})` : ""),
-      );
-    }),
+  async run({ args }) {
+    const local = () => import("./_local-specs.ts");
+    if (args.specsPath !== undefined) return (await local()).validateLocally(args.specsPath);
+    await runOnDaemonOrLocally("validate", {}, {
+      note: "Validating the built-in example instead (pass a specs path to validate your own specs)",
+      run: async () => (await local()).validateLocally(undefined),
+    });
+  },
 });

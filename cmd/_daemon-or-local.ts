@@ -1,0 +1,36 @@
+/**
+ * Commands that ask the daemon when it is there and fall back to working in the client when it is not
+ * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
+ * purpose, like client.ts: the fallback's heavy modules load only when it runs.
+ */
+import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts";
+
+/**
+ * Runs `command` in the daemon; when no daemon can be reached at all, prints why (with `note`) on
+ * stderr and runs `fallback` instead. A daemon lost mid-command is an error, never a fallback: it may
+ * have printed half a result already.
+ */
+export async function runOnDaemonOrLocally(
+  command: string,
+  args: Record<string, unknown>,
+  fallback: { note: string; run: () => Promise<void> },
+): Promise<void> {
+  try {
+    const code = await callDaemon(command, args);
+    if (code !== 0) process.exitCode = code;
+  } catch (error) {
+    if (isConnectFailure(error)) {
+      await writeToTerminal("stderr", `${error.message}\n${fallback.note}\n`);
+      return fallback.run();
+    }
+    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    await writeToTerminal("stderr", `${text}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** True when the client never reached a daemon (no socket, refused, no permission), as opposed to losing one. */
+export function isConnectFailure(error: unknown): error is DaemonUnavailableError {
+  // callDaemon() says "Cannot connect …" only when the connect itself failed (see describeConnectFailure).
+  return error instanceof DaemonUnavailableError && error.message.startsWith("Cannot connect to the dusty daemon");
+}

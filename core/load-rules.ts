@@ -17,9 +17,9 @@ export interface RuleProblem {
 export function checkSpecRules(kind: SpecKind, data: Record<string, unknown>): RuleProblem[] {
   switch (kind) {
     case "apps":
-      return [...checkImageOrBuild(data), ...checkRepoAndMount(data), ...checkUniqueNames(data, ["scripts"], "script"), ...checkTestSpec(data)];
+      return [...checkImageOrBuild(data), ...checkRepoAndMount(data), ...checkUniqueNames(data, ["scripts"], "script"), ...checkTestSpec(data), ...checkAssets(data)];
     case "libs":
-      return [...checkMount(data), ...checkTestSpec(data)];
+      return [...checkMount(data), ...checkTestSpec(data), ...checkAssets(data)];
     case "services":
       return hasValue(data, "image") || hasValue(data, "build") ? [] : [{ path: [], message: "needs image or build" }];
     case "bundles":
@@ -46,6 +46,24 @@ function checkMount(data: Record<string, unknown>): RuleProblem[] {
   const mount = data.mount;
   if (typeof mount !== "string" || mount.startsWith("/")) return [];
   return [{ path: ["mount"], message: `expected an absolute path (starting with "/"), got ${describeValue(mount)}` }];
+}
+
+// An asset's name is a file name under /dusty_assets on the host: it must not reach outside that folder.
+const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function checkAssets(data: Record<string, unknown>): RuleProblem[] {
+  if (!Array.isArray(data.assets)) return [];
+  return data.assets.flatMap((asset, i): RuleProblem[] => {
+    if (!isMapping(asset)) return [];
+    const problems: RuleProblem[] = [];
+    if (typeof asset.name === "string" && (!ASSET_NAME.test(asset.name) || asset.name.includes(".."))) {
+      problems.push({ path: ["assets", i, "name"], message: `expected letters, digits, ".", "_" and "-" (a file name), got ${describeValue(asset.name)}` });
+    }
+    if (typeof asset.path === "string" && !asset.path.startsWith("/")) {
+      problems.push({ path: ["assets", i, "path"], message: `expected an absolute path (starting with "/"), got ${describeValue(asset.path)}` });
+    }
+    return problems;
+  });
 }
 
 function checkTestSpec(data: Record<string, unknown>): RuleProblem[] {

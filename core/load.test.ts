@@ -107,3 +107,9 @@ test("SpecSource.locate() points at the key of an empty value and at the parent 
   expect(source.locate(["scripts", 0, "name"])).toEqual({ line: 4, col: 11 });
   expect(source.locate(["nothing", "here"])).toEqual({ line: 1, col: 1 });
 });
+
+test("loadSpecs() rejects asset names that are not plain file names and relative asset paths", () => {
+  const text = "image: x\nassets:\n  - name: ../secret\n    path: /etc/secret\n  - name: KEY\n    path: relative/key\n";
+  const { diagnostics } = loadSpecs([{ path: "apps/web.yml", text }]);
+  expect(diagnostics.map((d) => `${d.line}:${d.keyPath}`)).toEqual(["3:assets[0].name", "6:assets[1].path"]);
+});

@@ -5,10 +5,10 @@
  */
 import { compileEnvironment } from "../../core/compile.ts";
 import { UserError } from "../../platform/errors.ts";
-import { selectDriver } from "../../platform/vm/index.ts";
 import { chooseBundles, formatCompiled } from "../_compile-output.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { compileOptionsFor, readConfiguredSpecs, readState, type DaemonState } from "./_state.ts";
+import { dockerHostFor } from "./_environment.ts";
 import type { Handler } from "./_types.ts";
 
 const handler: Handler = {
@@ -33,14 +33,7 @@ export default handler;
 
 /** The Docker host's folders and address, as `dusty up` will use them. */
 async function dockerHostLayout(state: DaemonState) {
-  const { config, locations } = state;
-  // The config leaves the driver unset on a fresh install: native is the Linux default.
-  const host = selectDriver(config.docker_host_driver ?? "native", {
-    persistDir: locations.persistDir,
-    bindAddress: config.bind_address,
-    user: config.mac_username,
-    memoryMb: config.vm_memory_size,
-  });
+  const host = dockerHostFor(state);
   return { paths: host.paths(), hostAddress: await host.hostAddress() };
 }
 

@@ -2,7 +2,7 @@
  * The Docker host on Linux: the engine runs on this machine, so "the host" is a folder here (the persist
  * dir), syncs are local rsyncs, and host names point at the address ports are published on.
  */
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { HostPaths } from "../../core/compile.ts";
 import { dockerServerVersion } from "../docker.ts";
@@ -39,6 +39,8 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   async function ensureUp(log: (line: string) => void): Promise<void> {
     log(`Docker Engine ${await engineVersion()} is running`);
     for (const dir of Object.values(paths)) await mkdir(dir, { recursive: true });
+    // Assets hold secrets: only root may list or read them (mkdir's mode does not apply to an existing folder).
+    await chmod(paths.assetsDir, 0o700);
   }
 
   // Every sync runs as root with --delete, so a wrong path must never reach rsync.

@@ -2,6 +2,7 @@
  * How long a client round trip costs: `dusty version` (start, connect, request, answer, exit) against
  * `dusty --help` (start and exit, no daemon) and `dusty -v` (the bare process start), each as a whole
  * process, against a real daemon started like the end-to-end tests start it.
+ * Also `dusty bundles list`, which reads the config and the built-in example's specs in the daemon.
  * Target: median `dusty version` ≤ 10 ms.
  *
  *   make build && bun bench/roundtrip.ts [runs]
@@ -29,14 +30,17 @@ async function main(): Promise<number> {
     Object.assign(process.env, daemon.env);
     const check = await runDusty(["version"], { env: daemon.env });
     if (check.code !== 0) throw new Error(`dusty version failed (exit ${check.code}):\n${check.stderr}`);
+    // `bundles list` reads the config and the specs: set up the built-in example so it has both.
+    const setup = await runDusty(["setup", "--no-update"], { env: daemon.env });
+    if (setup.code !== 0) throw new Error(`dusty setup failed (exit ${setup.code}):\n${setup.stderr}`);
 
     const medians = await timeSideBySide(
       {
         "dusty -v (process start)": [path, "-v"],
         "dusty --help (no daemon)": [path, "--help"],
         "dusty version (round trip)": [path, "version"],
-        // Later: "dusty bundles list": [path, "bundles", "list"], once that handler exists; it reads the
-        // config and the specs, so it shows what a real command costs on top of the round trip.
+        // Reads the config and the specs: what a real command costs on top of the round trip.
+        "dusty bundles list (round trip + specs)": [path, "bundles", "list"],
       },
       RUNS,
       5,

@@ -1,0 +1,31 @@
+import { describe, expect, test } from "bun:test";
+import { parseTestArgs } from "./test.ts";
+
+describe("parseTestArgs()", () => {
+  test("parseTestArgs() reads options before the name, then the name, the suite and the suite's args", () => {
+    expect(parseTestArgs(["--recreate", "--no-pull", "web", "unit", "-k", "x"])).toEqual({
+      name: "web",
+      suite: "unit",
+      args: ["-k", "x"],
+      recreate: true,
+      pull: false,
+    });
+    expect(parseTestArgs(["web"])).toEqual({ name: "web", suite: undefined, args: [], recreate: false, pull: true });
+    expect(parseTestArgs([])).toEqual({ name: undefined, suite: undefined, args: [], recreate: false, pull: true });
+  });
+
+  test("parseTestArgs() passes flags after the suite to the suite, dusty's own included", () => {
+    expect(parseTestArgs(["web", "unit", "--recreate", "--no-pull", "-v"])).toMatchObject({
+      recreate: false,
+      pull: true,
+      args: ["--recreate", "--no-pull", "-v"],
+    });
+  });
+
+  test("parseTestArgs() refuses unknown options and options put where the suite goes", () => {
+    expect(parseTestArgs(["--recreat", "web"])).toEqual({
+      error: "Unknown option --recreat for dusty test: the options are --recreate and --no-pull, given before the app or lib name",
+    });
+    expect(parseTestArgs(["web", "--recreate"])).toEqual({ error: "Options go before the app or lib name: dusty test --recreate web …" });
+  });
+});

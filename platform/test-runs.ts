@@ -1,0 +1,146 @@
+/**
+ * Docker operations of `dusty test`: base images, the image preparation container, committing and
+ * pruning test images, and removing everything a run started. Every container of a run carries the
+ * label `dusty.test-run=<run id>`, so cleanup finds them by that label alone, whatever step failed.
+ */
+import { createHash } from "node:crypto";
+import { lstat, readdir, readlink } from "node:fs/promises";
+import { join } from "node:path";
+import { DOCKER } from "./docker.ts";
+import { UserError } from "./errors.ts";
+import { CommandFailedError, run, runChecked, type RunOptions } from "./run.ts";
+
+/** Names the run a container belongs to. */
+export const TEST_RUN_LABEL = "dusty.test-run";
+/** Names the app or lib a test container or image is for. */
+export const TEST_NAME_LABEL = "dusty.test-name";
+/** On test images: the content key they were built for. */
+export const TEST_KEY_LABEL = "dusty.test-key";
+/** On test images only, so that pruning never touches base or user images (the images of scripts/build-test-images.sh carry `dusty.test-image=true`). */
+export const TEST_IMAGE_LABEL = "dusty.test-image-of";
+
+/** The id (`sha256:…`) of a local image, or undefined when there is none. Never pulls. */
+export async function localImageId(ref: string): Promise<string | undefined> {
+  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref]);
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Builds `context` (a folder with a Dockerfile) as `tag` and returns the image id; the layer cache makes an unchanged build quick. */
+export async function buildBaseImage(context: string, tag: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const result = await run([DOCKER, "build", "--quiet", "--tag", tag, context], { signal: options.signal });
+  if (result.exitCode !== 0) {
+    const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-10).join("\n");
+    throw new UserError(`Cannot build the test base image from ${context}: docker build failed with exit code ${result.exitCode}:\n${detail}`);
+  }
+  return (await localImageId(tag)) ?? result.stdout.trim();
+}
+
+/** How to run the container that prepares a test image. */
+export interface PrepContainerOptions {
+  /** The container's name, so it can be committed and removed. */
+  containerName: string;
+  image: string;
+  /** `host:container` bind mounts. */
+  mounts: readonly string[];
+  labels: Record<string, string>;
+  command: readonly string[];
+  signal?: AbortSignal;
+  onLine?: RunOptions["onLine"];
+}
+
+/** Runs the preparation container to its end (it is kept for the commit) and returns its exit code. */
+export async function runPrepContainer(options: PrepContainerOptions): Promise<number> {
+  const argv = [DOCKER, "run", "--name", options.containerName, "--init"];
+  for (const [key, value] of Object.entries(options.labels)) argv.push("--label", `${key}=${value}`);
+  for (const mount of options.mounts) argv.push("--volume", mount);
+  argv.push(options.image, ...options.command);
+  const result = await run(argv, { signal: options.signal, onLine: options.onLine });
+  return result.exitCode;
+}
+
+/** Commits a container as `ref`, labelled as the test image of `name` for `key`; returns the new image's id. */
+export async function commitTestImage(container: string, ref: string, options: { name: string; key: string }): Promise<string> {
+  const label = (key: string, value: string) => ["--change", `LABEL ${key}=${JSON.stringify(value)}`];
+  await runChecked([
+    DOCKER, "commit",
+    ...label(TEST_IMAGE_LABEL, options.name),
+    ...label(TEST_NAME_LABEL, options.name),
+    ...label(TEST_KEY_LABEL, options.key),
+    container, ref,
+  ]);
+  const id = await localImageId(ref);
+  if (!id) throw new Error(`docker commit reported success but ${ref} does not exist`);
+  return id;
+}
+
+/** Ids of every test image of `name` (tagged or left dangling by a rebuild), each once. */
+export async function testImageIds(name: string): Promise<string[]> {
+  const result = await runChecked([DOCKER, "images", "--no-trunc", "--quiet", "--filter", `label=${TEST_IMAGE_LABEL}=${name}`]);
+  return [...new Set(result.stdout.split("\n").map((l) => l.trim()).filter(Boolean))];
+}
+
+/**
+ * Removes the test images of `name` other than `keepId`. An image a running test still uses stays (docker
+ * refuses without --force) and goes with a later build. Returns how many were removed.
+ */
+export async function pruneTestImages(name: string, keepId: string): Promise<number> {
+  let removed = 0;
+  for (const id of await testImageIds(name)) {
+    if (id === keepId) continue;
+    // Untagged parents (an old `test.build` base) go with it: docker rmi prunes them.
+    if ((await run([DOCKER, "rmi", id])).exitCode === 0) removed++;
+  }
+  return removed;
+}
+
+/** Removes one container by name or id, running or not, if it exists. */
+export async function removeContainerIfPresent(nameOrId: string): Promise<void> {
+  await run([DOCKER, "rm", "--force", "--volumes", nameOrId]);
+}
+
+/** Removes every container and network of a run, running or not, with their anonymous volumes. Returns the container count. */
+export async function removeTestRun(runId: string, composeProjects: readonly string[] = []): Promise<number> {
+  const ids = await listIds([DOCKER, "ps", "--all", "--quiet", "--no-trunc", "--filter", `label=${TEST_RUN_LABEL}=${runId}`]);
+  if (ids.length > 0) {
+    const result = await run([DOCKER, "rm", "--force", "--volumes", ...ids]);
+    // A container that vanished meanwhile (compose run --rm) is not a failure.
+    const errors = result.stderr.split("\n").filter((l) => l.trim() && !/no such container/i.test(l));
+    if (result.exitCode !== 0 && errors.length > 0) throw new CommandFailedError(result);
+  }
+  for (const project of composeProjects) {
+    const networks = await listIds([DOCKER, "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`]);
+    if (networks.length > 0) await run([DOCKER, "network", "rm", ...networks]);
+  }
+  return ids.length;
+}
+
+/**
+ * A digest of a folder's content as rsync sees it (path, type, size, mtime, mode, link target), skipping
+ * `.git` folders: what the user has in an overridden repo, committed or not, without reading every file.
+ */
+export async function folderFingerprint(dir: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const hash = createHash("sha256");
+  const walk = async (rel: string): Promise<void> => {
+    options.signal?.throwIfAborted();
+    const entries = (await readdir(join(dir, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name === ".git") continue;
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      const info = await lstat(join(dir, path), { bigint: true });
+      if (info.isDirectory()) {
+        hash.update(`d ${path} ${info.mode}\n`);
+        await walk(path);
+      } else if (info.isSymbolicLink()) {
+        hash.update(`l ${path} ${await readlink(join(dir, path))}\n`);
+      } else {
+        hash.update(`f ${path} ${info.size} ${info.mtimeNs} ${info.mode}\n`);
+      }
+    }
+  };
+  await walk("");
+  return hash.digest("hex");
+}
+
+async function listIds(argv: string[]): Promise<string[]> {
+  return (await runChecked(argv)).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+}

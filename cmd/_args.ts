@@ -18,3 +18,15 @@ export function collectRepeated(rawArgs: readonly string[], flag: string): strin
   }
   return values;
 }
+
+// Arguments after `dusty test APP SUITE` and `dusty scripts APP SCRIPT` belong to the suite or script,
+// -h included; citty's runMain would show dusty's help wherever -h stands.
+const PASSTHROUGH_AFTER: Record<string, number> = { test: 2, scripts: 2 };
+
+/** True when -h/--help stands after the positionals whose followers go to a suite or script. */
+export function passesHelpThrough(argv: readonly string[]): boolean {
+  const needed = PASSTHROUGH_AFTER[argv[0] ?? ""];
+  const helpAt = argv.findIndex((a) => a === "-h" || a === "--help");
+  if (needed === undefined || helpAt < 0) return false;
+  return argv.slice(1, helpAt).filter((a) => !a.startsWith("-")).length >= needed;
+}

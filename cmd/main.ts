@@ -3,7 +3,8 @@
  * The dusty binary. `dusty -d` becomes the daemon; everything else is a command, most of which are
  * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
  */
-import { defineCommand, runMain } from "citty";
+import { defineCommand, runCommand, runMain } from "citty";
+import { passesHelpThrough } from "./_args.ts";
 import { showFullUsage } from "./_usage.ts";
 import { VERSION } from "./_version.ts";
 
@@ -52,6 +53,10 @@ async function main(argv: string[]): Promise<void> {
   if (argv.length === 0) {
     // Like Dusty: no command prints the overview and succeeds.
     await showFullUsage(root);
+    return;
+  }
+  if (passesHelpThrough(argv)) {
+    await runCommand(root, { rawArgs: argv });
     return;
   }
   await runMain(root, { rawArgs: argv, showUsage: showFullUsage });

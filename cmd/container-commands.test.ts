@@ -1,0 +1,58 @@
+// The client-side parsing of `logs`, `scripts`, `shell` and `disk restore`: no daemon needed.
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { isYes } from "./disk.ts";
+import { execFlags } from "./_exec-docker.ts";
+import { parseTail } from "./logs.ts";
+import { splitScriptArgs } from "./scripts.ts";
+
+test("splitScriptArgs() hands everything after the script name to the script, flags included", () => {
+  expect(splitScriptArgs(["web", "migrate", "-v", "--x=1", "a b", "--"])).toEqual({ app: "web", script: "migrate", args: ["-v", "--x=1", "a b", "--"] });
+  expect(splitScriptArgs(["--verbose", "web"])).toEqual({ app: "web", script: undefined, args: [] });
+  expect(splitScriptArgs(["web", "--flag-as-script"])).toEqual({ app: "web", script: "--flag-as-script", args: [] });
+  expect(splitScriptArgs([])).toEqual({ args: [] });
+});
+
+test("parseTail() takes a count or all, and refuses anything else", () => {
+  expect(parseTail(undefined)).toEqual({ ok: true, tail: undefined });
+  expect(parseTail("all")).toEqual({ ok: true, tail: undefined });
+  expect(parseTail("0")).toEqual({ ok: true, tail: 0 });
+  expect(parseTail("25")).toEqual({ ok: true, tail: 25 });
+  expect(parseTail("-3")).toMatchObject({ ok: false });
+  expect(parseTail("ten")).toEqual({ ok: false, error: 'Invalid value for --tail: "ten". Give a number of lines, e.g. --tail=100' });
+});
+
+test("execFlags() asks docker for a TTY only when there is one", () => {
+  expect(execFlags(true)).toEqual(["--interactive", "--tty"]);
+  expect(execFlags(false)).toEqual(["--interactive"]);
+});
+
+test("isYes() accepts y and Y only", () => {
+  expect(["y", "Y", " y\n"].map(isYes)).toEqual([true, true, true]);
+  expect(["", "n", "yes", null].map(isYes)).toEqual([false, false, false, false]);
+});
+
+/** Every package a file brings into start-up, following relative imports (dynamic ones too, as the bundler hoists them). */
+function startupPackages(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const text = readFileSync(file, "utf8");
+  const imports = [
+    ...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+  ];
+  for (const [, specifier] of imports) {
+    if (specifier!.startsWith(".")) for (const p of startupPackages(resolve(dirname(file), specifier!), seen)) packages.add(p);
+    else packages.add(specifier!);
+  }
+  return packages;
+}
+
+test("the container commands' client files bring no heavy package into start-up", () => {
+  for (const file of ["logs.ts", "shell.ts", "scripts.ts", "cp.ts", "disk.ts"]) {
+    const heavy = [...startupPackages(join(import.meta.dir, file))].filter((p) => ["consola", "yaml", "valibot"].includes(p));
+    expect(`${file}: ${heavy.join(", ")}`).toBe(`${file}: `);
+  }
+});

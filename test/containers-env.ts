@@ -1,0 +1,135 @@
+/**
+ * A running dusty environment for the container command tests (logs, shell, scripts, cp, disk): a real
+ * daemon (test/harness.ts), a real specs repo, and the active bundles started by `dusty up --no-pull`
+ * under a compose project of the test's own (config `compose_project`). Everything is removed by
+ * stop(), by project label, even after a failed test.
+ */
+import { chmodSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { COMPOSE_PROJECT_LABEL, composeProjectContainers, removeContainers } from "../platform/docker.ts";
+import { run, runChecked } from "../platform/run.ts";
+import { ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
+import { makeGitRepo } from "./git-fixtures.ts";
+import { dustyArgv, ROOT, startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
+
+/** What a test gets. */
+export interface ContainersEnv {
+  daemon: DaemonHandle;
+  /** The compose project (and config `compose_project`), unique to this environment. */
+  project: string;
+  specsPath: string;
+  persistDir: string;
+  /** Runs the client as root against the daemon. */
+  run(args: string[], options?: ClientRunOptions): Promise<RunResult>;
+  /** Runs the client as the user `nobody` (see `allowOtherUsers()`). */
+  runAsNobody(args: string[], options?: ClientRunOptions): Promise<RunResult>;
+  /** The id of the running container of a compose service. */
+  containerId(service: string): Promise<string>;
+  /** Runs a command in a service's container and returns its stdout (throws when it fails). */
+  exec(service: string, command: string[]): Promise<string>;
+  /** Removes the containers and the network of the project, stops the daemon, removes its folder. */
+  stop(): Promise<void>;
+}
+
+/** The uid and gid of `nobody` on Debian. */
+export const NOBODY = { uid: 65534, gid: 65534 } as const;
+
+/** Specs to start: relative path → text, and which bundles the config activates. */
+export interface ContainersEnvOptions {
+  specs: Record<string, string>;
+  bundles: string[];
+}
+
+/** Starts the daemon, writes the config and starts the active apps' containers; removes everything if a step fails. */
+export async function startContainersEnv(options: ContainersEnvOptions): Promise<ContainersEnv> {
+  await ensureTestImages();
+  const project = `dustytest${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const daemon = await startDaemon();
+  const persistDir = daemon.env.DUSTY_PERSIST_DIR!;
+  const specsPath = join(daemon.dir, "specs");
+  const stop = async () => {
+    await removeProject(project);
+    await daemon.stop();
+  };
+  try {
+    const specsRepo = makeGitRepo(specsPath, options.specs);
+    const config = {
+      bundles: options.bundles,
+      specs_repo: specsRepo.url,
+      repo_overrides: { [specsRepo.url]: specsPath },
+      setup_has_run: true,
+      compose_project: project,
+      // The locally built image: the tests never pull from a registry.
+      nginx_image: NGINX_IMAGE,
+    };
+    // JSON is YAML: no need for a YAML writer here.
+    writeFileSync(join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml"), JSON.stringify(config, null, 2));
+    const up = await runClient(daemon, ["up", "--no-pull"], { timeoutMs: 120_000 });
+    if (up.code !== 0) throw new Error(`dusty up failed with exit code ${up.code}:\n${up.stdout}${up.stderr}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const containerId = async (service: string) => {
+    const found = (await composeProjectContainers(project)).find((c) => c.composeService === service && c.running);
+    if (!found) throw new Error(`no running container for ${service} in project ${project}`);
+    return found.id;
+  };
+  return {
+    daemon,
+    project,
+    specsPath,
+    persistDir,
+    run: (args, runOptions = {}) => runClient(daemon, args, runOptions),
+    runAsNobody: (args, runOptions = {}) => runClient(daemon, args, { ...runOptions, asNobody: true }),
+    containerId,
+    exec: async (service, command) => (await runChecked(["docker", "exec", await containerId(service), ...command])).stdout,
+    stop,
+  };
+}
+
+/**
+ * Lets `nobody` reach the daemon: the harness's folders are 0700 and its socket 0660 root:root, so the
+ * folders get o+x (pass through, no listing) and `runAsNobody` adds group root as a supplementary
+ * group for the socket only. The caller the daemon sees is still uid and gid 65534.
+ */
+export function allowOtherUsers(env: ContainersEnv): void {
+  for (const dir of [env.daemon.dir, dirname(env.daemon.socketPath), env.persistDir]) chmodSync(dir, 0o711);
+}
+
+/** Options of the env's run(): the harness's, plus the client's working folder. */
+export interface ClientRunOptions extends RunOptions {
+  /** The client's working folder (default the repo root). */
+  cwd?: string;
+}
+
+/** Runs the client against the daemon, as root or (with `asNobody`) as uid and gid 65534 with root as an extra group for the socket. */
+async function runClient(daemon: DaemonHandle, args: string[], options: ClientRunOptions & { asNobody?: boolean }): Promise<RunResult> {
+  const prefix = options.asNobody ? ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--"] : [];
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, ...daemon.env, ...(options.asNobody ? { HOME: "/tmp" } : {}), ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  const child = Bun.spawn([...prefix, ...dustyArgv(args)], {
+    env,
+    cwd: options.cwd ?? ROOT,
+    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  try {
+    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    return { code: child.signalCode === "SIGKILL" ? -1 : code, stdout, stderr };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Removes every container and network labelled with the project: what compose made, whatever state it is in. */
+async function removeProject(project: string): Promise<void> {
+  const containers = await composeProjectContainers(project).catch(() => []);
+  await removeContainers(containers.map((c) => c.id), { volumes: true }).catch(() => {});
+  const networks = await run(["docker", "network", "ls", "--quiet", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`]);
+  for (const id of networks.stdout.split("\n").filter(Boolean)) await run(["docker", "network", "rm", id]);
+}

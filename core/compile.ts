@@ -3,10 +3,11 @@
  * Deterministic: the same specs and options give byte-identical output.
  */
 import { assembleSpecs, type AssembledSpecs } from "./assemble.ts";
-import { compileCommandFiles, compileTestCommandFiles } from "./command-files.ts";
+import { commandFileName, compileCommandFiles, compileTestCommandFiles } from "./command-files.ts";
 import type { EnvOverrides } from "./compile-env-vars.ts";
-import { compileCompose, type ComposeFile, type HostPaths } from "./compose.ts";
+import { compileCompose, NGINX_SERVICE, type ComposeFile, type HostPaths } from "./compose.ts";
 import { renderComposeYaml } from "./compose-yaml.ts";
+import { hashText } from "./hash.ts";
 import { renderHostsSection } from "./hosts.ts";
 import { compileNginx, DEFAULT_NGINX_OPTIONS } from "./nginx.ts";
 import { planPorts, type PortPlan } from "./ports.ts";
@@ -69,16 +70,21 @@ export function defaultCompileOptions(): CompileOptions {
 export function compileEnvironment(specs: Specs, options: CompileOptions): CompiledEnvironment {
   const assembled = assembleSpecs(specs, options.bundles);
   const ports = planPorts(assembled, { hostAddress: options.hostAddress, portBase: options.portBase });
-  const compose = compileCompose(assembled, ports, options);
   // Test files of the active apps and libs that have suites too: `dusty test` then finds them in place.
   const tested = [...Object.entries(assembled.apps), ...Object.entries(assembled.libs)].filter(([, spec]) => spec.test.suites.length > 0);
   const testFiles = tested.map(([name]) => compileTestCommandFiles(specs, name));
   const commandFiles = Object.assign({}, compileCommandFiles(assembled), ...testFiles) as Record<string, string>;
+  const nginx = compileNginx(ports, DEFAULT_NGINX_OPTIONS);
+  // What a container reads at start but compose cannot see: nginx its config, an app its main command
+  // file. Script and test files are read when they run, so a change to them needs no new container.
+  const configHashes: Record<string, string> = { [NGINX_SERVICE]: hashText(nginx) };
+  for (const app of Object.keys(assembled.apps)) configHashes[app] = hashText(commandFiles[`${app}/${commandFileName(app)}`] ?? "");
+  const compose = compileCompose(assembled, ports, { ...options, configHashes });
   return {
     assembled,
     ports,
     hosts: ports.hosts.length > 0 ? renderHostsSection(ports.hosts) : "",
-    nginx: compileNginx(ports, DEFAULT_NGINX_OPTIONS),
+    nginx,
     compose,
     composeYaml: renderComposeYaml(compose),
     commandFiles: Object.fromEntries(Object.entries(commandFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),

@@ -39,12 +39,20 @@ export interface ComposeOptions {
   nginxImage: string;
   /** `dusty env` overrides by app or service name. */
   envOverrides: Record<string, EnvOverrides>;
+  /** Service name → hash of the mounted config compose cannot see (nginx.conf, an app's command file). */
+  configHashes?: Record<string, string>;
 }
 
 /** The compose service name of dusty's nginx (the name validation reserves). */
 export const NGINX_SERVICE = "dustyInternalNginx";
 /** Where the nginx container sees `paths.nginxDir`. */
 export const NGINX_CONFIG_MOUNT = "/etc/dusty-nginx";
+/**
+ * The label holding `configHashes[service]`. Compose recreates a container when its service definition
+ * changes, but it cannot see inside mounted folders: the label makes a changed nginx.conf or command
+ * file a change of the definition, so exactly those containers are recreated.
+ */
+export const CONFIG_HASH_LABEL = "dusty.config-hash";
 
 /** Every service of the environment, keyed in sorted order. */
 export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, options: ComposeOptions): ComposeFile {
@@ -54,6 +62,10 @@ export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, option
     const service: Record<string, unknown> = { ...spec, volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
     setEnvironment(service, options.envOverrides[name]);
     services[name] = service;
+  }
+  for (const [name, hash] of Object.entries(options.configHashes ?? {})) {
+    const service = services[name];
+    if (service) service.labels = withLabel(service.labels, CONFIG_HASH_LABEL, hash);
   }
   return { services: Object.fromEntries(Object.entries(services).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
@@ -130,6 +142,13 @@ function setEnvironment(service: Record<string, unknown>, overrides: EnvOverride
   const environment = mergeEnvironment(service.environment, overrides);
   if (environment) service.environment = environment;
   else delete service.environment;
+}
+
+/** A spec's own `labels` (a map or a `key=value` list) with one label set. */
+function withLabel(labels: unknown, key: string, value: string): unknown {
+  if (Array.isArray(labels)) return [...labels.filter((l) => !String(l).startsWith(`${key}=`)), `${key}=${value}`];
+  const map = labels !== null && typeof labels === "object" ? (labels as Record<string, unknown>) : {};
+  return { ...map, [key]: value };
 }
 
 function listOf(value: unknown): unknown[] {

@@ -1,0 +1,16 @@
+import { expect, test } from "bun:test";
+import { parsePsLines, serviceStates } from "./_up-containers.ts";
+
+test("parsePsLines() reads docker ps's tab-separated id, name, state and service", () => {
+  const out = "abc\tdusty-web-1\trunning\tweb\ndef\tdusty_my_app_1\texited\tmy_app\n\n";
+  expect(parsePsLines(out)).toEqual([
+    { id: "abc", name: "dusty-web-1", service: "web", state: "running", running: true },
+    { id: "def", name: "dusty_my_app_1", service: "my_app", state: "exited", running: false },
+  ]);
+  expect(parsePsLines("")).toEqual([]);
+});
+
+test("serviceStates() says running when any container of a service runs, else the first one's state", () => {
+  const states = serviceStates(parsePsLines("a\tx\texited\tweb\nb\ty\trunning\tweb\nc\tz\tcreated\tdb\nd\tw\texited\tdb\n"));
+  expect(Object.fromEntries(states)).toEqual({ web: "running", db: "created" });
+});

@@ -1,0 +1,63 @@
+/**
+ * The environment's containers in one `docker ps`, and the Compose to drive them. `up` uses both to
+ * tell whether anything needs doing, `status` and `restart` to report and find containers.
+ */
+import { detectCompose, type ComposePreference, type ComposeRunner } from "../../platform/compose.ts";
+import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER } from "../../platform/docker.ts";
+import { runChecked } from "../../platform/run.ts";
+
+/** One container of the project, as `docker ps` lists it. */
+export interface ProjectContainer {
+  id: string;
+  name: string;
+  /** The compose service it belongs to. */
+  service: string;
+  /** created, running, paused, restarting, removing, exited or dead. */
+  state: string;
+  running: boolean;
+}
+
+const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERVICE_LABEL}"}}`];
+
+/** Every container of a compose project, running or not, from a single `docker ps`. */
+export async function listProjectContainers(project: string, env: Record<string, string> = {}): Promise<ProjectContainer[]> {
+  const argv = [DOCKER, "ps", "--all", "--no-trunc", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`, "--format", FIELDS.join("\t")];
+  return parsePsLines((await runChecked(argv, { env })).stdout);
+}
+
+/** Parses the tab-separated lines `listProjectContainers()` asks docker for. */
+export function parsePsLines(stdout: string): ProjectContainer[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => {
+      const [id = "", name = "", state = "", service = ""] = line.split("\t");
+      return { id, name, service, state, running: state === "running" };
+    });
+}
+
+/** The service → the state to show: "running" when any of its containers runs, else the first one's, else "none". */
+export function serviceStates(containers: readonly ProjectContainer[]): Map<string, string> {
+  const states = new Map<string, string>();
+  for (const c of containers) {
+    const seen = states.get(c.service);
+    if (seen === undefined || (c.running && seen !== "running")) states.set(c.service, c.state);
+  }
+  return states;
+}
+
+// Finding Compose costs a program start (docker-compose v1 is Python: about half a second), and it
+// does not change while the daemon runs, so each preference is looked up once.
+const found = new Map<ComposePreference, Promise<ComposeRunner>>();
+
+/** The Compose for `preference`, found once per daemon. */
+export function composeFor(preference: ComposePreference): Promise<ComposeRunner> {
+  let runner = found.get(preference);
+  if (!runner) {
+    runner = detectCompose(preference);
+    found.set(preference, runner);
+    // A failed lookup is not remembered: the user may install Compose and try again.
+    runner.catch(() => found.delete(preference));
+  }
+  return runner;
+}

@@ -1,0 +1,121 @@
+/**
+ * Steps 7–11 of `dusty up`: put the command files, the repos and nginx.conf where containers mount
+ * them, start the containers with a staged compose file, and only once compose succeeded make the new
+ * compose file, hosts section and environment state the current ones.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { sameContainerRepos } from "../../core/assemble.ts";
+import { planHostsFile } from "../../core/hosts.ts";
+import { writeFileAtomic } from "../../platform/atomic-write.ts";
+import { restartContainer } from "../../platform/docker.ts";
+import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
+import { updateHostsFile } from "../../platform/hosts-file.ts";
+import { UserError } from "../../platform/errors.ts";
+import { formatArgv, run } from "../../platform/run.ts";
+import { composeFilePath, composeProject } from "./_environment.ts";
+import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
+import { publishFolder, stagingDir } from "./_up-files.ts";
+import type { UpOptions, UpPlan } from "./_up-prepare.ts";
+import { syncRepos } from "./_up-repos.ts";
+import { runStep } from "./_up-steps.ts";
+import { changedRepos, stateOf, type UpInputs } from "./_up-unchanged.ts";
+import type { CommandContext } from "./_types.ts";
+
+/** Runs steps 7–11; `progress.before` are the project's containers before this `up`, to restart apps whose code changed. */
+export async function startEnvironment(
+  ctx: CommandContext,
+  plan: UpPlan,
+  progress: { options: UpOptions; inputs: UpInputs; previous: EnvironmentState | undefined; before: ProjectContainer[] },
+): Promise<void> {
+  const { host, compiled, state } = plan;
+  const paths = host.paths();
+  const { composeDir } = state.locations;
+  const staging = stagingDir(composeDir);
+  await mkdir(composeDir, { recursive: true });
+
+  // Three independent copies; rsync mostly waits, so they run side by side. Every one is awaited
+  // before compose starts, and the first failure is the one reported.
+  await firstFailure([
+    runStep(
+      ctx,
+      "writing the command files",
+      async () => {
+        await plan.prepareHost();
+        await publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal);
+      },
+      `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`,
+    ),
+    runStep(ctx, "syncing the repos", () => syncRepos(ctx, host, plan.repos, { config: state.config, locations: state.locations }),
+      `Syncing ${plan.repos.length} repo${plan.repos.length === 1 ? "" : "s"} to ${paths.reposDir}`),
+    runStep(ctx, "writing the nginx config", () =>
+      publishFolder(host, join(staging, "nginx"), paths.nginxDir, { "nginx.conf": compiled.nginx }, ctx.signal),
+      `Writing nginx.conf to ${paths.nginxDir}`),
+  ]);
+
+  const stagedCompose = join(staging, "docker-compose.yml");
+  await runStep(ctx, "starting the containers", async () => {
+    await writeFile(stagedCompose, compiled.composeYaml, { mode: 0o644 });
+    await composeUp(ctx, plan, stagedCompose, progress.options);
+  }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
+
+  await runStep(ctx, "saving the compose file and the hosts file", async () => {
+    await writeFileAtomic(composeFilePath(state), compiled.composeYaml, { mode: 0o644 });
+    await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, compiled.hosts));
+    await writeEnvironmentState(environmentStatePath(state.locations), stateOf(progress.inputs, { recreated: progress.options.recreate }));
+  }, `Saving the compose file and the hosts file (${state.locations.hostsFile})`);
+
+  // After the save: the environment is up either way, and a restart that fails is only worth a warning.
+  await restartChangedApps(ctx, plan, changedRepos(progress.inputs, progress.previous), progress.before);
+}
+
+/** Waits for every promise, then rethrows the first rejection in list order. */
+async function firstFailure(work: Promise<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((o) => o.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** `compose up -d --remove-orphans` on the staged file, its output streamed line by line. */
+async function composeUp(ctx: CommandContext, plan: UpPlan, file: string, options: UpOptions): Promise<void> {
+  const { state, host } = plan;
+  const compose = await composeFor(state.config.compose_command);
+  // The real compose file's folder is the project folder, so relative paths in a spec mean the same
+  // for the staged file, for `stop` and for `logs`.
+  const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])];
+  const argv = compose.argv(file, composeProject(state), ...sub);
+  const result = await run(argv, {
+    env: await host.dockerEnv(),
+    signal: ctx.signal,
+    onLine: (line) => {
+      if (line.trim() !== "") ctx.log(line);
+    },
+  });
+  if (result.exitCode !== 0) {
+    // Compose's output was streamed already: the message needs only what failed and its last words.
+    const last = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1)?.trim();
+    throw new UserError(`\`${formatArgv([...compose.command, "up"])}\` exited with code ${result.exitCode}${last ? `: ${last}` : ""}`);
+  }
+  ctx.log(`Compose (${formatArgv(compose.command)} ${compose.version}) started the containers`);
+}
+
+/**
+ * Dusty's `up` restarted every container, so changed code always ran. Compose leaves a container alone
+ * when only the code it mounts changed: restart exactly the apps whose code changed, unless compose
+ * has just created their container anyway.
+ */
+async function restartChangedApps(ctx: CommandContext, plan: UpPlan, changed: string[], before: ProjectContainer[]): Promise<void> {
+  if (changed.length === 0 || before.length === 0) return;
+  const apps = Object.keys(plan.compiled.assembled.apps).filter((app) => sameContainerRepos(plan.specs, app).some((url) => changed.includes(url)));
+  if (apps.length === 0) return;
+  const previousIds = new Set(before.filter((c) => c.running).map((c) => c.id));
+  const now = await listProjectContainers(composeProject(plan.state), await plan.host.dockerEnv());
+  const stale = now.filter((c) => apps.includes(c.service) && c.running && previousIds.has(c.id));
+  for (const container of stale) {
+    ctx.log(`Restarting ${container.name}: its code changed`);
+    await restartContainer(container.id, { timeoutSeconds: 1 }).catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      ctx.warn(`Cannot restart ${container.service}, so it may still run the old code: ${why}. Run \`dusty restart ${container.service}\``);
+    });
+  }
+}

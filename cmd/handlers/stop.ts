@@ -1,0 +1,90 @@
+/**
+ * `stop` (reference §2.2): args `{ names?: string[], rm?: boolean }`. Stops the named apps and services
+ * (all of them by default) with a 1 s grace period. With `rm` their containers go too, and with no names
+ * the whole environment is taken down: containers, network, the hosts section and the recorded state.
+ */
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
+import { planHostsFile } from "../../core/hosts.ts";
+import { removeContainers } from "../../platform/docker.ts";
+import { environmentStatePath, removeEnvironmentState } from "../../platform/environment-state.ts";
+import { UserError } from "../../platform/errors.ts";
+import { updateHostsFile } from "../../platform/hosts-file.ts";
+import { run } from "../../platform/run.ts";
+import { runCompose } from "./_compose-run.ts";
+import { readFlag, readNames } from "./_up-args.ts";
+import { composeFilePath, composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
+import { requireSetup } from "./_setup-gate.ts";
+import { readState, type DaemonState } from "./_state.ts";
+import type { CommandContext, Handler } from "./_types.ts";
+import { listProjectContainers } from "./_up-containers.ts";
+
+const handler: Handler = {
+  mutates: true,
+  async run(ctx, args) {
+    const names = readNames(args.names, "stop");
+    const remove = readFlag(args.rm, "rm", false);
+    const state = await readState(ctx);
+    requireSetup(state.config);
+    const host = dockerHostFor(state);
+    const project = composeProject(state);
+    const services = await composeServices(state);
+    const targets = names.map(serviceNameFor);
+    const known = services ?? [...new Set((await listProjectContainers(project, await host.dockerEnv())).map((c) => c.service))];
+    const unknown = names.filter((_, i) => !known.includes(targets[i]!));
+    if (unknown.length > 0) {
+      throw new UserError(`Cannot stop ${unknown.join(", ")}: no such app or service in the environment. It has: ${describeKnown(known)}`);
+    }
+
+    ctx.log(names.length > 0 ? `Stopping the following apps or services: ${names.join(", ")}` : "Stopping all running containers associated with Dusty");
+    if (services !== undefined) {
+      await runCompose(ctx, state, host, ["stop", "-t", "1", ...targets]);
+      if (remove) {
+        ctx.log("Removing the stopped containers and their anonymous volumes");
+        await runCompose(ctx, state, host, ["rm", "-f", "-v", ...targets]);
+        if (names.length === 0) await runCompose(ctx, state, host, ["down", "--remove-orphans"]);
+      }
+    } else {
+      await stopWithoutComposeFile(ctx, state, { targets, remove });
+    }
+    if (remove && names.length === 0) await forgetEnvironment(ctx, state);
+    const what = names.length > 0 ? names.join(", ") : "the environment";
+    ctx.output(remove ? `Removed ${what}` : `Stopped ${what}`);
+    return 0;
+  },
+};
+
+export default handler;
+
+/** The services of the current compose file, or undefined when `up` never wrote one. */
+async function composeServices(state: DaemonState): Promise<string[] | undefined> {
+  const text = await readFile(composeFilePath(state), "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const doc = parse(text) as { services?: Record<string, unknown> } | null;
+  return Object.keys(doc?.services ?? {});
+}
+
+/** Without a compose file (never written, or deleted) the containers are still labelled: act on those. */
+async function stopWithoutComposeFile(ctx: CommandContext, state: DaemonState, options: { targets: string[]; remove: boolean }): Promise<void> {
+  const project = composeProject(state);
+  const containers = (await listProjectContainers(project)).filter((c) => options.targets.length === 0 || options.targets.includes(c.service));
+  const running = containers.filter((c) => c.running).map((c) => c.id);
+  if (running.length > 0) await run(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal });
+  if (!options.remove) return;
+  await removeContainers(containers.map((c) => c.id), { volumes: true });
+  if (options.targets.length > 0) return;
+  const networks = await run(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`]);
+  const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (ids.length > 0) await run(["docker", "network", "rm", ...ids]);
+}
+
+/** After a full `stop --rm`: no hosts section pointing at nothing, and the next `up` starts from scratch. */
+async function forgetEnvironment(ctx: CommandContext, state: DaemonState): Promise<void> {
+  const result = await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, ""));
+  if (result.changed) ctx.log(`Removed dusty's section from ${state.locations.hostsFile}`);
+  await removeEnvironmentState(environmentStatePath(state.locations));
+}
+
+function describeKnown(known: string[]): string {
+  return known.length > 0 ? known.map((s) => (s === serviceNameFor("nginx") ? "nginx" : s)).sort().join(", ") : "nothing (run `dusty up` first)";
+}

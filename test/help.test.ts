@@ -1,0 +1,39 @@
+// Every command's help, locked by snapshots: a change to a flag or a description shows up in review.
+// `bun test -u test/help.test.ts` rewrites them; `make check` fails when one is stale.
+import { describe, expect, test } from "bun:test";
+import { runDusty } from "./cli.ts";
+
+/** Command names listed in a help text's COMMANDS section. */
+function listedCommands(help: string): string[] {
+  const section = help.split(/^COMMANDS$/m)[1]?.split(/^Use /m)[0] ?? "";
+  return [...section.matchAll(/^\s+(\S+)\s{2,}/gm)].map((m) => m[1]!);
+}
+
+const root = await runDusty(["--help"]);
+const commands = listedCommands(root.stdout);
+
+describe("help", () => {
+  test("dusty --help lists every command", () => {
+    expect(root.code).toBe(0);
+    expect(commands).toEqual([
+      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "dump", "env", "logs", "repos",
+      "restart", "scripts", "setup", "shell", "status", "stop", "test", "up", "validate", "version",
+    ]);
+    expect(root.stdout).toMatchSnapshot();
+  });
+
+  for (const command of commands) {
+    test(`dusty ${command} -h`, async () => {
+      const help = await runDusty([command, "-h"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`dusty ${command}`);
+      expect(help.stdout).toMatchSnapshot();
+      for (const sub of listedCommands(help.stdout)) {
+        const subHelp = await runDusty([command, sub, "-h"]);
+        expect(subHelp.code).toBe(0);
+        expect(subHelp.stdout).toContain(`dusty ${command} ${sub}`);
+        expect(subHelp.stdout).toMatchSnapshot(`${command} ${sub}`);
+      }
+    });
+  }
+});

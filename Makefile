@@ -22,7 +22,7 @@ build: dist/dusty ## Build the self-contained binary dist/dusty
 
 typecheck: deps ## Type-check everything (bun test does not), and core/ under Deno too: proof it is runtime-neutral
 	$(TSC) --noEmit -p .
-	./node_modules/.bin/deno check --quiet $$(ls core/*.ts | grep -v '\.test\.ts$$')
+	./node_modules/.bin/deno check --quiet --config core/deno.json $$(ls core/*.ts | grep -v '\.test\.ts$$')
 
 docker: ## Make sure a Docker Engine answers (installs and starts one when needed)
 	bash scripts/ensure-docker.sh

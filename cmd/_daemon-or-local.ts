@@ -31,6 +31,5 @@ export async function runOnDaemonOrLocally(
 
 /** True when the client never reached a daemon (no socket, refused, no permission), as opposed to losing one. */
 export function isConnectFailure(error: unknown): error is DaemonUnavailableError {
-  // callDaemon() says "Cannot connect …" only when the connect itself failed (see describeConnectFailure).
-  return error instanceof DaemonUnavailableError && error.message.startsWith("Cannot connect to the dusty daemon");
+  return error instanceof DaemonUnavailableError && error.neverConnected;
 }

@@ -19,6 +19,13 @@ import { VERSION } from "./_version.ts";
 /** The daemon is not there, or went away mid-command. The message is one line and says what to do. */
 export class DaemonUnavailableError extends Error {
   override name = "DaemonUnavailableError";
+  /** True when the client never reached a daemon (no socket, refused, no permission), as opposed to losing one. */
+  constructor(
+    message: string,
+    readonly neverConnected = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Which of the client's streams a text goes to. */
@@ -91,7 +98,7 @@ export async function callDaemon(command: string, args: Record<string, unknown> 
       },
     });
   } catch (error) {
-    throw new DaemonUnavailableError(describeConnectFailure(socketPath, error));
+    throw new DaemonUnavailableError(describeConnectFailure(socketPath, error), true);
   }
 
   writer = new SocketWriter(socket);

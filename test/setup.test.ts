@@ -89,14 +89,15 @@ describe("dusty setup with the built-in example", () => {
         "/usr/local/share/dusty/example/api": join(example, "api"),
         "/usr/local/share/dusty/example/greeting-lib": join(example, "greeting-lib"),
         "/usr/local/share/dusty/example/website": join(example, "website"),
+        [join(example, "specs")]: join(example, "specs"),
       },
     });
     for (const name of ["specs", "api", "greeting-lib", "website"]) {
       expect(git(join(example, name), ["rev-list", "--count", "HEAD"])).toBe("1");
       expect(git(join(example, name), ["status", "--porcelain"])).toBe("");
     }
-    // The specs repo is managed like any other: setup cloned it.
-    expect(existsSync(join(managedRepoPath(join(example, "specs"), { reposDir: reposDir() }), "apps", "website.yml"))).toBe(true);
+    // The example is read in place (an override of its own path), so there is no managed clone of it.
+    expect(existsSync(managedRepoPath(join(example, "specs"), { reposDir: reposDir() }))).toBe(false);
   });
 
   test("after setup with the example, bundles list shows its bundles and compile works", async () => {

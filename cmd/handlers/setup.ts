@@ -39,7 +39,8 @@ const handler: Handler = {
       const written = await writeExample(dir, content);
       ctx.log(written.created.length > 0 ? `Wrote the example specs and code repos to ${dir}` : `Using the example already at ${dir}`);
       specsUrl = written.specsPath;
-      overrides = exampleRepoOverrides(content, written);
+      // The example lives on this machine: dusty reads it in place (an override) rather than from a clone.
+      overrides = { ...exampleRepoOverrides(content, written), [written.specsPath]: written.specsPath };
     }
 
     const config = await updateConfig(ctx.locations.configFile, (current) => ({

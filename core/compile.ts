@@ -80,13 +80,17 @@ export function compileEnvironment(specs: Specs, options: CompileOptions): Compi
   const configHashes: Record<string, string> = { [NGINX_SERVICE]: hashText(nginx) };
   for (const app of Object.keys(assembled.apps)) configHashes[app] = hashText(commandFiles[`${app}/${commandFileName(app)}`] ?? "");
   const compose = compileCompose(assembled, ports, { ...options, configHashes });
+  let composeYaml: string | undefined;
   return {
     assembled,
     ports,
     hosts: ports.hosts.length > 0 ? renderHostsSection(ports.hosts) : "",
     nginx,
     compose,
-    composeYaml: renderComposeYaml(compose),
+    // Rendered on first use: `compile --json` prints the compose object and never needs the text.
+    get composeYaml() {
+      return (composeYaml ??= renderComposeYaml(compose));
+    },
     commandFiles: Object.fromEntries(Object.entries(commandFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }

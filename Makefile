@@ -16,7 +16,7 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed ## Install the npm packages (bun, citty, yaml, valibot, consola, tsc)
 
 dist/dusty: node_modules/.installed $(SOURCES)
-	$(BUN) build --compile --no-compile-autoload-dotenv --no-compile-autoload-bunfig --minify --bytecode --format=esm --outfile dist/dusty cmd/main.ts
+	$(BUN) build --compile --no-compile-autoload-dotenv --no-compile-autoload-bunfig --minify --bytecode --format=esm --splitting --outfile dist/dusty cmd/main.ts
 
 build: dist/dusty ## Build the self-contained binary dist/dusty
 

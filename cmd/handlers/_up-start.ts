@@ -34,16 +34,16 @@ export async function startEnvironment(
   const staging = stagingDir(composeDir);
   await mkdir(composeDir, { recursive: true });
 
+  // The host's folders first: the copies below create some of the same folders, and a mkdir racing
+  // rsync's own makes rsync fail with "File exists".
+  await runStep(ctx, "preparing the Docker host's folders", () => plan.prepareHost());
   // Three independent copies; rsync mostly waits, so they run side by side. Every one is awaited
   // before compose starts, and the first failure is the one reported.
   await firstFailure([
     runStep(
       ctx,
       "writing the command files",
-      async () => {
-        await plan.prepareHost();
-        await publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal);
-      },
+      () => publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal),
       `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`,
     ),
     runStep(ctx, "syncing the repos", () => syncRepos(ctx, host, plan.repos, { config: state.config, locations: state.locations }),

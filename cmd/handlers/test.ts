@@ -18,9 +18,9 @@ import {
   testRepos,
   type SuiteResult,
 } from "../../core/test-plan.ts";
-import { detectCompose, type ComposePreference, type ComposeRunner } from "../../platform/compose.ts";
 import { UserError } from "../../platform/errors.ts";
 import { dockerHostFor } from "./_environment.ts";
+import { composeFor } from "./_up-containers.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import { parseTestRequest } from "./_test-args.ts";
 import { ensureTestImage } from "./_test-image.ts";
@@ -82,15 +82,3 @@ const handler: Handler = {
 
 export default handler;
 
-const composeRunners = new Map<string, Promise<ComposeRunner>>();
-
-/** The Compose to use, looked up once per daemon and preference (it costs a process start). */
-function composeFor(preference: ComposePreference): Promise<ComposeRunner> {
-  let runner = composeRunners.get(preference);
-  if (!runner) {
-    runner = detectCompose(preference);
-    composeRunners.set(preference, runner);
-    runner.catch(() => composeRunners.delete(preference));
-  }
-  return runner;
-}

@@ -55,6 +55,14 @@ async function main(argv: string[]): Promise<void> {
     await showFullUsage(root);
     return;
   }
+  const command = argv[0]!;
+  if (!command.startsWith("-") && !Object.hasOwn(COMMANDS, command)) {
+    const close = Object.keys(COMMANDS).filter((c) => c.startsWith(command.slice(0, 2)));
+    const hint = close.length > 0 ? ` (did you mean ${close.map((c) => `"${c}"`).join(" or ")}?)` : "";
+    await Bun.write(Bun.stderr, `No such command "${command}"${hint}. Run \`dusty --help\` to see the commands\n`);
+    process.exitCode = 1;
+    return;
+  }
   if (passesHelpThrough(argv)) {
     await runCommand(root, { rawArgs: argv });
     return;

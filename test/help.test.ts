@@ -37,3 +37,16 @@ describe("help", () => {
     });
   }
 });
+
+test("an unknown command says so in one line, with the closest commands, and exits 1", async () => {
+  const result = await runDusty(["stauts"]);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toBe('No such command "stauts" (did you mean "status" or "stop"?). Run `dusty --help` to see the commands\n');
+});
+
+test("dusty with no command prints the overview and succeeds, as Dusty did", async () => {
+  const result = await runDusty([]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain("USAGE dusty assets|bundles");
+});

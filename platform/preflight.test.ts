@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { resolveLocations } from "./locations.ts";
 import { runPreflight } from "./preflight.ts";
 
@@ -31,6 +31,11 @@ test("runPreflight() lists every missing program and an unusable hosts file toge
   expect(problems).toEqual([
     "Executable not found: rsync. Install it, or add its folder to PATH",
     "Executable not found: docker. Install it, or add its folder to PATH",
-    `Hosts file at ${hosts} is not writable: no such file or folder. Run the daemon as root, or set DUSTY_HOSTS_FILE`,
+    `The folder of the hosts file, ${dirname(hosts)}, is not writable: no such file or folder. Run the daemon as root, or set DUSTY_HOSTS_FILE`,
   ]);
+});
+
+test("runPreflight() accepts a hosts file that does not exist yet in a writable folder", async () => {
+  const problems = await runPreflight(locationsIn("fresh", join(dir, "not-yet-hosts")), { which: () => "/usr/bin/x" });
+  expect(problems).toEqual([]);
 });

@@ -35,12 +35,14 @@ export async function runPreflight(locations: Locations, options: PreflightOptio
 }
 
 // The hosts file is replaced by a rename (atomic write), so its folder must be writable as well as the file.
+// A file that does not exist yet is fine (a DUSTY_HOSTS_FILE of a test): the first `up` creates it.
 async function checkHostsFile(path: string): Promise<string[]> {
   const problems: string[] = [];
   for (const target of [path, dirname(path)]) {
     try {
       await access(target, constants.W_OK);
     } catch (error) {
+      if (target === path && (error as { code?: string } | null)?.code === "ENOENT") continue;
       const what = target === path ? `Hosts file at ${path}` : `The folder of the hosts file, ${target},`;
       problems.push(`${what} is not writable: ${reasonOf(error)}. Run the daemon as root, or set DUSTY_HOSTS_FILE`);
       break;

@@ -10,7 +10,7 @@ import { CommandQueue } from "./_command-queue.ts";
 import { DaemonConnection, type DaemonState } from "./_daemon-connection.ts";
 import { logDaemon } from "./_daemon-log.ts";
 
-/** The group whose members may use the daemon without sudo (config key socket_group later). */
+/** The group whose members may use the daemon without sudo, unless the config's socket_group names another. */
 export const SOCKET_GROUP = "dusty";
 
 /** A running daemon socket. */
@@ -22,12 +22,12 @@ export interface DaemonServer {
 }
 
 /** Listens on the socket path, replacing a stale socket file but never a live daemon's socket or another file. */
-export async function startServer(state: Omit<DaemonState, "queue">): Promise<DaemonServer> {
+export async function startServer(state: Omit<DaemonState, "queue">, socketGroup = SOCKET_GROUP): Promise<DaemonServer> {
   const path = state.locations.socketPath;
   await claimSocketPath(path);
   const daemon: DaemonState = { ...state, queue: new CommandQueue() };
   const connections = new Set<DaemonConnection>();
-  const gid = process.getuid?.() === 0 ? findGroupId(SOCKET_GROUP) : undefined;
+  const gid = process.getuid?.() === 0 ? findGroupId(socketGroup) : undefined;
   let listener;
   try {
     listener = listenOnSocket<DaemonConnection | undefined>(path, {
@@ -57,7 +57,7 @@ export async function startServer(state: Omit<DaemonState, "queue">): Promise<Da
   }
   const inode = lstatSync(path).ino;
   if (gid === undefined && process.getuid?.() === 0) {
-    logDaemon(`Only root can use ${path}: create the group "${SOCKET_GROUP}" and add users to it to let them run dusty without sudo`);
+    logDaemon(`Only root can use ${path}: create the group "${socketGroup}" and add users to it to let them run dusty without sudo`);
   }
 
   return {

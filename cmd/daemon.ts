@@ -7,7 +7,8 @@ import { isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { runPreflight } from "../platform/preflight.ts";
 import { logDaemon, logDaemonError } from "./_daemon-log.ts";
-import { startServer } from "./_daemon-server.ts";
+import { loadConfig } from "../platform/config-file.ts";
+import { SOCKET_GROUP, startServer } from "./_daemon-server.ts";
 import { findHandler } from "./handlers/index.ts";
 import { VERSION } from "./_version.ts";
 
@@ -65,12 +66,15 @@ export async function runDaemon(argv: string[]): Promise<number> {
 
   let server;
   try {
-    server = await startServer({
-      locations,
-      findHandler: (command) => findHandler(command, env),
-      suppressWarnings: flags.has("--suppress-warnings"),
-      idleTimeoutMs: readIdleTimeout(env.DUSTY_IDLE_TIMEOUT_MS),
-    });
+    server = await startServer(
+      {
+        locations,
+        findHandler: (command) => findHandler(command, env),
+        suppressWarnings: flags.has("--suppress-warnings"),
+        idleTimeoutMs: readIdleTimeout(env.DUSTY_IDLE_TIMEOUT_MS),
+      },
+      await readSocketGroup(locations.configFile),
+    );
   } catch (error) {
     if (!isExpectedError(error)) throw error;
     logDaemonError(error.message);
@@ -100,6 +104,16 @@ function listenForSignals(names: NodeJS.Signals[]) {
   const listener = (signal: NodeJS.Signals) => (++count === 1 ? onFirst(signal) : onSecond());
   for (const name of names) process.on(name, listener);
   return { first, second, remove: () => names.forEach((name) => process.off(name, listener)) };
+}
+
+/** The config's socket_group; a broken config must not keep the daemon down (it is how users fix it), so the default then. */
+async function readSocketGroup(configFile: string): Promise<string> {
+  try {
+    return (await loadConfig(configFile)).config.socket_group;
+  } catch (error) {
+    logDaemonError(`${error instanceof Error ? error.message : String(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
+    return SOCKET_GROUP;
+  }
 }
 
 function readIdleTimeout(value: string | undefined): number {

@@ -283,7 +283,7 @@ describe("dusty -d", () => {
     const result = await runDusty(["-d", "--allow-non-root", "--preflight-only"], { env });
     expect(result.code).toBe(1);
     for (const name of ["git", "rsync", "docker"]) expect(result.stderr).toContain(`Executable not found: ${name}.`);
-    expect(result.stderr).toContain(`Hosts file at ${hosts} is not writable: no such file or folder`);
+    expect(result.stderr).toContain(`The folder of the hosts file, ${join(scratch, "missing-folder")}, is not writable: no such file or folder`);
   });
 
   test("SIGTERM lets a running command finish, removes the socket and exits 0", async () => {
@@ -319,3 +319,17 @@ async function runCommand(argv: string[], env: Record<string, string>) {
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { code, stdout, stderr };
 }
+
+test.skipIf(process.getuid?.() !== 0)("the socket belongs to the config's socket_group when that group exists", async () => {
+  const configDir = mkdtempSync(join(tmpdir(), "dusty-socket-group-"));
+  writeFileSync(join(configDir, "config.yml"), "socket_group: nogroup\n");
+  const handle = await startDaemon({ env: { DUSTY_CONFIG_DIR: configDir } });
+  try {
+    const nogroup = readFileSync("/etc/group", "utf8").split("\n").find((l) => l.startsWith("nogroup:"))?.split(":")[2];
+    expect(String(statSync(handle.socketPath).gid)).toBe(nogroup!);
+    expect((statSync(handle.socketPath).mode & 0o777).toString(8)).toBe("660");
+  } finally {
+    await handle.stop();
+    rmSync(configDir, { recursive: true, force: true });
+  }
+});

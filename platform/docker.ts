@@ -60,6 +60,18 @@ export interface DiskUsageRow {
   reclaimable: string;
 }
 
+/**
+ * The variables that point the docker CLI at the engine (`DockerHost.dockerEnv()`: DOCKER_HOST,
+ * DOCKER_CERT_PATH, DOCKER_TLS_VERIFY on a VM; {} for this machine's engine).
+ */
+export type DockerEnv = Record<string, string>;
+
+/** What every function here takes last: which engine to talk to. */
+export interface DockerOptions {
+  /** Merged over the daemon's environment for the docker CLI (default: none, the local engine). */
+  env?: DockerEnv;
+}
+
 /** Options for `docker logs`. */
 export interface LogsOptions {
   follow?: boolean;
@@ -68,63 +80,63 @@ export interface LogsOptions {
 }
 
 /** True when a Docker Engine answers the CLI. */
-export async function dockerAvailable(): Promise<boolean> {
+export async function dockerAvailable(options: DockerOptions = {}): Promise<boolean> {
   try {
-    return (await run([DOCKER, "version", "--format", "{{.Server.Version}}"])).exitCode === 0;
+    return (await run([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).exitCode === 0;
   } catch {
     return false; // no docker CLI at all
   }
 }
 
 /** The Engine's version, e.g. "20.10.24+dfsg1"; throws CommandFailedError when no engine answers. */
-export async function dockerServerVersion(): Promise<string> {
-  return (await runChecked([DOCKER, "version", "--format", "{{.Server.Version}}"])).stdout.trim();
+export async function dockerServerVersion(options: DockerOptions = {}): Promise<string> {
+  return (await runChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
 }
 
 /** True when an image with this reference (or id) exists locally. */
-export async function imageExists(ref: string): Promise<boolean> {
-  return (await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref])).exitCode === 0;
+export async function imageExists(ref: string, options: DockerOptions = {}): Promise<boolean> {
+  return (await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
 }
 
 /** Ids (full length) of the containers that match, newest first. */
-export async function containerIds(filter: ContainerFilter = {}): Promise<string[]> {
+export async function containerIds(filter: ContainerFilter = {}, options: DockerOptions = {}): Promise<string[]> {
   const argv = [DOCKER, "ps", "--quiet", "--no-trunc"];
   if (filter.all) argv.push("--all");
   for (const [key, value] of Object.entries(filter.labels ?? {})) {
     argv.push("--filter", value === true ? `label=${key}` : `label=${key}=${value}`);
   }
   if (filter.name !== undefined) argv.push("--filter", `name=${filter.name}`);
-  return splitLines((await runChecked(argv)).stdout);
+  return splitLines((await runChecked(argv, { env: options.env })).stdout);
 }
 
 /** Details of the given containers, in the same order; containers that vanished meanwhile are left out. */
-export async function inspectContainers(ids: readonly string[]): Promise<ContainerInfo[]> {
+export async function inspectContainers(ids: readonly string[], options: DockerOptions = {}): Promise<ContainerInfo[]> {
   if (ids.length === 0) return [];
-  return parseInspectOutput(await run([DOCKER, "container", "inspect", ...ids])).map(toContainerInfo);
+  return parseInspectOutput(await run([DOCKER, "container", "inspect", ...ids], { env: options.env })).map(toContainerInfo);
 }
 
 /** `containerIds()` and `inspectContainers()` in one call. */
-export async function listContainers(filter: ContainerFilter = {}): Promise<ContainerInfo[]> {
-  return inspectContainers(await containerIds(filter));
+export async function listContainers(filter: ContainerFilter = {}, options: DockerOptions = {}): Promise<ContainerInfo[]> {
+  return inspectContainers(await containerIds(filter, options), options);
 }
 
 /** Every container of a compose project, stopped ones included. */
-export async function composeProjectContainers(project: string): Promise<ContainerInfo[]> {
-  return listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: project } });
+export async function composeProjectContainers(project: string, options: DockerOptions = {}): Promise<ContainerInfo[]> {
+  return listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: project } }, options);
 }
 
 /** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */
-export async function removeContainers(ids: readonly string[], options: { volumes?: boolean } = {}): Promise<void> {
+export async function removeContainers(ids: readonly string[], options: DockerOptions & { volumes?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
-  await runChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids]);
+  await runChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids], { env: options.env });
 }
 
 /** Restarts one container, giving it `timeoutSeconds` to stop before it is killed. */
-export async function restartContainer(id: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
-  await runChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id]);
+export async function restartContainer(id: string, options: DockerOptions & { timeoutSeconds?: number } = {}): Promise<void> {
+  await runChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id], { env: options.env });
 }
 
-/** Runs a program inside a running container; resolves whatever its exit code, like `run()`. */
+/** Runs a program inside a running container; resolves whatever its exit code, like `run()` (whose `env` picks the engine). */
 export function execInContainer(id: string, command: readonly string[], options: RunOptions & { user?: string } = {}): Promise<RunResult> {
   const { user, ...runOptions } = options;
   const flags = [...(runOptions.input !== undefined ? ["--interactive"] : []), ...(user ? ["--user", user] : [])];
@@ -132,13 +144,13 @@ export function execInContainer(id: string, command: readonly string[], options:
 }
 
 /** Copies a local file or folder into a container (`docker cp`, which works on stopped containers too). */
-export async function copyToContainer(localPath: string, id: string, containerPath: string): Promise<void> {
-  await runChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`]);
+export async function copyToContainer(localPath: string, id: string, containerPath: string, options: DockerOptions = {}): Promise<void> {
+  await runChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`], { env: options.env });
 }
 
 /** Copies a file or folder out of a container (`docker cp`). */
-export async function copyFromContainer(id: string, containerPath: string, localPath: string): Promise<void> {
-  await runChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath]);
+export async function copyFromContainer(id: string, containerPath: string, localPath: string, options: DockerOptions = {}): Promise<void> {
+  await runChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env });
 }
 
 /** The argv of `docker logs`, for the client to run with its own stdout (or through `run()` with onLine). */
@@ -153,8 +165,8 @@ export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] 
 }
 
 /** What images, containers, volumes and build cache take on the engine's disk (`docker system df`). */
-export async function dockerDiskUsage(): Promise<DiskUsageRow[]> {
-  const result = await runChecked([DOCKER, "system", "df", "--format", "{{json .}}"]);
+export async function dockerDiskUsage(options: DockerOptions = {}): Promise<DiskUsageRow[]> {
+  const result = await runChecked([DOCKER, "system", "df", "--format", "{{json .}}"], { env: options.env });
   return splitLines(result.stdout).map((line) => {
     const row = JSON.parse(line) as Record<string, string>;
     return {
@@ -168,21 +180,21 @@ export async function dockerDiskUsage(): Promise<DiskUsageRow[]> {
 }
 
 /** Ids of dangling images (untagged and unused as parents), for `disk cleanup_images`. */
-export async function danglingImageIds(): Promise<string[]> {
-  return splitLines((await runChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"])).stdout);
+export async function danglingImageIds(options: DockerOptions = {}): Promise<string[]> {
+  return splitLines((await runChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"], { env: options.env })).stdout);
 }
 
 /** Removes one image by id or reference, without force: an image a container uses stays. Resolves with the result, as failures are only reported. */
-export function removeImage(ref: string): Promise<RunResult> {
-  return run([DOCKER, "rmi", ref]);
+export function removeImage(ref: string, options: DockerOptions = {}): Promise<RunResult> {
+  return run([DOCKER, "rmi", ref], { env: options.env });
 }
 
 /**
  * The address of the host on a docker network, as its containers reach it. The default bridge often
  * lists no gateway, and docker gives the bridge the subnet's first address, so that is the fallback.
  */
-export async function networkGateway(network = "bridge"): Promise<string> {
-  const result = await runChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network]);
+export async function networkGateway(network = "bridge", options: DockerOptions = {}): Promise<string> {
+  const result = await runChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network], { env: options.env });
   const configs = (JSON.parse(result.stdout) ?? []) as { Subnet?: string; Gateway?: string }[];
   const ipv4 = configs.find((c) => c.Subnet && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c.Subnet));
   if (ipv4?.Gateway) return ipv4.Gateway;

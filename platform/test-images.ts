@@ -28,7 +28,7 @@ export function ensureTestImages(): Promise<void> {
 }
 
 async function buildMissingImages(): Promise<void> {
-  const present = await Promise.all(TEST_IMAGES.map(imageExists));
+  const present = await Promise.all(TEST_IMAGES.map((ref) => imageExists(ref)));
   if (present.every(Boolean)) return;
   // The script skips images that are up to date and holds a lock, so parallel test runs do not clash.
   await runChecked(["bash", BUILD_TEST_IMAGES_SCRIPT], { timeoutMs: 120_000 });

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { DOCKER } from "./docker.ts";
+import { DOCKER, type DockerOptions } from "./docker.ts";
 import { UserError } from "./errors.ts";
 import { CommandFailedError, run, runChecked, type RunOptions } from "./run.ts";
 
@@ -20,23 +20,23 @@ export const TEST_KEY_LABEL = "dusty.test-key";
 export const TEST_IMAGE_LABEL = "dusty.test-image-of";
 
 /** The id (`sha256:…`) of a local image, or undefined when there is none. Never pulls. */
-export async function localImageId(ref: string): Promise<string | undefined> {
-  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref]);
+export async function localImageId(ref: string, options: DockerOptions = {}): Promise<string | undefined> {
+  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 /** Builds `context` (a folder with a Dockerfile) as `tag` and returns the image id; the layer cache makes an unchanged build quick. */
-export async function buildBaseImage(context: string, tag: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-  const result = await run([DOCKER, "build", "--quiet", "--tag", tag, context], { signal: options.signal });
+export async function buildBaseImage(context: string, tag: string, options: DockerOptions & { signal?: AbortSignal } = {}): Promise<string> {
+  const result = await run([DOCKER, "build", "--quiet", "--tag", tag, context], { signal: options.signal, env: options.env });
   if (result.exitCode !== 0) {
     const detail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-10).join("\n");
     throw new UserError(`Cannot build the test base image from ${context}: docker build failed with exit code ${result.exitCode}:\n${detail}`);
   }
-  return (await localImageId(tag)) ?? result.stdout.trim();
+  return (await localImageId(tag, options)) ?? result.stdout.trim();
 }
 
 /** How to run the container that prepares a test image. */
-export interface PrepContainerOptions {
+export interface PrepContainerOptions extends DockerOptions {
   /** The container's name, so it can be committed and removed. */
   containerName: string;
   image: string;
@@ -54,12 +54,12 @@ export async function runPrepContainer(options: PrepContainerOptions): Promise<n
   for (const [key, value] of Object.entries(options.labels)) argv.push("--label", `${key}=${value}`);
   for (const mount of options.mounts) argv.push("--volume", mount);
   argv.push(options.image, ...options.command);
-  const result = await run(argv, { signal: options.signal, onLine: options.onLine });
+  const result = await run(argv, { signal: options.signal, onLine: options.onLine, env: options.env });
   return result.exitCode;
 }
 
 /** Commits a container as `ref`, labelled as the test image of `name` for `key`; returns the new image's id. */
-export async function commitTestImage(container: string, ref: string, options: { name: string; key: string }): Promise<string> {
+export async function commitTestImage(container: string, ref: string, options: DockerOptions & { name: string; key: string }): Promise<string> {
   const label = (key: string, value: string) => ["--change", `LABEL ${key}=${JSON.stringify(value)}`];
   await runChecked([
     DOCKER, "commit",
@@ -67,15 +67,15 @@ export async function commitTestImage(container: string, ref: string, options: {
     ...label(TEST_NAME_LABEL, options.name),
     ...label(TEST_KEY_LABEL, options.key),
     container, ref,
-  ]);
-  const id = await localImageId(ref);
+  ], { env: options.env });
+  const id = await localImageId(ref, options);
   if (!id) throw new Error(`docker commit reported success but ${ref} does not exist`);
   return id;
 }
 
 /** Ids of every test image of `name` (tagged or left dangling by a rebuild), each once. */
-export async function testImageIds(name: string): Promise<string[]> {
-  const result = await runChecked([DOCKER, "images", "--no-trunc", "--quiet", "--filter", `label=${TEST_IMAGE_LABEL}=${name}`]);
+export async function testImageIds(name: string, options: DockerOptions = {}): Promise<string[]> {
+  const result = await runChecked([DOCKER, "images", "--no-trunc", "--quiet", "--filter", `label=${TEST_IMAGE_LABEL}=${name}`], { env: options.env });
   return [...new Set(result.stdout.split("\n").map((l) => l.trim()).filter(Boolean))];
 }
 
@@ -83,33 +83,33 @@ export async function testImageIds(name: string): Promise<string[]> {
  * Removes the test images of `name` other than `keepId`. An image a running test still uses stays (docker
  * refuses without --force) and goes with a later build. Returns how many were removed.
  */
-export async function pruneTestImages(name: string, keepId: string): Promise<number> {
+export async function pruneTestImages(name: string, keepId: string, options: DockerOptions = {}): Promise<number> {
   let removed = 0;
-  for (const id of await testImageIds(name)) {
+  for (const id of await testImageIds(name, options)) {
     if (id === keepId) continue;
     // Untagged parents (an old `test.build` base) go with it: docker rmi prunes them.
-    if ((await run([DOCKER, "rmi", id])).exitCode === 0) removed++;
+    if ((await run([DOCKER, "rmi", id], { env: options.env })).exitCode === 0) removed++;
   }
   return removed;
 }
 
 /** Removes one container by name or id, running or not, if it exists. */
-export async function removeContainerIfPresent(nameOrId: string): Promise<void> {
-  await run([DOCKER, "rm", "--force", "--volumes", nameOrId]);
+export async function removeContainerIfPresent(nameOrId: string, options: DockerOptions = {}): Promise<void> {
+  await run([DOCKER, "rm", "--force", "--volumes", nameOrId], { env: options.env });
 }
 
 /** Removes every container and network of a run, running or not, with their anonymous volumes. Returns the container count. */
-export async function removeTestRun(runId: string, composeProjects: readonly string[] = []): Promise<number> {
-  const ids = await listIds([DOCKER, "ps", "--all", "--quiet", "--no-trunc", "--filter", `label=${TEST_RUN_LABEL}=${runId}`]);
+export async function removeTestRun(runId: string, composeProjects: readonly string[] = [], options: DockerOptions = {}): Promise<number> {
+  const ids = await listIds([DOCKER, "ps", "--all", "--quiet", "--no-trunc", "--filter", `label=${TEST_RUN_LABEL}=${runId}`], options);
   if (ids.length > 0) {
-    const result = await run([DOCKER, "rm", "--force", "--volumes", ...ids]);
+    const result = await run([DOCKER, "rm", "--force", "--volumes", ...ids], { env: options.env });
     // A container that vanished meanwhile (compose run --rm) is not a failure.
     const errors = result.stderr.split("\n").filter((l) => l.trim() && !/no such container/i.test(l));
     if (result.exitCode !== 0 && errors.length > 0) throw new CommandFailedError(result);
   }
   for (const project of composeProjects) {
-    const networks = await listIds([DOCKER, "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`]);
-    if (networks.length > 0) await run([DOCKER, "network", "rm", ...networks]);
+    const networks = await listIds([DOCKER, "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`], options);
+    if (networks.length > 0) await run([DOCKER, "network", "rm", ...networks], { env: options.env });
   }
   return ids.length;
 }
@@ -141,6 +141,6 @@ export async function folderFingerprint(dir: string, options: { signal?: AbortSi
   return hash.digest("hex");
 }
 
-async function listIds(argv: string[]): Promise<string[]> {
-  return (await runChecked(argv)).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+async function listIds(argv: string[], options: DockerOptions): Promise<string[]> {
+  return (await runChecked(argv, { env: options.env })).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
 }

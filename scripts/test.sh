@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-DUSTY_BIN="$PWD/dist/dusty" ./node_modules/.bin/bun test "$@" 2>&1 | tee "$out"
+# End-to-end tests start real daemons, containers and git repos: give each test up to a minute on a loaded machine.
+DUSTY_BIN="$PWD/dist/dusty" ./node_modules/.bin/bun test --timeout 60000 "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$out" | tail -n1 | grep -Eo '[0-9]+')

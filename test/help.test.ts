@@ -16,8 +16,8 @@ describe("help", () => {
   test("dusty --help lists every command", () => {
     expect(root.code).toBe(0);
     expect(commands).toEqual([
-      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "dump", "env", "logs", "repos",
-      "restart", "scripts", "setup", "shell", "status", "stop", "test", "up", "validate", "version",
+      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "logs", "repos",
+      "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "test", "up", "validate", "version",
     ]);
     expect(root.stdout).toMatchSnapshot();
   });

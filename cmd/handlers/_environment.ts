@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { NGINX_SERVICE } from "../../core/compose.ts";
-import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type ContainerInfo } from "../../platform/docker.ts";
+import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type ContainerInfo, type DockerOptions } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { selectDriver, type DockerHost } from "../../platform/vm/index.ts";
 import type { DaemonState } from "./_state.ts";
@@ -37,18 +37,20 @@ export function serviceNameFor(name: string): string {
   return name === "nginx" ? NGINX_SERVICE : name;
 }
 
-/** The containers of one compose service of this environment, running or not, newest first. */
-export async function serviceContainers(state: DaemonState, name: string): Promise<ContainerInfo[]> {
-  const containers = await listContainers({
-    all: true,
-    labels: { [COMPOSE_PROJECT_LABEL]: composeProject(state), [COMPOSE_SERVICE_LABEL]: serviceNameFor(name) },
-  });
+/**
+ * The containers of one compose service of this environment, running or not, newest first. Without
+ * `options.env` it asks the Docker host for its environment (a program run on a VM driver).
+ */
+export async function serviceContainers(state: DaemonState, name: string, options: DockerOptions = {}): Promise<ContainerInfo[]> {
+  const env = options.env ?? (await dockerHostFor(state).dockerEnv());
+  const labels = { [COMPOSE_PROJECT_LABEL]: composeProject(state), [COMPOSE_SERVICE_LABEL]: serviceNameFor(name) };
+  const containers = await listContainers({ all: true, labels }, { env });
   return containers.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
 
 /** The running container of a spec, or a UserError that says how to start it. */
-export async function runningContainer(state: DaemonState, name: string): Promise<ContainerInfo> {
-  const running = (await serviceContainers(state, name)).find((c) => c.running);
+export async function runningContainer(state: DaemonState, name: string, options: DockerOptions = {}): Promise<ContainerInfo> {
+  const running = (await serviceContainers(state, name, options)).find((c) => c.running);
   if (!running) throw new UserError(`No running container found for ${name}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`);
   return running;
 }

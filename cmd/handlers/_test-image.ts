@@ -8,6 +8,7 @@ import { isAbsolute, join } from "node:path";
 import { computeTestImageKey } from "../../core/test-image-key.ts";
 import { prepCommand, testBaseImageRef, testImageRef, testRunName, type TestRepo, type TestTarget } from "../../core/test-plan.ts";
 import type { Specs } from "../../core/specs.ts";
+import type { DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import {
@@ -35,6 +36,8 @@ export interface TestImageRequest {
   mounts: readonly string[];
   state: DaemonState;
   host: DockerHost;
+  /** `host.dockerEnv()`, read once for the run. */
+  env: DockerEnv;
   ctx: CommandContext;
   runId: string;
   /** Build even when an image for the key exists. */
@@ -51,13 +54,13 @@ export async function ensureTestImage(request: TestImageRequest): Promise<string
     const baseImageId = await resolveBaseImage(request);
     const key = await computeTestImageKey({ name: target.name, prepScript, baseImageId, mounts: request.mounts, repos: revisions });
     const ref = testImageRef(target.name, key);
-    if (!request.recreate && (await localImageId(ref))) {
+    if (!request.recreate && (await localImageId(ref, request))) {
       ctx.log(`Using the test image ${ref}: its base image, once commands and repos are unchanged`);
       return ref;
     }
     ctx.log(request.recreate ? `Recreating the test image ${ref} (--recreate)` : `Creating the test image ${ref}, with the installed dependencies of ${target.name}`);
     const id = await buildTestImage(request, { baseImageId, ref, key });
-    const removed = await pruneTestImages(target.name, id);
+    const removed = await pruneTestImages(target.name, id, request);
     if (removed > 0) ctx.log(`Removed ${removed} older test image${removed === 1 ? "" : "s"} of ${target.name}`);
     return ref;
   } finally {
@@ -72,10 +75,10 @@ async function resolveBaseImage(request: TestImageRequest): Promise<string> {
   if (build !== undefined) {
     const context = buildContext(request, build);
     ctx.log(`Building the base image from ${context}`);
-    return buildBaseImage(context, testBaseImageRef(target.name), { signal: ctx.signal });
+    return buildBaseImage(context, testBaseImageRef(target.name), { signal: ctx.signal, env: request.env });
   }
   if (image !== undefined) {
-    const id = await localImageId(image);
+    const id = await localImageId(image, request);
     if (id) return id;
     throw new UserError(
       `Cannot test ${target.name}: its test image ${image} is not on this machine, and dusty does not pull images. ` +
@@ -109,16 +112,17 @@ async function buildTestImage(request: TestImageRequest, image: { baseImageId: s
       command: prepCommand(target.name),
       signal: ctx.signal,
       onLine: (line) => ctx.log(line),
+      env: request.env,
     });
     if (exitCode !== 0) {
       throw new UserError(
         `Cannot create the test image of ${target.name}: its lib installs and test.once failed with exit code ${exitCode} (output above). Fix them in the specs and run the test again`,
       );
     }
-    const id = await commitTestImage(containerName, image.ref, { name: target.name, key: image.key });
+    const id = await commitTestImage(containerName, image.ref, { name: target.name, key: image.key, env: request.env });
     ctx.log(`Created the test image ${image.ref}`);
     return id;
   } finally {
-    await removeContainerIfPresent(containerName);
+    await removeContainerIfPresent(containerName, request);
   }
 }

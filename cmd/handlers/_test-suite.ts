@@ -12,6 +12,7 @@ import type { Specs, TestSuite } from "../../core/specs.ts";
 import { planSuiteCompose } from "../../core/test-plan-compose.ts";
 import { suiteArgs, suiteCommand, testRunName, type TestTarget } from "../../core/test-plan.ts";
 import type { ComposeRunner } from "../../platform/compose.ts";
+import type { DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { run } from "../../platform/run.ts";
 import { removeTestRun, TEST_NAME_LABEL, TEST_RUN_LABEL } from "../../platform/test-runs.ts";
@@ -31,6 +32,8 @@ export interface SuiteRunRequest {
   /** The suite's position in this run (from 1), to name its compose project. */
   number: number;
   compose: ComposeRunner;
+  /** The Docker host's environment (`host.dockerEnv()`), for compose and docker. */
+  env: DockerEnv;
   ctx: CommandContext;
 }
 
@@ -56,6 +59,7 @@ export async function runSuite(request: SuiteRunRequest): Promise<number> {
     if (plan.services.length > 0) {
       ctx.log(`Starting the services of suite ${suite.name}: ${plan.services.join(", ")}`);
       const up = await run(request.compose.argv(file, project, "up", "--detach", ...plan.services), {
+        env: request.env,
         signal: ctx.signal,
         onLine: (line) => ctx.log(line),
       });
@@ -64,21 +68,22 @@ export async function runSuite(request: SuiteRunRequest): Promise<number> {
       }
     }
     const result = await run(request.compose.argv(file, project, "run", "--rm", "-T", "--no-deps", plan.suiteService), {
+      env: request.env,
       signal: ctx.signal,
       onLine: (line, stream) => (stream === "stdout" ? ctx.output(line) : ctx.log(line)),
     });
     return result.exitCode;
   } finally {
-    await cleanUp(ctx, { runId: request.runId, project });
+    await cleanUp(ctx, { runId: request.runId, project, env: request.env });
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** Removes the run's containers and networks; a failure here is reported, never thrown over the suite's own result. */
-export async function cleanUp(ctx: CommandContext, run: { runId: string; project?: string }): Promise<void> {
+export async function cleanUp(ctx: CommandContext, run: { runId: string; project?: string; env?: DockerEnv }): Promise<void> {
   const { runId, project } = run;
   try {
-    await removeTestRun(runId, project === undefined ? [] : [project]);
+    await removeTestRun(runId, project === undefined ? [] : [project], { env: run.env });
   } catch (error) {
     ctx.warn(`Could not remove every container of test run ${runId}: ${error instanceof Error ? error.message : String(error)}. Remove them with \`docker rm -f $(docker ps -aq --filter label=${TEST_RUN_LABEL}=${runId})\``);
   }

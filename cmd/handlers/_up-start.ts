@@ -109,11 +109,12 @@ async function restartChangedApps(ctx: CommandContext, plan: UpPlan, changed: st
   const apps = Object.keys(plan.compiled.assembled.apps).filter((app) => sameContainerRepos(plan.specs, app).some((url) => changed.includes(url)));
   if (apps.length === 0) return;
   const previousIds = new Set(before.filter((c) => c.running).map((c) => c.id));
-  const now = await listProjectContainers(composeProject(plan.state), await plan.host.dockerEnv());
+  const env = await plan.host.dockerEnv();
+  const now = await listProjectContainers(composeProject(plan.state), env);
   const stale = now.filter((c) => apps.includes(c.service) && c.running && previousIds.has(c.id));
   for (const container of stale) {
     ctx.log(`Restarting ${container.name}: its code changed`);
-    await restartContainer(container.id, { timeoutSeconds: 1 }).catch((error: unknown) => {
+    await restartContainer(container.id, { timeoutSeconds: 1, env }).catch((error: unknown) => {
       const why = error instanceof Error ? error.message : String(error);
       ctx.warn(`Cannot restart ${container.service}, so it may still run the old code: ${why}. Run \`dusty restart ${container.service}\``);
     });

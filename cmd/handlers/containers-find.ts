@@ -24,11 +24,12 @@ const handler: Handler = {
     const name = nameArg(args.name);
     const mustRun = args.running === true;
     const state = await readState(ctx);
-    const containers = await serviceContainers(state, name);
+    const env = await dockerHostFor(state).dockerEnv();
+    const containers = await serviceContainers(state, name, { env });
     // Newest first: after a re-create the old container may linger, stopped.
     const found = mustRun ? containers.find((c) => c.running) : (containers.find((c) => c.running) ?? containers[0]);
     if (!found) throw new UserError(await notFoundMessage(state, name, mustRun));
-    const result: FoundContainer = { id: found.id, name: found.name, running: found.running, env: await dockerHostFor(state).dockerEnv() };
+    const result: FoundContainer = { id: found.id, name: found.name, running: found.running, env };
     ctx.output(JSON.stringify(result));
     return 0;
   },

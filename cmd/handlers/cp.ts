@@ -9,12 +9,12 @@
 import { randomUUID } from "node:crypto";
 import { chown, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
-import { copyFromContainer, copyToContainer } from "../../platform/docker.ts";
+import { copyFromContainer, copyToContainer, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { describeCpEndpoint, parseCpArgs, type CpEndpoint } from "../_cp-paths.ts";
 import { fileUserFor, type FileUser } from "./_as-caller.ts";
 import { inspectContainerPath, makeContainerDir } from "./_container-files.ts";
-import { runningContainer } from "./_environment.ts";
+import { dockerHostFor, runningContainer } from "./_environment.ts";
 import { chownTree, copyTreeAs, localKindAs, makeDirAs, makeOwnerReadable, type PathKind } from "./_local-files.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
@@ -32,6 +32,8 @@ interface Side {
   id?: string;
   /** Where to copy from or to: the path with symlinks resolved for a container source. */
   path: string;
+  /** The Docker host's environment, for container sides. */
+  env: DockerEnv;
 }
 
 const handler: Handler = {
@@ -41,10 +43,11 @@ const handler: Handler = {
     if (!parsed.ok) throw new UserError(parsed.error);
     const state = await readState(ctx);
     const user = fileUserFor(ctx.caller);
+    const env = await dockerHostFor(state).dockerEnv();
 
-    const source = await resolveSide(parsed.source, state, user);
+    const source = await resolveSide(parsed.source, { state, user, env });
     if (source.kind === "missing") throw new UserError(missingMessage(source.endpoint));
-    const destination = await resolveSide(parsed.destination, state, user);
+    const destination = await resolveSide(parsed.destination, { state, user, env });
     checkConflict(source, destination);
 
     const staging = await createStaging(join(state.locations.persistDir, "cp", STAGING_FOLDER), user);
@@ -62,11 +65,12 @@ const handler: Handler = {
 
 export default handler;
 
-async function resolveSide(endpoint: CpEndpoint, state: DaemonState, user: FileUser): Promise<Side> {
-  if (endpoint.kind === "local") return { endpoint, kind: await localKindAs(user, endpoint.path), path: endpoint.path };
-  const container = await runningContainer(state, endpoint.name);
-  const found = await inspectContainerPath(container.id, endpoint.path, endpoint.name);
-  return { endpoint, kind: found.kind, id: container.id, path: found.realPath };
+async function resolveSide(endpoint: CpEndpoint, where: { state: DaemonState; user: FileUser; env: DockerEnv }): Promise<Side> {
+  const { state, user, env } = where;
+  if (endpoint.kind === "local") return { endpoint, kind: await localKindAs(user, endpoint.path), path: endpoint.path, env };
+  const container = await runningContainer(state, endpoint.name, { env });
+  const found = await inspectContainerPath(container.id, endpoint.path, { name: endpoint.name, env });
+  return { endpoint, kind: found.kind, id: container.id, path: found.realPath, env };
 }
 
 function missingMessage(endpoint: CpEndpoint): string {
@@ -106,16 +110,17 @@ async function stage(source: Side, item: string, user: FileUser, ctx: CommandCon
     if (process.getuid?.() === 0) await chownTree(item, ROOT);
     return;
   }
-  await copyFromContainer(source.id!, source.path, item);
+  await copyFromContainer(source.id!, source.path, item, { env: source.env });
 }
 
 /** Copies `item` to the destination: into a container with docker cp, to a local path as the caller. */
 async function deliver(isDir: boolean, item: string, destination: Side, user: FileUser, ctx: CommandContext): Promise<void> {
   const { endpoint } = destination;
   if (endpoint.kind === "container") {
-    if (destination.kind === "missing") await makeContainerDir(destination.id!, posix.dirname(endpoint.path), endpoint.name);
+    const { env } = destination;
+    if (destination.kind === "missing") await makeContainerDir(destination.id!, posix.dirname(endpoint.path), { name: endpoint.name, env });
     // "SRC/." copies a folder's contents: into the folder when it exists, else into a new one at DEST.
-    await copyToContainer(isDir ? `${item}/.` : item, destination.id!, endpoint.path);
+    await copyToContainer(isDir ? `${item}/.` : item, destination.id!, endpoint.path, { env });
     return;
   }
   if (destination.kind === "missing") await makeDirAs(user, dirname(endpoint.path));

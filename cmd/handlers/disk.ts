@@ -13,6 +13,7 @@ import {
   dockerDiskUsage,
   removeContainers,
   removeImage,
+  type DockerEnv,
 } from "../../platform/docker.ts";
 import { run } from "../../platform/run.ts";
 import { formatDiskUsage } from "../../platform/vm/index.ts";
@@ -33,7 +34,8 @@ export const inspect: Handler = {
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     await host.ensureUp(ctx.log);
-    const [usage, docker] = await Promise.all([host.diskUsage(), dockerDiskUsage()]);
+    const env = await host.dockerEnv();
+    const [usage, docker] = await Promise.all([host.diskUsage(), dockerDiskUsage({ env })]);
     const title = host.name === "native" ? `Disk usage where dusty keeps its files (${state.locations.persistDir}):` : "Dusty VM Disk Usage:";
     const rows = docker.map((row) => [row.type, String(row.total), String(row.active), row.size, row.reclaimable]);
     const table = renderTable(["Type", "Total", "Active", "Size", "Reclaimable"], rows);
@@ -49,13 +51,14 @@ export const cleanupContainers: Handler = {
   async run(ctx) {
     const state = await readState(ctx);
     const project = composeProject(state);
+    const env = await dockerHostFor(state).dockerEnv();
     ctx.log(`Cleaning up exited containers of compose project ${project}:`);
-    const exited = (await composeProjectContainers(project)).filter((c) => EXITED_STATES.includes(c.state));
+    const exited = (await composeProjectContainers(project, { env })).filter((c) => EXITED_STATES.includes(c.state));
     let removed = 0;
     for (const container of exited) {
       ctx.output(`Removing container ${container.name}`);
       try {
-        await removeContainers([container.id], { volumes: true });
+        await removeContainers([container.id], { volumes: true, env });
         removed++;
       } catch (error) {
         ctx.warn(`Cannot remove container ${container.name}: ${errorText(error)}`);
@@ -73,11 +76,12 @@ export const cleanupImages: Handler = {
     const state = await readState(ctx);
     requireSetup(state.config);
     const { specs } = (await readConfiguredSpecs(state, ctx)).loaded;
+    const env = await dockerHostFor(state).dockerEnv();
     ctx.log("Cleaning up docker images without containers:");
-    const used = await usedImageIds();
+    const used = await usedImageIds(env);
     let removed = 0;
     const tryRemove = async (ref: string, label: string) => {
-      const result = await removeImage(ref);
+      const result = await removeImage(ref, { env });
       if (result.exitCode === 0) {
         ctx.output(`Removed image ${label}`);
         removed++;
@@ -85,9 +89,9 @@ export const cleanupImages: Handler = {
         ctx.log(`Kept image ${label}: ${result.stderr.trim().split("\n").at(-1) || `docker rmi exited with code ${result.exitCode}`}`);
       }
     };
-    for (const id of await danglingImageIds()) if (!used.has(id)) await tryRemove(id, shortImageId(id));
+    for (const id of await danglingImageIds({ env })) if (!used.has(id)) await tryRemove(id, shortImageId(id));
     for (const ref of specImageRefs(specs)) {
-      const id = await imageId(ref);
+      const id = await imageId(ref, env);
       if (id === undefined) continue; // not on this engine: nothing to clean
       if (used.has(id)) ctx.log(`Kept image ${ref}: a container uses it`);
       else await tryRemove(ref, ref);
@@ -113,16 +117,16 @@ function withDefaultTag(image: string): string {
 }
 
 /** Ids of the images any container uses, running or not, of any project. */
-async function usedImageIds(): Promise<Set<string>> {
-  const ids = await containerIds({ all: true });
+async function usedImageIds(env: DockerEnv): Promise<Set<string>> {
+  const ids = await containerIds({ all: true }, { env });
   if (ids.length === 0) return new Set();
   // A container removed meanwhile makes inspect exit 1 while printing the rest: the rest is what counts.
-  const result = await run([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids]);
+  const result = await run([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env });
   return new Set(result.stdout.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("sha256:")));
 }
 
-async function imageId(ref: string): Promise<string | undefined> {
-  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref]);
+async function imageId(ref: string, env: DockerEnv): Promise<string | undefined> {
+  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 

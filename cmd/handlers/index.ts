@@ -62,6 +62,9 @@ export const HANDLERS: Record<string, HandlerLoader> = {
   "disk.cleanup_images": from(disk, "cleanupImages"),
   "disk.backup": from(disk, "backup"),
   "disk.restore": from(disk, "restore"),
+  // the Docker host's VM
+  shutdown: from(() => import("./shutdown.ts")),
+  doctor: from(() => import("./doctor.ts")),
   // issue 5: the test runner
   test: from(() => import("./test.ts")),
 };

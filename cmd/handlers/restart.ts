@@ -6,7 +6,7 @@
 import { sameContainerRepos, type AssembledSpecs } from "../../core/assemble.ts";
 import { resolveRepoName } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
-import { restartContainer } from "../../platform/docker.ts";
+import { restartContainer, type DockerEnv } from "../../platform/docker.ts";
 import { environmentStatePath, readEnvironmentState, writeEnvironmentState } from "../../platform/environment-state.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import { UserError } from "../../platform/errors.ts";
@@ -54,9 +54,10 @@ const handler: Handler = {
       await syncRepos(ctx, host, urls, { config: state.config, locations: state.locations });
       await recordSyncedRepos(state, Object.fromEntries(urls.map((url, i) => [url, prints[i]])));
     }
-    const containers = await listProjectContainers(composeProject(state), await host.dockerEnv());
+    const dockerEnv = await host.dockerEnv();
+    const containers = await listProjectContainers(composeProject(state), dockerEnv);
     const chosen = targets ?? [...Object.keys(assembled.services), ...Object.keys(assembled.apps)];
-    const failed = await restartAll(ctx, orderByLinks(chosen, assembled), { assembled, containers });
+    const failed = await restartAll(ctx, orderByLinks(chosen, assembled), { assembled, containers, dockerEnv });
     return failed ? 1 : 0;
   },
 };
@@ -104,7 +105,7 @@ function appsUsingRepos(specs: Specs, assembled: AssembledSpecs, repoNames: stri
 async function restartAll(
   ctx: CommandContext,
   targets: string[],
-  env: { assembled: AssembledSpecs; containers: ProjectContainer[] },
+  env: { assembled: AssembledSpecs; containers: ProjectContainer[]; dockerEnv: DockerEnv },
 ): Promise<boolean> {
   const running = new Set(env.containers.filter((c) => c.running).map((c) => c.service));
   let failed = false;
@@ -123,7 +124,7 @@ async function restartAll(
       continue;
     }
     ctx.log(`Restarting ${container.name}`);
-    await restartContainer(container.id, { timeoutSeconds: 1 });
+    await restartContainer(container.id, { timeoutSeconds: 1, env: env.dockerEnv });
     running.add(service);
   }
   return failed;

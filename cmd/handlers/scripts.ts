@@ -46,17 +46,18 @@ const handler: Handler = {
       const known = names.length > 0 ? `. Its scripts: ${names.join(", ")}` : "";
       throw new UserError(`No script found named ${scriptName} in specs for app ${app}${formatSuggestion(scriptName, names)}${known}`);
     }
-    const container = await runningContainer(state, app);
+    const env = await dockerHostFor(state).dockerEnv();
+    const container = await runningContainer(state, app, { env });
     const file = `/command_files/${commandFileName(app, { script: scriptName })}`;
     // A script added to the specs after `up` has no command file in the container yet: say so rather than let sh fail.
-    if ((await execInContainer(container.id, ["test", "-f", file])).exitCode !== 0) {
+    if ((await execInContainer(container.id, ["test", "-f", file], { env })).exitCode !== 0) {
       throw new UserError(`The container of ${app} has no command file for script ${scriptName}: it was started before the script existed. Run \`dusty up\` to update it`);
     }
     const target: ScriptTarget = {
       id: container.id,
       name: container.name,
       running: true,
-      env: await dockerHostFor(state).dockerEnv(),
+      env,
       command: ["sh", file],
     };
     ctx.output(JSON.stringify(target));

@@ -4,10 +4,10 @@
  */
 import { assembleSpecs } from "../../core/assemble.ts";
 import { renderTable } from "../../core/table.ts";
-import { dockerServerVersion } from "../../platform/docker.ts";
+import { dockerServerVersion, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { CommandFailedError } from "../../platform/run.ts";
-import { composeProject, serviceNameFor } from "./_environment.ts";
+import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
@@ -30,10 +30,11 @@ const handler: Handler = {
     const json = readFlag(args.json, "json", false);
     const state = await readState(ctx);
     requireSetup(state.config);
-    await checkEngine();
+    const env = await dockerHostFor(state).dockerEnv();
+    await checkEngine(env);
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const assembled = assembleSpecs(specs, state.config.bundles);
-    const containers = await listProjectContainers(composeProject(state));
+    const containers = await listProjectContainers(composeProject(state), env);
     const states = serviceStates(containers);
     const row = (name: string, type: StatusRow["type"]): StatusRow => {
       if (type === "lib") return { name, type, state: null, container: null };
@@ -60,9 +61,9 @@ const handler: Handler = {
 export default handler;
 
 /** Status without an engine would say "none" everywhere, which is wrong: say what is wrong instead. */
-async function checkEngine(): Promise<void> {
+async function checkEngine(env: DockerEnv): Promise<void> {
   try {
-    await dockerServerVersion();
+    await dockerServerVersion({ env });
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error;
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;

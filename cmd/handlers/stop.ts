@@ -6,11 +6,12 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { planHostsFile } from "../../core/hosts.ts";
-import { removeContainers } from "../../platform/docker.ts";
+import { removeContainers, type DockerEnv } from "../../platform/docker.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../platform/environment-state.ts";
 import { UserError } from "../../platform/errors.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import { run } from "../../platform/run.ts";
+import type { DockerHost } from "../../platform/vm/index.ts";
 import { runCompose } from "./_compose-run.ts";
 import { readFlag, readNames } from "./_up-args.ts";
 import { composeFilePath, composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
@@ -45,7 +46,7 @@ const handler: Handler = {
         if (names.length === 0) await runCompose(ctx, state, host, ["down", "--remove-orphans"]);
       }
     } else {
-      await stopWithoutComposeFile(ctx, state, { targets, remove });
+      await stopWithoutComposeFile(ctx, state, { targets, remove, env: await host.dockerEnv() });
     }
     if (remove && names.length === 0) await forgetEnvironment(ctx, state);
     const what = names.length > 0 ? names.join(", ") : "the environment";
@@ -56,6 +57,16 @@ const handler: Handler = {
 
 export default handler;
 
+/**
+ * Stops every container of the environment (compose `stop -t 1` on the compose file when `up` wrote one,
+ * else the labelled containers), for `shutdown`: the engine's containers go before the VM does.
+ */
+export async function stopEnvironmentContainers(ctx: CommandContext, state: DaemonState, host: DockerHost): Promise<void> {
+  ctx.log("Stopping all running containers associated with Dusty");
+  if ((await composeServices(state)) !== undefined) await runCompose(ctx, state, host, ["stop", "-t", "1"]);
+  else await stopWithoutComposeFile(ctx, state, { targets: [], remove: false, env: await host.dockerEnv() });
+}
+
 /** The services of the current compose file, or undefined when `up` never wrote one. */
 async function composeServices(state: DaemonState): Promise<string[] | undefined> {
   const text = await readFile(composeFilePath(state), "utf8").catch(() => undefined);
@@ -65,17 +76,22 @@ async function composeServices(state: DaemonState): Promise<string[] | undefined
 }
 
 /** Without a compose file (never written, or deleted) the containers are still labelled: act on those. */
-async function stopWithoutComposeFile(ctx: CommandContext, state: DaemonState, options: { targets: string[]; remove: boolean }): Promise<void> {
+async function stopWithoutComposeFile(
+  ctx: CommandContext,
+  state: DaemonState,
+  options: { targets: string[]; remove: boolean; env: DockerEnv },
+): Promise<void> {
+  const { env } = options;
   const project = composeProject(state);
-  const containers = (await listProjectContainers(project)).filter((c) => options.targets.length === 0 || options.targets.includes(c.service));
+  const containers = (await listProjectContainers(project, env)).filter((c) => options.targets.length === 0 || options.targets.includes(c.service));
   const running = containers.filter((c) => c.running).map((c) => c.id);
-  if (running.length > 0) await run(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal });
+  if (running.length > 0) await run(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal, env });
   if (!options.remove) return;
-  await removeContainers(containers.map((c) => c.id), { volumes: true });
+  await removeContainers(containers.map((c) => c.id), { volumes: true, env });
   if (options.targets.length > 0) return;
-  const networks = await run(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`]);
+  const networks = await run(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`], { env });
   const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
-  if (ids.length > 0) await run(["docker", "network", "rm", ...ids]);
+  if (ids.length > 0) await run(["docker", "network", "rm", ...ids], { env });
 }
 
 /** After a full `stop --rm`: no hosts section pointing at nothing, and the next `up` starts from scratch. */

@@ -55,16 +55,17 @@ const handler: Handler = {
     await fetchRepos(repos.map((r) => r.url), { pull: request.pull, state, ctx });
     const host = dockerHostFor(state);
     await host.ensureUp(ctx.log);
+    const env = await host.dockerEnv();
     const mounts = testMounts(target, repos, host.paths());
     const runId = randomBytes(4).toString("hex");
     try {
-      const image = await ensureTestImage({ specs, target, repos, mounts, state, host, ctx, runId, recreate: request.recreate });
+      const image = await ensureTestImage({ specs, target, repos, mounts, state, host, env, ctx, runId, recreate: request.recreate });
       const compose = await composeFor(state.config.compose_command);
       const results: SuiteResult[] = [];
       for (const [index, suite] of suites.entries()) {
         if (request.suite === ALL_SUITES) ctx.log(`Running test ${suite.name}`);
         const started = performance.now();
-        const exitCode = await runSuite({ specs, target, suite, args: request.args, image, mounts, runId, number: index + 1, compose, ctx });
+        const exitCode = await runSuite({ specs, target, suite, args: request.args, image, mounts, runId, number: index + 1, compose, env, ctx });
         results.push({ suite: suite.name, exitCode, seconds: (performance.now() - started) / 1000 });
         ctx.output(`TESTS ${suite.name} ${exitCode === 0 ? "PASSED" : "FAILED"}`);
       }
@@ -75,7 +76,7 @@ const handler: Handler = {
       return passed ? 0 : 1;
     } finally {
       // Whatever step stopped the run (a failed build, an abort), nothing labelled with its id stays.
-      await cleanUp(ctx, { runId });
+      await cleanUp(ctx, { runId, env });
     }
   },
 };

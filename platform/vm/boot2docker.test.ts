@@ -174,3 +174,17 @@ test("without a user, nothing is demoted", async () => {
     nginxDir: "/persist/dustyNginx",
   });
 });
+
+test("shutdown() stops a running VM and says so; a powered-off one is left alone", async () => {
+  const running = driver([{ argv: [...B2D, "status"], stdout: "running\n" }]);
+  const log: string[] = [];
+  await running.host.shutdown!((line) => log.push(line));
+  expect(running.recorder.calls).toEqual([[...B2D, "status"], [...B2D, "stop"]]);
+  expect(log).toEqual(["Shutting down Dusty VM", "Dusty VM was shut down"]);
+
+  const stopped = driver([{ argv: [...B2D, "status"], stdout: "poweroff\n" }]);
+  const said: string[] = [];
+  await stopped.host.shutdown!((line) => said.push(line));
+  expect(stopped.recorder.calls).toEqual([[...B2D, "status"]]);
+  expect(said).toEqual(["Dusty VM is already shut down"]);
+});

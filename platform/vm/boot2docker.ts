@@ -83,6 +83,12 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
     // Separate words, as Dusty passed them: boot2docker ssh joins them and the VM's shell runs the pipe.
     diskUsage: async () => parseDfOutput(check(await boot2docker(["ssh", "df", "-h", "|", "grep", "/dev/sda1"])).stdout),
     runOnHost: (argv: string[], runOptions?: RunOptions) => demoted(["boot2docker", "ssh", shellCommand(argv)], runOptions),
-    shutdown: async (log) => void check(await boot2docker(["stop"], log)),
+    shutdown: async (log) => {
+      // `boot2docker status` prints the VM's state: "running", "poweroff", "saved" …
+      if ((await boot2docker(["status"])).stdout.trim() !== "running") return log("Dusty VM is already shut down");
+      log("Shutting down Dusty VM");
+      check(await boot2docker(["stop"], log));
+      log("Dusty VM was shut down");
+    },
   };
 }

@@ -152,3 +152,52 @@ test("shutdown() stops a running machine and says so; a stopped one is left alon
   expect(stopped.recorder.calls).toEqual([[...VBOX, "list", "runningvms"]]);
   expect(said).toEqual(["Dusty VM is already shut down"]);
 });
+
+test("doctor() shuts down, deletes the host-only interface, starts, regenerates certs and shuts down again", async () => {
+  const runningvms = [...VBOX, "list", "runningvms"];
+  // Running, then stopped once shut down (ensureUp's check), then running again after the start.
+  const { recorder, host } = driver({ exists: true, running: true }, [
+    { argv: runningvms, stdout: LISTED, once: true },
+    { argv: runningvms, stdout: "", once: true },
+  ]);
+  const log: string[] = [];
+  await host.doctor!((line) => log.push(line));
+  expect(recorder.calls).toEqual([
+    SHOWVMINFO_CALL,
+    runningvms,
+    [...MACHINE, "stop", "dusty"],
+    [...VBOX, "hostonlyif", "remove", "vboxnet1"],
+    [...VBOX, "list", "vms"],
+    SHOWVMINFO_CALL,
+    runningvms,
+    ...START_CALLS,
+    [...MACHINE, "regenerate-certs", "-f", "dusty"],
+    runningvms,
+    [...MACHINE, "stop", "dusty"],
+  ]);
+  expect(log).toEqual([
+    "Shutting down Dusty VM to perform remedial operations",
+    "Shutting down Dusty VM",
+    "Dusty VM was shut down",
+    "Deleting host-only interface vboxnet1",
+    "Starting docker-machine VM dusty",
+    "Attempting to regenerate certificates for Dusty VM",
+    "Doctor operations successful",
+    "Shutting down VM so next dusty up initializes properly",
+    "Shutting down Dusty VM",
+    "Dusty VM was shut down",
+    "Run dusty up to bring up the VM",
+  ]);
+});
+
+test("doctor() stops at a failing regenerate-certs with its output, before the last shutdown", async () => {
+  const runningvms = [...VBOX, "list", "runningvms"];
+  const { recorder, host } = driver({ exists: true, running: false }, [
+    { argv: [...MACHINE, "regenerate-certs", "-f", "dusty"], exitCode: 1, stderr: "Error: ssh: handshake failed\n" },
+  ]);
+  const log: string[] = [];
+  await expect(host.doctor!((line) => log.push(line))).rejects.toThrow("ssh: handshake failed");
+  expect(recorder.calls.at(-1)).toEqual([...MACHINE, "regenerate-certs", "-f", "dusty"]);
+  expect(recorder.calls.filter((argv) => argv.join(" ") === runningvms.join(" "))).toHaveLength(2);
+  expect(log.slice(0, 3)).toEqual(["Shutting down Dusty VM to perform remedial operations", "Dusty VM is already shut down", "Deleting host-only interface vboxnet1"]);
+});

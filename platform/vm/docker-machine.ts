@@ -7,7 +7,7 @@ import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOp
 import { check, syncIntoVm, syncOutOfVm, type VmConnection } from "./_vm-sync.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
-import { hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
+import { hostOnlyAdapter, hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
 
 /** The docker-machine (and VirtualBox) name of dusty's VM. */
 export const MACHINE_NAME = "dusty";
@@ -97,6 +97,30 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     log("Dusty VM was shut down");
   }
 
+  /**
+   * Reference §2.22: a stale host-only interface or certificates made for an old address are what break
+   * the VM's networking; docker-machine recreates the interface at start, then new certificates match it.
+   */
+  async function doctor(log: LogLine): Promise<void> {
+    // Read before the shutdown: the interface is named in the VM's settings, which stay while it is off.
+    const adapter = hostOnlyAdapter(parseMachineReadable(check(await vbox(["showvminfo", "--machinereadable", MACHINE_NAME])).stdout));
+    log("Shutting down Dusty VM to perform remedial operations");
+    await shutdown(log);
+    if (adapter) {
+      log(`Deleting host-only interface ${adapter}`);
+      check(await vbox(["hostonlyif", "remove", adapter]));
+    } else {
+      log("The Dusty VM has no host-only interface to delete");
+    }
+    await ensureUp(log);
+    log("Attempting to regenerate certificates for Dusty VM");
+    check(await machine(["regenerate-certs", "-f", MACHINE_NAME], log));
+    log("Doctor operations successful");
+    log("Shutting down VM so next dusty up initializes properly");
+    await shutdown(log);
+    log("Run dusty up to bring up the VM");
+  }
+
   return {
     name: "docker-machine",
     ensureUp,
@@ -108,6 +132,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     diskUsage: async () => parseDfOutput(check(await inVm("df -h /mnt/sda1 | grep /dev/sda1")).stdout),
     runOnHost: (argv, runOptions) => inVm(shellCommand(argv), runOptions),
     shutdown,
+    doctor,
   };
 }
 

@@ -53,6 +53,11 @@ export interface DockerHost {
   runOnHost(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** Stops the VM (VM drivers only; containers must be stopped first). */
   shutdown?(log: LogLine): Promise<void>;
+  /**
+   * Repairs the VM's networking (docker-machine only, reference §2.22 `doctor`): shut down, drop the
+   * host-only interface, start, regenerate the TLS certificates, and leave the VM shut down.
+   */
+  doctor?(log: LogLine): Promise<void>;
 }
 
 /** Folders inside the VM, as Dusty laid them out (reference §4.7). */

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { IP_ADDR, SHOWVMINFO } from "./_canned-output.ts";
-import { hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
+import { hostOnlyAdapter, hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
 
 test("listsVm() finds a VM by its exact quoted name", () => {
   const listing = '"boot2docker-vm" {1b0c7f4e-0000}\n"dusty" {9e2b5d10-0000}\n';
@@ -28,4 +28,9 @@ test("inetForMac() picks the IPv4 address of the interface with that MAC", () =>
   expect(inetForMac(IP_ADDR, "08:00:27:1b:9d:6f")).toBe("192.168.99.101");
   expect(inetForMac(IP_ADDR, "08:00:27:d5:c1:e4")).toBe("10.174.249.15");
   expect(inetForMac(IP_ADDR, "08:00:27:00:00:00")).toBeUndefined();
+});
+
+test("hostOnlyAdapter() names the host-only interface the VM uses, and nothing for a VM without one", () => {
+  expect(hostOnlyAdapter(parseMachineReadable(SHOWVMINFO))).toBe("vboxnet1");
+  expect(hostOnlyAdapter(parseMachineReadable('nic1="nat"\nnictype1="82540EM"'))).toBeUndefined();
 });

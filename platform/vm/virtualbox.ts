@@ -19,9 +19,15 @@ export function parseMachineReadable(text: string): Record<string, string> {
   return info;
 }
 
+/** The host-only interface the VM's host-only NIC is attached to ("vboxnet1"), from `showvminfo --machinereadable`. */
+export function hostOnlyAdapter(info: Record<string, string>): string | undefined {
+  const key = hostOnlyKey(info);
+  return key ? info[key] || undefined : undefined;
+}
+
 /** The MAC of the VM's host-only adapter, as `ip addr` prints it ("08:00:27:c1:a2:b3"). */
 export function hostOnlyMac(info: Record<string, string>): string | undefined {
-  const key = Object.keys(info).find((k) => /^hostonlyadapter\d+$/.test(k));
+  const key = hostOnlyKey(info);
   const raw = key && info[`macaddress${key.slice("hostonlyadapter".length)}`];
   if (!raw || !/^[0-9a-fA-F]{12}$/.test(raw)) return undefined;
   return raw.toLowerCase().match(/../g)!.join(":");
@@ -44,6 +50,10 @@ export function inetForMac(ipAddr: string, mac: string): string | undefined {
     return /\binet\s+(\d+\.\d+\.\d+\.\d+)\//.exec(block)?.[1];
   }
   return undefined;
+}
+
+function hostOnlyKey(info: Record<string, string>): string | undefined {
+  return Object.keys(info).find((k) => /^hostonlyadapter\d+$/.test(k));
 }
 
 function unquote(text: string): string {

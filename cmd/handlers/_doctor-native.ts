@@ -1,0 +1,78 @@
+/**
+ * `doctor` on the native driver: no VM to repair, so it checks what `up` relies on and prints each
+ * check. A port that one of the environment's own running containers publishes counts as fine.
+ */
+import { planPorts } from "../../core/ports.ts";
+import { composeProjectContainers, dockerServerVersion } from "../../platform/docker.ts";
+import type { DockerHost } from "../../platform/vm/index.ts";
+import { composeProject } from "./_environment.ts";
+import { assembleActive, readConfiguredSpecs, type DaemonState } from "./_state.ts";
+import type { CommandContext } from "./_types.ts";
+
+/** Runs the checks and prints one line per check; exit code 1 when any failed. */
+export async function checkNativeHost(ctx: CommandContext, state: DaemonState, host: DockerHost): Promise<number> {
+  const failures: string[] = [];
+  const report = (ok: boolean, line: string) => {
+    ctx.output(`${ok ? "OK  " : "FAIL"} ${line}`);
+    if (!ok) failures.push(line);
+  };
+  const env = await host.dockerEnv();
+  const engine = await dockerServerVersion({ env }).then(
+    (version) => ({ ok: true, text: `Docker Engine ${version} answers` }),
+    (error: unknown) => ({ ok: false, text: `Docker Engine does not answer: ${firstLine(error)}. Start it (\`sudo systemctl start docker\`)` }),
+  );
+  report(engine.ok, engine.text);
+
+  const address = state.config.bind_address ?? "127.0.0.1";
+  const bindable = await bindProblem(address, 0);
+  report(bindable === undefined, bindable === undefined ? `bind address ${address} is usable` : `bind address ${address} is not usable (${bindable}): set bind_address to an address of this machine`);
+
+  const ports = await plannedPorts(ctx, state, address);
+  if (typeof ports === "string") {
+    ctx.output(`SKIP port plan: ${ports}`);
+  } else {
+    const own = engine.ok ? await ownPorts(state, env) : new Set<number>();
+    const busy: string[] = [];
+    for (const port of ports) {
+      if (own.has(port)) continue;
+      const problem = await bindProblem(address, port);
+      if (problem !== undefined) busy.push(`${port} (${problem})`);
+    }
+    const free = busy.length === 0;
+    report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${busy.join(", ")}. Stop what holds them, or change port_base / the specs' host_port`);
+  }
+  ctx.output(failures.length === 0 ? "Doctor found no problems" : `Doctor found ${failures.length} problem${failures.length === 1 ? "" : "s"}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+/** The ports `up` publishes on the bind address (nginx's host ports and each forwarding's published port), or why there is no plan. */
+async function plannedPorts(ctx: CommandContext, state: DaemonState, address: string): Promise<number[] | string> {
+  try {
+    const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
+    const plan = planPorts(assembleActive(specs, state.config), { hostAddress: address, portBase: state.config.port_base });
+    return [...new Set(plan.routes.flatMap((r) => [r.hostPort, r.publishedPort]))].sort((a, b) => a - b);
+  } catch (error) {
+    return firstLine(error);
+  }
+}
+
+/** Host ports the environment's running containers publish. */
+async function ownPorts(state: DaemonState, env: Record<string, string>): Promise<Set<number>> {
+  const containers = await composeProjectContainers(composeProject(state), { env });
+  return new Set(containers.filter((c) => c.running).flatMap((c) => c.ports.map((p) => p.hostPort)));
+}
+
+/** Undefined when a TCP listener can bind there, else the reason (EADDRINUSE, EADDRNOTAVAIL …). */
+async function bindProblem(hostname: string, port: number): Promise<string | undefined> {
+  try {
+    const listener = Bun.listen({ hostname, port, socket: { data() {} } });
+    listener.stop(true);
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code ?? firstLine(error);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}

@@ -3,6 +3,7 @@
  * schema and its own rules, and applies defaults. Every problem comes back as a positioned diagnostic;
  * a spec with an error is left out of `specs`, so later steps only see valid specs.
  */
+import * as v from "valibot";
 import { hasErrors, type Diagnostic, type KeyPath } from "./diagnostics.ts";
 import { findUnknownComposeKeys } from "./load-compose.ts";
 import { isPlainYaml, type FastYamlParser } from "./load-fast.ts";
@@ -92,8 +93,10 @@ function loadPlainSpecFile(file: SpecFile, at: SpecPath, parseYaml: FastYamlPars
     return undefined;
   }
   if (!isMapping(data)) return undefined;
-  const checked = checkSchema(SPEC_SCHEMAS[at.kind], data);
-  if (checked.problems.length > 0 || checkSpecRules(at.kind, data).length > 0 || findUnknownComposeKeys(at.kind, data).length > 0) return undefined;
+  // Any problem at all sends the file down the careful path, which finds every problem and its place:
+  // here the first is enough (abortEarly), and strict objects already reject unknown keys.
+  const checked = v.safeParse(SPEC_SCHEMAS[at.kind] as v.GenericSchema, data, { abortEarly: true });
+  if (!checked.success || checkSpecRules(at.kind, data).length > 0 || findUnknownComposeKeys(at.kind, data).length > 0) return undefined;
   // Positions are only needed when a later check reports on this file: parse for them then.
   let source: SpecSource | undefined;
   const locate: SpecSource["locate"] = (path, target) => {

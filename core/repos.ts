@@ -27,6 +27,15 @@ const SCP_LIKE = /^(?:[^@/:]+@)?([^/:]+):(.*)$/;
 
 /** Parses a spec's `repo:` value. Never fails: odd input still gets a usable, colon-free `relPath`. */
 export function parseRepo(url: string): RepoRef {
+  // Compiling asks for the same few URLs once per app and lib: parse each once.
+  let parsed = PARSED_REPOS.get(url);
+  if (!parsed) PARSED_REPOS.set(url, (parsed = Object.freeze(parseRepoUncached(url))));
+  return parsed;
+}
+
+const PARSED_REPOS = new Map<string, RepoRef>();
+
+function parseRepoUncached(url: string): RepoRef {
   const { host, path } = splitHostAndPath(url);
   // Rooted before normalising so ".." can never climb out of the repos dir the path is joined to.
   let relPath = normalizePosixPath(`/${host}/${path}`).slice(1);

@@ -26,16 +26,7 @@ export function hashText(text: string): string {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code < 0x80) {
-      // ASCII, nearly every character of a config: the same step as mix(), inline.
-      h0 ^= code;
-      const t0 = h0 * 0x1b3;
-      const t1 = h1 * 0x1b3 + (t0 >>> 16);
-      const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
-      const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16);
-      h0 = t0 & 0xffff;
-      h1 = t1 & 0xffff;
-      h2 = t2 & 0xffff;
-      h3 = t3 & 0xffff;
+      mix(code); // ASCII: nearly every character of a config
       continue;
     }
     // UTF-8 by hand, surrogate pairs joined, so the bytes match what TextEncoder would give.

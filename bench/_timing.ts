@@ -1,4 +1,6 @@
 // Shared timing helpers for the benchmarks: whole-process wall times, medians and ratios.
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 
 /** Runs a program to completion and returns its wall time in milliseconds; throws when it fails. */
 export async function timeProcess(argv: string[], env?: Record<string, string | undefined>): Promise<number> {
@@ -32,4 +34,19 @@ export async function timeSideBySide(commands: Record<string, string[]>, runs: n
 /** One line of a benchmark report: `label  12.3 ms`. */
 export function formatMs(label: string, ms: number): string {
   return `${label.padEnd(48)} ${ms.toFixed(1).padStart(8)} ms`;
+}
+
+/**
+ * The compiled binary to measure (DUSTY_BIN, default dist/dusty), also set as DUSTY_BIN so the test
+ * harness starts the daemon from it; undefined (after saying why) when it is not built.
+ */
+export function useBenchBinary(root: string): string | undefined {
+  const bin = process.env.DUSTY_BIN ?? "dist/dusty";
+  const path = isAbsolute(bin) ? bin : join(root, bin);
+  if (!existsSync(path)) {
+    process.stderr.write(`No binary at ${path}: build it first (make build), or set DUSTY_BIN\n`);
+    return undefined;
+  }
+  process.env.DUSTY_BIN = path;
+  return path;
 }

@@ -8,23 +8,15 @@
  *   make build && bun bench/roundtrip.ts [runs]
  *   DUSTY_BIN=/path/to/dusty bun bench/roundtrip.ts
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import { ROOT, runDusty, startDaemon } from "../test/harness.ts";
-import { formatMs, timeSideBySide } from "./_timing.ts";
+import { formatMs, timeSideBySide, useBenchBinary } from "./_timing.ts";
 
 const RUNS = Number(process.argv[2] ?? 50);
 const TARGET_MS = 10;
 
 async function main(): Promise<number> {
-  const bin = process.env.DUSTY_BIN ?? "dist/dusty";
-  const path = isAbsolute(bin) ? bin : join(ROOT, bin);
-  if (!existsSync(path)) {
-    process.stderr.write(`No binary at ${path}: build it first (make build), or set DUSTY_BIN\n`);
-    return 1;
-  }
-  // The harness starts the daemon from DUSTY_BIN; the timed clients find it through its environment.
-  process.env.DUSTY_BIN = path;
+  const path = useBenchBinary(ROOT);
+  if (!path) return 1;
   const daemon = await startDaemon();
   try {
     Object.assign(process.env, daemon.env);

@@ -8,26 +8,19 @@
  *
  *   make build && bun bench/test-runner.ts [runs]
  */
-import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
 import { ROOT } from "../test/harness.ts";
 import { runChecked } from "../platform/run.ts";
 import { TEST_NAME_LABEL } from "../platform/test-runs.ts";
 import { startTestRunnerFixture } from "../test/test-runner-fixture.ts";
-import { formatMs, timeSideBySide } from "./_timing.ts";
+import { formatMs, timeSideBySide, useBenchBinary } from "./_timing.ts";
 
 const RUNS = Number(process.argv[2] ?? 10);
 const TARGET_OVERHEAD_MS = 500;
 const APP = "trbench";
 
 async function main(): Promise<number> {
-  const bin = process.env.DUSTY_BIN ?? "dist/dusty";
-  const path = isAbsolute(bin) ? bin : join(ROOT, bin);
-  if (!existsSync(path)) {
-    process.stderr.write(`No binary at ${path}: build it first (make build), or set DUSTY_BIN\n`);
-    return 1;
-  }
-  process.env.DUSTY_BIN = path;
+  const path = useBenchBinary(ROOT);
+  if (!path) return 1;
   const fx = await startTestRunnerFixture({
     names: [APP],
     repos: { code: { "README": "bench\n" } },

@@ -1,7 +1,7 @@
 // The client-side parsing of `logs`, `scripts`, `shell` and `disk restore`: no daemon needed.
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
+import { HEAVY_PACKAGES, startupPackages } from "../test/startup-packages.ts";
 import { isYes } from "./disk.ts";
 import { execFlags } from "./_exec-docker.ts";
 import { parseTail } from "./logs.ts";
@@ -33,26 +33,9 @@ test("isYes() accepts y and Y only", () => {
   expect(["", "n", "yes", null].map(isYes)).toEqual([false, false, false, false]);
 });
 
-/** Every package a file brings into start-up, following relative imports (dynamic ones too, as the bundler hoists them). */
-function startupPackages(file: string, seen = new Set<string>()): Set<string> {
-  const packages = new Set<string>();
-  if (seen.has(file)) return packages;
-  seen.add(file);
-  const text = readFileSync(file, "utf8");
-  const imports = [
-    ...text.matchAll(/^import\s+(?!type\s)[^;]*?from\s+["']([^"']+)["']/gm),
-    ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
-  ];
-  for (const [, specifier] of imports) {
-    if (specifier!.startsWith(".")) for (const p of startupPackages(resolve(dirname(file), specifier!), seen)) packages.add(p);
-    else packages.add(specifier!);
-  }
-  return packages;
-}
-
 test("the container commands' client files bring no heavy package into start-up", () => {
   for (const file of ["logs.ts", "shell.ts", "scripts.ts", "cp.ts", "disk.ts"]) {
-    const heavy = [...startupPackages(join(import.meta.dir, file))].filter((p) => ["consola", "yaml", "valibot"].includes(p));
+    const heavy = [...startupPackages(join(import.meta.dir, file))].filter((p) => HEAVY_PACKAGES.includes(p));
     expect(`${file}: ${heavy.join(", ")}`).toBe(`${file}: `);
   }
 });

@@ -5,9 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from "node:path";
 import { MAX_ASSET_BYTES } from "../cmd/assets.ts";
 import { renderTable } from "../core/table.ts";
-import { runDusty } from "./cli.ts";
 import { makeGitRepo, makeTempDir } from "./git-fixtures.ts";
-import { dustyArgv, startDaemon, type DaemonHandle } from "./harness.ts";
+import { type DaemonHandle, dustyArgv, runDusty, startDaemon } from "./harness.ts";
 
 const temp = makeTempDir("dusty-assets-test-");
 const root = temp.path;

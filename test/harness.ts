@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Added to (and overriding) the environment; undefined removes a variable. */
   env?: Record<string, string | undefined>;
   stdin?: string;
+  /** The working folder (default: the repo root), for commands given relative paths. */
+  cwd?: string;
   /** Killed after this long (default 60 s); the result then has code -1. */
   timeoutMs?: number;
 }
@@ -93,7 +95,7 @@ export function dustyArgv(args: string[]): string[] {
 export async function runDusty(args: string[], options: RunOptions = {}): Promise<RunResult> {
   const child = Bun.spawn(dustyArgv(args), {
     env: mergeEnv(process.env, options.env ?? {}),
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
     stdout: "pipe",
     stderr: "pipe",

@@ -5,9 +5,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { renderTable } from "../core/table.ts";
 import { managedRepoPath } from "../platform/repos.ts";
-import { runDusty } from "./cli.ts";
 import { git, makeGitRepo, makeGitShim, makeTempDir, type GitFixture } from "./git-fixtures.ts";
-import { startDaemon, type DaemonHandle } from "./harness.ts";
+import { type DaemonHandle, runDusty, startDaemon } from "./harness.ts";
 
 const temp = makeTempDir("dusty-repos-test-");
 const root = temp.path;

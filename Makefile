@@ -4,7 +4,7 @@ BUN := ./node_modules/.bin/bun
 TSC := ./node_modules/.bin/tsc
 SOURCES := $(shell find cmd core platform -name '*.ts' ! -name '*.test.ts' 2>/dev/null) package.json
 
-.PHONY: help deps build test check typecheck bench demo embed fixtures docker images clean
+.PHONY: help deps build test check typecheck bench soak demo embed fixtures docker images clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -44,6 +44,9 @@ fixtures: deps ## Rewrite fixtures/*/expected from the current code (review the 
 
 bench: deps docker images build ## Run the benchmarks and print figures and ratios
 	bash bench/run.sh
+
+soak: deps docker images build ## Crash, hostile-input and load soaks (bench/soak-*.ts): counts and figures from one run
+	bash bench/soak.sh
 
 demo: deps docker images build ## Run the built-in example: daemon, up, fetch a page, status
 	bash scripts/demo.sh

@@ -1,6 +1,11 @@
 /**
  * The Dusty section of the hosts file (reference §4.4): rendering it, and planning the whole new file
  * so that only the section changes. platform/hosts-file.ts does the (atomic) write.
+ *
+ * The hosts file is bytes, not text: it may hold Latin-1 comments, CRLF endings, NUL bytes or no final
+ * newline, and every byte outside dusty's section must come out as it went in. So the plan works on a
+ * byte string (one character per byte, 0–255): the markers are ASCII and match exactly, and nothing
+ * is ever decoded or re-encoded.
  */
 import type { PortPlan } from "./ports.ts";
 
@@ -20,65 +25,68 @@ export function renderHostsSection(hosts: PortPlan["hosts"]): string {
   return lines.join("\n") + "\n";
 }
 
-/** One line of a file: its text and its own terminator ("" only for a last line without one). */
+/** Why the markers in a hosts file cannot be trusted; `line` is 1-based. */
+export interface HostsProblem {
+  line: number;
+  message: string;
+}
+
+/** The new file's bytes (identical to the input when nothing changes), or why it must not be touched. */
+export type HostsPlan = { bytes: Uint8Array } | { problem: HostsProblem };
+
+/** One line of a file: its bytes as a byte string and its own terminator ("" only for a last line without one). */
 interface Line {
   text: string;
   eol: string;
 }
 
-type LineKind = "begin" | "end" | "entry" | "blank" | "other";
-
-// An address (IPv4, IPv6, optional zone) followed by at least one name: what a hosts-file entry looks like.
-const HOST_ENTRY = /^[0-9A-Fa-f:.]+(%\S+)?\s+[^\s#]/;
+type LineKind = "begin" | "end" | "blank" | "other";
 
 /**
  * The new hosts file: `current` with its Dusty section replaced by `section` (removed when `section`
- * is ""). Everything else is kept byte for byte. Repairs what crashes and hand edits leave behind:
- * several sections collapse into one at the place of the first, a BEGIN without END loses the
- * entries after it, an END without BEGIN loses the entries right above it that name hosts the new
- * section maps (never a line dusty does not manage). With no section yet, it is appended after a blank line.
+ * is ""). Every byte outside the section is kept. Several whole sections collapse into one at the
+ * place of the first (what is between them stays); with no section yet, it is appended after a blank
+ * line. Markers that do not pair up (a BEGIN without END, an END without BEGIN, a BEGIN inside a
+ * section) are a problem, not something to repair: whatever dusty guessed, it could delete the
+ * user's own entries, so the file is left alone and the user told which line to fix.
  */
-export function planHostsFile(current: string, section: string): string {
-  const lines = splitLines(current);
+export function planHostsFile(current: Uint8Array, section: string): HostsPlan {
+  const lines = splitLines(toByteString(current));
   const eol = lines.find((l) => l.eol !== "")?.eol ?? "\n";
-  const sectionLines = splitLines(section).map((l) => ({ text: l.text, eol }));
-  const managed = new Set(sectionLines.flatMap((l) => (kindOf(l.text) === "entry" ? hostNamesOf(l.text) : [])));
+  const sectionLines = splitLines(toByteString(new TextEncoder().encode(section))).map((l) => ({ text: l.text, eol }));
 
   const kept: Line[] = [];
   let insertAt: number | undefined;
-  for (let i = 0; i < lines.length; ) {
-    const kind = kindOf(lines[i]?.text ?? "");
+  let openedAt: number | undefined; // the line of the BEGIN whose END is still to come
+  for (const [index, line] of lines.entries()) {
+    const kind = kindOf(line.text);
     if (kind === "begin") {
-      insertAt ??= kept.length;
-      const next = lines.findIndex((l, j) => j > i && ["begin", "end"].includes(kindOf(l.text)));
-      if (next >= 0 && kindOf(lines[next]?.text ?? "") === "end") {
-        i = next + 1; // a whole section, whatever is inside it
-        continue;
+      if (openedAt !== undefined) {
+        return problemAt(index, `a second "${HOSTS_BEGIN_MARKER}" inside the section that starts at line ${openedAt}`);
       }
-      // Torn: BEGIN without END. The entries right after our marker are ours.
-      i++;
-      while (i < lines.length && kindOf(lines[i]?.text ?? "") === "entry") i++;
-      continue;
-    }
-    if (kind === "end") {
-      // Torn: END without BEGIN. Above it may be anyone's lines, so drop only entries dusty maps anyway.
-      const floor = insertAt ?? 0;
-      while (kept.length > floor && isManagedEntry(kept[kept.length - 1]?.text ?? "", managed)) kept.pop();
+      openedAt = index + 1;
       insertAt ??= kept.length;
-      i++;
-      continue;
+    } else if (kind === "end") {
+      if (openedAt === undefined) return problemAt(index, `"${HOSTS_END_MARKER}" without a "${HOSTS_BEGIN_MARKER}" above it`);
+      openedAt = undefined;
+    } else if (openedAt === undefined) {
+      kept.push(line);
     }
-    kept.push(lines[i] as Line);
-    i++;
   }
+  if (openedAt !== undefined) return problemAt(openedAt - 1, `"${HOSTS_BEGIN_MARKER}" without a "${HOSTS_END_MARKER}" after it`);
 
   if (sectionLines.length === 0) {
-    if (insertAt !== undefined) dropBlankLeftAt(kept, insertAt);
+    if (insertAt === undefined) return { bytes: current };
+    dropBlankLeftAt(kept, insertAt);
   } else {
     if (insertAt === undefined) insertAt = appendPoint(kept, eol);
     kept.splice(insertAt, 0, ...sectionLines);
   }
-  return kept.map((l) => l.text + l.eol).join("");
+  return { bytes: fromByteString(kept.map((l) => l.text + l.eol).join("")) };
+}
+
+function problemAt(index: number, message: string): { problem: HostsProblem } {
+  return { problem: { line: index + 1, message } };
 }
 
 function splitLines(text: string): Line[] {
@@ -90,29 +98,21 @@ function splitLines(text: string): Line[] {
   return lines;
 }
 
+// ASCII white space only: in a byte string 0xA0 is a Latin-1 no-break space, which String.trim() would eat.
+const EDGE_SPACE = /^[ \t\v\f\r]+|[ \t\v\f\r]+$/g;
+
 function kindOf(text: string): LineKind {
-  const trimmed = text.trim();
+  const trimmed = text.replace(EDGE_SPACE, "");
   if (trimmed === HOSTS_BEGIN_MARKER) return "begin";
   if (trimmed === HOSTS_END_MARKER) return "end";
-  if (trimmed === "") return "blank";
-  return HOST_ENTRY.test(trimmed) ? "entry" : "other";
-}
-
-/** The names of an entry line, without its address and any trailing comment. */
-function hostNamesOf(text: string): string[] {
-  return (text.split("#")[0] ?? "").trim().split(/\s+/).slice(1);
-}
-
-function isManagedEntry(text: string, managed: ReadonlySet<string>): boolean {
-  if (kindOf(text) !== "entry") return false;
-  return hostNamesOf(text).every((name) => managed.has(name));
+  return trimmed === "" ? "blank" : "other";
 }
 
 /** Removing the section must not leave the blank line that appending it added. */
 function dropBlankLeftAt(kept: Line[], at: number): void {
   const before = kept[at - 1];
   const after = kept[at];
-  if (before && before.text.trim() === "" && (after === undefined || after.text.trim() === "")) kept.splice(at - 1, 1);
+  if (before && kindOf(before.text) === "blank" && (after === undefined || kindOf(after.text) === "blank")) kept.splice(at - 1, 1);
 }
 
 /** Appending: end the last line, separate with one blank line, and put the section last. */
@@ -120,6 +120,22 @@ function appendPoint(kept: Line[], eol: string): number {
   const last = kept[kept.length - 1];
   if (last === undefined) return 0;
   if (last.eol === "") last.eol = eol;
-  if (last.text.trim() !== "") kept.push({ text: "", eol });
+  if (kindOf(last.text) !== "blank") kept.push({ text: "", eol });
   return kept.length;
+}
+
+// Chunks keep String.fromCharCode's argument list far below the engines' limits on a large file.
+const CHUNK = 0x8000;
+
+/** Bytes as a string of one character per byte (0–255): lossless, unlike any text decoding. */
+function toByteString(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += CHUNK) text += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return text;
+}
+
+function fromByteString(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }

@@ -143,8 +143,8 @@ test("updateHostsFile() refuses a BEGIN without END with the file and line, and 
   expect(readFileSync(hosts).equals(torn)).toBe(true);
   expect([statSync(hosts).ino, statSync(hosts).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   expect(readdirSync(dir)).toEqual(["hosts"]);
-  expect(await checkHostsFile(hosts, (current) => planHostsFile(current, SECTION)).catch((e) => e)).toBeInstanceOf(HostsFileError);
-  expect(await checkHostsFile(join(dir, "missing"), (current) => planHostsFile(current, SECTION))).toBeUndefined();
+  expect(await checkHostsFile(hosts).catch((e) => e)).toBeInstanceOf(HostsFileError);
+  expect(await checkHostsFile(join(dir, "missing"))).toBeUndefined();
 });
 
 // /proc/self/io counts the bytes this process handed to write(): the throwaway copy is a full second write.

@@ -6,7 +6,7 @@
  * and never through a symlink (see atomic-write.ts).
  */
 import { lstat } from "node:fs/promises";
-import type { HostsPlan, HostsProblem } from "../core/hosts.ts";
+import { planHostsFile, type HostsPlan, type HostsProblem } from "../core/hosts.ts";
 import { runExclusive } from "./_exclusive.ts";
 import { isErrno, openRegularFile, readRegularFile, removeStaleTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { UserError } from "./errors.ts";
@@ -55,9 +55,12 @@ export function updateHostsFile(path: string, plan: HostsPlanner, options: Hosts
   return runExclusive(`hosts:${path}`, () => applyPlan(path, plan, options));
 }
 
-/** Checks that `plan` would accept the current file, without writing: to refuse before anything else is touched. */
-export async function checkHostsFile(path: string, plan: HostsPlanner): Promise<void> {
-  const planned = plan((await readRegularFile(path)) ?? new Uint8Array());
+/**
+ * Throws the HostsFileError an update of `path` would meet, without writing: so a command can refuse
+ * before it touches anything else. The markers are checked the same whatever the new section is.
+ */
+export async function checkHostsFile(path: string): Promise<void> {
+  const planned = planHostsFile((await readRegularFile(path)) ?? new Uint8Array(), "");
   if ("problem" in planned) throw new HostsFileError(path, planned.problem);
 }
 

@@ -14,6 +14,7 @@ function locationsIn(name: string, hostsFile?: string) {
     DUSTY_CONFIG_DIR: join(base, "etc"),
     DUSTY_SOCKET_PATH: join(base, "run", "dusty.sock"),
     DUSTY_HOSTS_FILE: hostsFile ?? join(dir, "hosts"),
+    DUSTY_PERSIST_DIR: join(base, "persist"),
   });
 }
 

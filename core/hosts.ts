@@ -3,8 +3,8 @@
  * so that only the section changes. platform/hosts-file.ts does the (atomic) write.
  *
  * The hosts file is bytes, not text: it may hold Latin-1 comments, CRLF endings, NUL bytes or no final
- * newline, and every byte outside dusty's section must come out as it went in. So the plan works on a
- * byte string (one character per byte, 0–255): the markers are ASCII and match exactly, and nothing
+ * newline, and every byte outside dusty's section must come out as it went in. So the plan cuts the
+ * file into lines of bytes, matches the (ASCII) markers byte for byte, and splices byte ranges: nothing
  * is ever decoded or re-encoded.
  */
 import type { PortPlan } from "./ports.ts";
@@ -34,13 +34,19 @@ export interface HostsProblem {
 /** The new file's bytes (identical to the input when nothing changes), or why it must not be touched. */
 export type HostsPlan = { bytes: Uint8Array } | { problem: HostsProblem };
 
-/** One line of a file: its bytes as a byte string and its own terminator ("" only for a last line without one). */
+/** One line of a file: its bytes and its own terminator (empty only for a last line without one). */
 interface Line {
-  text: string;
-  eol: string;
+  text: Uint8Array;
+  eol: Uint8Array;
 }
 
 type LineKind = "begin" | "end" | "blank" | "other";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const ENCODER = new TextEncoder();
+const BEGIN_BYTES = ENCODER.encode(HOSTS_BEGIN_MARKER);
+const END_BYTES = ENCODER.encode(HOSTS_END_MARKER);
 
 /**
  * The new hosts file: `current` with its Dusty section replaced by `section` (removed when `section`
@@ -51,9 +57,9 @@ type LineKind = "begin" | "end" | "blank" | "other";
  * user's own entries, so the file is left alone and the user told which line to fix.
  */
 export function planHostsFile(current: Uint8Array, section: string): HostsPlan {
-  const lines = splitLines(toByteString(current));
-  const eol = lines.find((l) => l.eol !== "")?.eol ?? "\n";
-  const sectionLines = splitLines(toByteString(new TextEncoder().encode(section))).map((l) => ({ text: l.text, eol }));
+  const lines = splitLines(current);
+  const eol = lines.find((l) => l.eol.length > 0)?.eol ?? Uint8Array.of(LF);
+  const sectionBytes = encodeSection(section, eol);
 
   const kept: Line[] = [];
   let insertAt: number | undefined;
@@ -75,37 +81,63 @@ export function planHostsFile(current: Uint8Array, section: string): HostsPlan {
   }
   if (openedAt !== undefined) return problemAt(openedAt - 1, `"${HOSTS_BEGIN_MARKER}" without a "${HOSTS_END_MARKER}" after it`);
 
-  if (sectionLines.length === 0) {
+  if (sectionBytes.length === 0) {
     if (insertAt === undefined) return { bytes: current };
     dropBlankLeftAt(kept, insertAt);
   } else {
     if (insertAt === undefined) insertAt = appendPoint(kept, eol);
-    kept.splice(insertAt, 0, ...sectionLines);
+    kept.splice(insertAt, 0, { text: sectionBytes, eol: new Uint8Array() });
   }
-  return { bytes: fromByteString(kept.map((l) => l.text + l.eol).join("")) };
+  return { bytes: concat(kept.flatMap((l) => [l.text, l.eol])) };
 }
 
 function problemAt(index: number, message: string): { problem: HostsProblem } {
   return { problem: { line: index + 1, message } };
 }
 
-function splitLines(text: string): Line[] {
-  if (text === "") return [];
-  const pieces = text.split("\n");
-  const last = pieces.pop() as string;
-  const lines = pieces.map((p) => (p.endsWith("\r") ? { text: p.slice(0, -1), eol: "\r\n" } : { text: p, eol: "\n" }));
-  if (last !== "") lines.push({ text: last, eol: "" });
+/** The section's bytes with the file's line ending, every line ended ("" stays empty). */
+function encodeSection(section: string, eol: Uint8Array): Uint8Array {
+  if (section === "") return new Uint8Array();
+  const ending = eol.length === 2 ? "\r\n" : "\n";
+  return ENCODER.encode(section.replace(/\r?\n/g, ending).replace(/(?<!\n)$/, ending));
+}
+
+/** Lines as views into `bytes` (no copy); a CR before the LF belongs to the terminator. */
+function splitLines(bytes: Uint8Array): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const lf = bytes.indexOf(LF, start);
+    if (lf < 0) {
+      lines.push({ text: bytes.subarray(start), eol: new Uint8Array() });
+      break;
+    }
+    const end = lf > start && bytes[lf - 1] === CR ? lf - 1 : lf;
+    lines.push({ text: bytes.subarray(start, end), eol: bytes.subarray(end, lf + 1) });
+    start = lf + 1;
+  }
   return lines;
 }
 
-// ASCII white space only: in a byte string 0xA0 is a Latin-1 no-break space, which String.trim() would eat.
-const EDGE_SPACE = /^[ \t\v\f\r]+|[ \t\v\f\r]+$/g;
+// ASCII white space only (tab, LF, VT, FF, CR, space): a Latin-1 no-break space (0xA0) is not white space here.
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+}
 
-function kindOf(text: string): LineKind {
-  const trimmed = text.replace(EDGE_SPACE, "");
-  if (trimmed === HOSTS_BEGIN_MARKER) return "begin";
-  if (trimmed === HOSTS_END_MARKER) return "end";
-  return trimmed === "" ? "blank" : "other";
+function kindOf(text: Uint8Array): LineKind {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text[start] as number)) start++;
+  while (end > start && isSpace(text[end - 1] as number)) end--;
+  if (start === end) return "blank";
+  const trimmed = text.subarray(start, end);
+  if (sameBytes(trimmed, BEGIN_BYTES)) return "begin";
+  if (sameBytes(trimmed, END_BYTES)) return "end";
+  return "other";
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** Removing the section must not leave the blank line that appending it added. */
@@ -116,26 +148,20 @@ function dropBlankLeftAt(kept: Line[], at: number): void {
 }
 
 /** Appending: end the last line, separate with one blank line, and put the section last. */
-function appendPoint(kept: Line[], eol: string): number {
+function appendPoint(kept: Line[], eol: Uint8Array): number {
   const last = kept[kept.length - 1];
   if (last === undefined) return 0;
-  if (last.eol === "") last.eol = eol;
-  if (kindOf(last.text) !== "blank") kept.push({ text: "", eol });
+  if (last.eol.length === 0) last.eol = eol;
+  if (kindOf(last.text) !== "blank") kept.push({ text: new Uint8Array(), eol });
   return kept.length;
 }
 
-// Chunks keep String.fromCharCode's argument list far below the engines' limits on a large file.
-const CHUNK = 0x8000;
-
-/** Bytes as a string of one character per byte (0–255): lossless, unlike any text decoding. */
-function toByteString(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += CHUNK) text += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return text;
-}
-
-function fromByteString(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

@@ -50,6 +50,9 @@ export async function runPreflight(locations: Locations, options: PreflightOptio
         { path: locations.configDir, what: "the config folder" },
         { path: locations.persistDir, what: "the persist folder" },
         { path: dirname(locations.socketPath), what: "the socket's folder" },
+        // Checked on their own too: one made loose by hand would let others plant links in it.
+        { path: locations.composeDir, what: "the compose folder" },
+        { path: locations.commandsDir, what: "the command files folder" },
         { path: locations.hostsFile, what: "the hosts file" },
       ],
       { uid: options.uid },

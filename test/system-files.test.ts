@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "./git-fixtures.ts";
-import { runDusty, startDaemon, type DaemonHandle } from "./harness.ts";
+import { dustyArgv, runDusty, startDaemon, type DaemonHandle } from "./harness.ts";
 import { startSetUpDaemon, type SetUpDaemon } from "./_setup-fixture.ts";
 
 const IS_ROOT = process.getuid?.() === 0;
@@ -61,6 +61,24 @@ describe.skipIf(!IS_ROOT)("dusty -d start checks", () => {
     // One folder above all three locations: said once, for the first of them.
     expect(open.stderr.match(/Refusing to start/g)).toHaveLength(1);
     expect(open.stderr).toContain(`${dir} is writable by everyone (owner uid 0 (root), mode 0757). Run \`chmod go-w ${dir}\``);
+  });
+
+  test.skipIf(!Bun.which("setpriv"))("dusty -d --allow-non-root as nobody accepts folders nobody owns, and refuses them to root's daemon", async () => {
+    const dir = join(temp.path, "own-folders");
+    const env = locationsIn(dir);
+    mkdirSync(dir);
+    chownSync(dir, NOBODY, NOBODY);
+    writeFileSync(env.DUSTY_HOSTS_FILE, "127.0.0.1 localhost\n");
+    chownSync(env.DUSTY_HOSTS_FILE, NOBODY, NOBODY);
+    chmodSync(temp.path, 0o755); // let nobody reach its folder
+    const argv = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...dustyArgv(["-d", "--allow-non-root", "--preflight-only"])];
+    const child = Bun.spawn(argv, { env: { ...env, PATH: process.env.PATH ?? "", HOME: "/" }, cwd: "/", stdout: "pipe", stderr: "pipe" });
+    const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringContaining("Completed preflight check successfully") });
+
+    const asRoot = await runDusty(["-d", "--allow-non-root", "--preflight-only"], { env });
+    expect(asRoot.code).toBe(1);
+    expect(asRoot.stderr).toContain(`${dir} is owned by uid ${NOBODY} (nobody), not root (mode 0755). Run \`chown root ${dir}\``);
   });
 
   test("dusty -d resolves a symlinked hosts path once and checks the real file: a group-writable one is refused", async () => {

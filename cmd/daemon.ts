@@ -5,7 +5,7 @@
  */
 import { isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
-import { runPreflight } from "../platform/preflight.ts";
+import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
 import { logDaemon, logDaemonError } from "./_daemon-log.ts";
 import { loadConfig } from "../platform/config-file.ts";
 import { SOCKET_GROUP, startServer } from "./_daemon-server.ts";
@@ -55,7 +55,7 @@ export async function runDaemon(argv: string[]): Promise<number> {
   }
 
   const env = process.env;
-  const locations = resolveLocations(env);
+  const locations = await resolveHostsFile(resolveLocations(env));
   const problems = await runPreflight(locations);
   if (problems.length > 0) {
     logDaemon(`Preflight failed:\n${problems.map((p) => `  ${p}\n`).join("")}`.trimEnd());

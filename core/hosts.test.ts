@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { HOSTS_BEGIN_MARKER as BEGIN, HOSTS_END_MARKER as END, planHostsFile, renderHostsSection } from "./hosts.ts";
+import { HOSTS_BEGIN_MARKER as BEGIN, HOSTS_END_MARKER as END, planHostsFile as planBytes, renderHostsSection, type HostsPlan } from "./hosts.ts";
 
 const SECTION = renderHostsSection([
   { address: "127.0.0.1", hostName: "local.web.com" },
@@ -7,6 +7,21 @@ const SECTION = renderHostsSection([
 ]);
 const OLD = `${BEGIN}\n127.0.0.1 old.example.com\n${END}\n`;
 const SYSTEM = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n";
+
+/** Latin-1 strings stand for bytes here: one character per byte, so "\xe9" is the single byte 0xE9. */
+const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const textOf = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+
+/** The planned file as a byte string; throws with the problem when the plan refuses the file. */
+function planHostsFile(current: string, section: string): string {
+  const plan = planBytes(bytesOf(current), section);
+  if ("problem" in plan) throw new Error(`line ${plan.problem.line}: ${plan.problem.message}`);
+  return textOf(plan.bytes);
+}
+
+function problemOf(current: string, section = SECTION): HostsPlan {
+  return planBytes(bytesOf(current), section);
+}
 
 describe("renderHostsSection()", () => {
   test("renderHostsSection() writes one line per distinct host name between the markers", () => {
@@ -60,25 +75,6 @@ describe("planHostsFile()", () => {
     expect(planHostsFile(SYSTEM + OLD + between + OLD + OLD, SECTION)).toBe(SYSTEM + SECTION + between);
   });
 
-  test("planHostsFile() repairs a BEGIN without END by dropping it and the entries after it", () => {
-    const torn = `${BEGIN}\n127.0.0.1 old.example.com\n127.0.0.1 older.example.com\n`;
-    expect(planHostsFile(SYSTEM + torn, SECTION)).toBe(SYSTEM + SECTION);
-    expect(planHostsFile(SYSTEM + torn + "# mine\n10.0.0.1 nas\n", SECTION)).toBe(`${SYSTEM}${SECTION}# mine\n10.0.0.1 nas\n`);
-  });
-
-  test("planHostsFile() repairs a BEGIN without END followed by a whole section", () => {
-    const torn = `${BEGIN}\n127.0.0.1 old.example.com\n`;
-    expect(planHostsFile(SYSTEM + torn + "# mine\n" + OLD, SECTION)).toBe(`${SYSTEM}${SECTION}# mine\n`);
-  });
-
-  test("planHostsFile() repairs an END without BEGIN, dropping only entries for names dusty maps", () => {
-    const file = `${SYSTEM}127.0.0.1 local.api.com\n127.0.0.1 local.web.com\n${END}\n# after\n`;
-    expect(planHostsFile(file, SECTION)).toBe(`${SYSTEM}${SECTION}# after\n`);
-    // localhost right above the stray END is not dusty's: it stays.
-    expect(planHostsFile(`${SYSTEM}${END}\n`, SECTION)).toBe(SYSTEM + SECTION);
-    expect(planHostsFile(`${SYSTEM}${END}\n`, "")).toBe(SYSTEM);
-  });
-
   test("planHostsFile() with an empty section removes the section and the blank line appending added", () => {
     const original = `# my hosts\n${SYSTEM}`;
     const added = planHostsFile(original, SECTION);
@@ -97,8 +93,6 @@ describe("planHostsFile()", () => {
       SYSTEM,
       "127.0.0.1 localhost",
       SYSTEM + OLD + OLD,
-      `${SYSTEM}${BEGIN}\n127.0.0.1 x\n`,
-      `${SYSTEM}${END}\n`,
       (SYSTEM + OLD).replaceAll("\n", "\r\n"),
     ];
     for (const file of files) {
@@ -108,5 +102,44 @@ describe("planHostsFile()", () => {
         expect(once.split(BEGIN).length).toBe(section === "" ? 1 : 2);
       }
     }
+  });
+
+  test("planHostsFile() keeps Latin-1 bytes, NUL bytes and a missing final newline outside the section exactly", () => {
+    const before = "# caf\xe9 du coin\r\n10.0.0.9 nas\x00\r\n";
+    const after = "# fin \xff\xfe \xa0";
+    const planned = planHostsFile(before + OLD + after, SECTION);
+    expect(planned).toBe(before + SECTION.replaceAll("\n", "\r\n") + after);
+    expect(planHostsFile(planned, "")).toBe(before + after);
+  });
+
+  test("planHostsFile() returns the very input when nothing changes", () => {
+    const current = bytesOf(`# \xe9\n${SYSTEM}`);
+    const plan = planBytes(current, "");
+    expect("bytes" in plan && plan.bytes).toBe(current);
+  });
+
+  test("planHostsFile() does not take a Latin-1 no-break space (0xA0) around a marker for white space", () => {
+    const file = `${SYSTEM}\xa0${BEGIN}\n`;
+    expect(planHostsFile(file, SECTION)).toBe(`${file}\n${SECTION}`);
+  });
+
+  test("planHostsFile() refuses a BEGIN without END, naming its line, instead of dropping the entries after it", () => {
+    const torn = `${SYSTEM}${BEGIN}\n127.0.0.1 old.example.com\n# mine\n10.0.0.1 nas\n`;
+    expect(problemOf(torn)).toEqual({ problem: { line: 3, message: `"${BEGIN}" without a "${END}" after it` } });
+    expect(problemOf(torn, "")).toEqual(problemOf(torn));
+  });
+
+  test("planHostsFile() refuses an END without BEGIN, and an END before the BEGIN", () => {
+    const message = `"${END}" without a "${BEGIN}" above it`;
+    expect(problemOf(`${SYSTEM}127.0.0.1 local.web.com\n${END}\n`)).toEqual({ problem: { line: 4, message } });
+    expect(problemOf(`${END}\r\n${SYSTEM}${BEGIN}\r\n`, "")).toEqual({ problem: { line: 1, message } });
+    expect(problemOf(`${OLD}${END}\n`)).toEqual({ problem: { line: 4, message } });
+  });
+
+  test("planHostsFile() refuses a second BEGIN inside a section", () => {
+    const file = `${SYSTEM}${BEGIN}\n127.0.0.1 a\n${BEGIN}\n127.0.0.1 b\n${END}\n`;
+    expect(problemOf(file)).toEqual({
+      problem: { line: 5, message: `a second "${BEGIN}" inside the section that starts at line 3` },
+    });
   });
 });

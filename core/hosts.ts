@@ -1,6 +1,11 @@
 /**
  * The Dusty section of the hosts file (reference §4.4): rendering it, and planning the whole new file
  * so that only the section changes. platform/hosts-file.ts does the (atomic) write.
+ *
+ * The hosts file is bytes, not text: it may hold Latin-1 comments, CRLF endings, NUL bytes or no final
+ * newline, and every byte outside dusty's section must come out as it went in. So the plan cuts the
+ * file into lines of bytes, matches the (ASCII) markers byte for byte, and splices byte ranges: nothing
+ * is ever decoded or re-encoded.
  */
 import type { PortPlan } from "./ports.ts";
 
@@ -20,106 +25,143 @@ export function renderHostsSection(hosts: PortPlan["hosts"]): string {
   return lines.join("\n") + "\n";
 }
 
-/** One line of a file: its text and its own terminator ("" only for a last line without one). */
-interface Line {
-  text: string;
-  eol: string;
+/** Why the markers in a hosts file cannot be trusted; `line` is 1-based. */
+export interface HostsProblem {
+  line: number;
+  message: string;
 }
 
-type LineKind = "begin" | "end" | "entry" | "blank" | "other";
+/** The new file's bytes (identical to the input when nothing changes), or why it must not be touched. */
+export type HostsPlan = { bytes: Uint8Array } | { problem: HostsProblem };
 
-// An address (IPv4, IPv6, optional zone) followed by at least one name: what a hosts-file entry looks like.
-const HOST_ENTRY = /^[0-9A-Fa-f:.]+(%\S+)?\s+[^\s#]/;
+/** One line of a file: its bytes and its own terminator (empty only for a last line without one). */
+interface Line {
+  text: Uint8Array;
+  eol: Uint8Array;
+}
+
+type LineKind = "begin" | "end" | "blank" | "other";
+
+const LF = 0x0a;
+const CR = 0x0d;
+const ENCODER = new TextEncoder();
+const BEGIN_BYTES = ENCODER.encode(HOSTS_BEGIN_MARKER);
+const END_BYTES = ENCODER.encode(HOSTS_END_MARKER);
 
 /**
  * The new hosts file: `current` with its Dusty section replaced by `section` (removed when `section`
- * is ""). Everything else is kept byte for byte. Repairs what crashes and hand edits leave behind:
- * several sections collapse into one at the place of the first, a BEGIN without END loses the
- * entries after it, an END without BEGIN loses the entries right above it that name hosts the new
- * section maps (never a line dusty does not manage). With no section yet, it is appended after a blank line.
+ * is ""). Every byte outside the section is kept. Several whole sections collapse into one at the
+ * place of the first (what is between them stays); with no section yet, it is appended after a blank
+ * line. Markers that do not pair up (a BEGIN without END, an END without BEGIN, a BEGIN inside a
+ * section) are a problem, not something to repair: whatever dusty guessed, it could delete the
+ * user's own entries, so the file is left alone and the user told which line to fix.
  */
-export function planHostsFile(current: string, section: string): string {
+export function planHostsFile(current: Uint8Array, section: string): HostsPlan {
   const lines = splitLines(current);
-  const eol = lines.find((l) => l.eol !== "")?.eol ?? "\n";
-  const sectionLines = splitLines(section).map((l) => ({ text: l.text, eol }));
-  const managed = new Set(sectionLines.flatMap((l) => (kindOf(l.text) === "entry" ? hostNamesOf(l.text) : [])));
+  const eol = lines.find((l) => l.eol.length > 0)?.eol ?? Uint8Array.of(LF);
+  const sectionBytes = encodeSection(section, eol);
 
   const kept: Line[] = [];
   let insertAt: number | undefined;
-  for (let i = 0; i < lines.length; ) {
-    const kind = kindOf(lines[i]?.text ?? "");
+  let openedAt: number | undefined; // the line of the BEGIN whose END is still to come
+  for (const [index, line] of lines.entries()) {
+    const kind = kindOf(line.text);
     if (kind === "begin") {
-      insertAt ??= kept.length;
-      const next = lines.findIndex((l, j) => j > i && ["begin", "end"].includes(kindOf(l.text)));
-      if (next >= 0 && kindOf(lines[next]?.text ?? "") === "end") {
-        i = next + 1; // a whole section, whatever is inside it
-        continue;
+      if (openedAt !== undefined) {
+        return problemAt(index, `a second "${HOSTS_BEGIN_MARKER}" inside the section that starts at line ${openedAt}`);
       }
-      // Torn: BEGIN without END. The entries right after our marker are ours.
-      i++;
-      while (i < lines.length && kindOf(lines[i]?.text ?? "") === "entry") i++;
-      continue;
-    }
-    if (kind === "end") {
-      // Torn: END without BEGIN. Above it may be anyone's lines, so drop only entries dusty maps anyway.
-      const floor = insertAt ?? 0;
-      while (kept.length > floor && isManagedEntry(kept[kept.length - 1]?.text ?? "", managed)) kept.pop();
+      openedAt = index + 1;
       insertAt ??= kept.length;
-      i++;
-      continue;
+    } else if (kind === "end") {
+      if (openedAt === undefined) return problemAt(index, `"${HOSTS_END_MARKER}" without a "${HOSTS_BEGIN_MARKER}" above it`);
+      openedAt = undefined;
+    } else if (openedAt === undefined) {
+      kept.push(line);
     }
-    kept.push(lines[i] as Line);
-    i++;
   }
+  if (openedAt !== undefined) return problemAt(openedAt - 1, `"${HOSTS_BEGIN_MARKER}" without a "${HOSTS_END_MARKER}" after it`);
 
-  if (sectionLines.length === 0) {
-    if (insertAt !== undefined) dropBlankLeftAt(kept, insertAt);
+  if (sectionBytes.length === 0) {
+    if (insertAt === undefined) return { bytes: current };
+    dropBlankLeftAt(kept, insertAt);
   } else {
     if (insertAt === undefined) insertAt = appendPoint(kept, eol);
-    kept.splice(insertAt, 0, ...sectionLines);
+    kept.splice(insertAt, 0, { text: sectionBytes, eol: new Uint8Array() });
   }
-  return kept.map((l) => l.text + l.eol).join("");
+  return { bytes: concat(kept.flatMap((l) => [l.text, l.eol])) };
 }
 
-function splitLines(text: string): Line[] {
-  if (text === "") return [];
-  const pieces = text.split("\n");
-  const last = pieces.pop() as string;
-  const lines = pieces.map((p) => (p.endsWith("\r") ? { text: p.slice(0, -1), eol: "\r\n" } : { text: p, eol: "\n" }));
-  if (last !== "") lines.push({ text: last, eol: "" });
+function problemAt(index: number, message: string): { problem: HostsProblem } {
+  return { problem: { line: index + 1, message } };
+}
+
+/** The section's bytes with the file's line ending, every line ended ("" stays empty). */
+function encodeSection(section: string, eol: Uint8Array): Uint8Array {
+  if (section === "") return new Uint8Array();
+  const ending = eol.length === 2 ? "\r\n" : "\n";
+  return ENCODER.encode(section.replace(/\r?\n/g, ending).replace(/(?<!\n)$/, ending));
+}
+
+/** Lines as views into `bytes` (no copy); a CR before the LF belongs to the terminator. */
+function splitLines(bytes: Uint8Array): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const lf = bytes.indexOf(LF, start);
+    if (lf < 0) {
+      lines.push({ text: bytes.subarray(start), eol: new Uint8Array() });
+      break;
+    }
+    const end = lf > start && bytes[lf - 1] === CR ? lf - 1 : lf;
+    lines.push({ text: bytes.subarray(start, end), eol: bytes.subarray(end, lf + 1) });
+    start = lf + 1;
+  }
   return lines;
 }
 
-function kindOf(text: string): LineKind {
-  const trimmed = text.trim();
-  if (trimmed === HOSTS_BEGIN_MARKER) return "begin";
-  if (trimmed === HOSTS_END_MARKER) return "end";
-  if (trimmed === "") return "blank";
-  return HOST_ENTRY.test(trimmed) ? "entry" : "other";
+// ASCII white space only (tab, LF, VT, FF, CR, space): a Latin-1 no-break space (0xA0) is not white space here.
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
 }
 
-/** The names of an entry line, without its address and any trailing comment. */
-function hostNamesOf(text: string): string[] {
-  return (text.split("#")[0] ?? "").trim().split(/\s+/).slice(1);
+function kindOf(text: Uint8Array): LineKind {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text[start] as number)) start++;
+  while (end > start && isSpace(text[end - 1] as number)) end--;
+  if (start === end) return "blank";
+  const trimmed = text.subarray(start, end);
+  if (sameBytes(trimmed, BEGIN_BYTES)) return "begin";
+  if (sameBytes(trimmed, END_BYTES)) return "end";
+  return "other";
 }
 
-function isManagedEntry(text: string, managed: ReadonlySet<string>): boolean {
-  if (kindOf(text) !== "entry") return false;
-  return hostNamesOf(text).every((name) => managed.has(name));
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** Removing the section must not leave the blank line that appending it added. */
 function dropBlankLeftAt(kept: Line[], at: number): void {
   const before = kept[at - 1];
   const after = kept[at];
-  if (before && before.text.trim() === "" && (after === undefined || after.text.trim() === "")) kept.splice(at - 1, 1);
+  if (before && kindOf(before.text) === "blank" && (after === undefined || kindOf(after.text) === "blank")) kept.splice(at - 1, 1);
 }
 
 /** Appending: end the last line, separate with one blank line, and put the section last. */
-function appendPoint(kept: Line[], eol: string): number {
+function appendPoint(kept: Line[], eol: Uint8Array): number {
   const last = kept[kept.length - 1];
   if (last === undefined) return 0;
-  if (last.eol === "") last.eol = eol;
-  if (last.text.trim() !== "") kept.push({ text: "", eol });
+  if (last.eol.length === 0) last.eol = eol;
+  if (kindOf(last.text) !== "blank") kept.push({ text: new Uint8Array(), eol });
   return kept.length;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

@@ -1,8 +1,16 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseTempName, removeStaleTempFiles, tempNameFor, writeFileAtomic } from "./atomic-write.ts";
+import {
+  NotRegularFileError,
+  parseTempName,
+  readRegularFile,
+  removeStaleTempFiles,
+  tempNameFor,
+  writeFileAtomic,
+  writeNewFile,
+} from "./atomic-write.ts";
 
 // Changing a file's owner needs root; the daemon that uses these options always is.
 const IS_ROOT = process.getuid?.() === 0;
@@ -41,14 +49,57 @@ test.skipIf(!IS_ROOT)("writeFileAtomic() applies an explicit mode and owner rega
   expect([info.mode & 0o7777, info.uid, info.gid]).toEqual([0o600, 4321, 5432]);
 });
 
-test("writeFileAtomic() writes through a symlink instead of replacing it", async () => {
-  const real = join(dir, "real-hosts");
+test.skipIf(!IS_ROOT)("writeFileAtomic() refuses a symlink target: the link and the file it names stay as they were", async () => {
+  const victim = join(dir, "victim");
+  const link = join(dir, "config.yml");
+  writeFileSync(victim, "root:secret\n");
+  chmodSync(victim, 0o640);
+  chownSync(victim, 65534, 65534);
+  symlinkSync(victim, link);
+  const error = await writeFileAtomic(link, "owned\n", { mode: 0o600 }).catch((e) => e);
+  expect(error).toBeInstanceOf(NotRegularFileError);
+  expect(error.message).toStartWith(`Cannot write ${link}: it is a symbolic link, not a regular file`);
+  expect(error.message).toContain("Nothing was changed");
+  expect(readlinkSync(link)).toBe(victim);
+  expect(readFileSync(victim, "utf8")).toBe("root:secret\n");
+  const info = statSync(victim);
+  expect([info.mode & 0o7777, info.uid, info.gid]).toEqual([0o640, 65534, 65534]);
+  expect(readdirSync(dir).sort()).toEqual(["config.yml", "victim"]);
+});
+
+test("writeFileAtomic() refuses a dangling symlink and creates nothing where it points", async () => {
   const link = join(dir, "hosts");
-  writeFileSync(real, "old\n");
-  symlinkSync("real-hosts", link);
-  await writeFileAtomic(link, "new\n");
-  expect(lstatSync(link).isSymbolicLink()).toBe(true);
-  expect(readFileSync(real, "utf8")).toBe("new\n");
+  symlinkSync(join(dir, "created-through-link"), link);
+  const error = await writeFileAtomic(link, "x").catch((e) => e);
+  expect(error).toBeInstanceOf(NotRegularFileError);
+  expect(readdirSync(dir)).toEqual(["hosts"]);
+});
+
+test("writeNewFile() creates a file with its mode and refuses a name that is taken, even by a dangling link", async () => {
+  const path = join(dir, "nginx.conf");
+  await writeNewFile(path, "events {}\n", 0o644);
+  expect(readFileSync(path, "utf8")).toBe("events {}\n");
+  expect(statSync(path).mode & 0o7777).toBe(0o644);
+  const link = join(dir, "command.sh");
+  symlinkSync(join(dir, "elsewhere"), link);
+  expect((await writeNewFile(link, "x", 0o644).catch((e) => e)).code).toBe("EEXIST");
+  expect(existsSync(join(dir, "elsewhere"))).toBe(false);
+});
+
+test("readRegularFile() reads a file, gives undefined for a missing one, and refuses a symlink, a folder and a FIFO", async () => {
+  const file = join(dir, "config.yml");
+  writeFileSync(file, "bundles: []\n");
+  expect((await readRegularFile(file))?.toString()).toBe("bundles: []\n");
+  expect(await readRegularFile(join(dir, "missing"))).toBeUndefined();
+  const link = join(dir, "link.yml");
+  symlinkSync(file, link);
+  const fifo = join(dir, "fifo.yml");
+  expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+  for (const [path, what] of [[link, "a symbolic link"], [dir, "a folder"], [fifo, "a FIFO"]] as const) {
+    const error = await readRegularFile(path).catch((e) => e);
+    expect(error).toBeInstanceOf(NotRegularFileError);
+    expect(error.message).toStartWith(`Cannot read ${path}: it is ${what}, not a regular file`);
+  }
 });
 
 test("writeFileAtomic() with noReplace fails on an existing file and leaves it and no temp file", async () => {
@@ -60,13 +111,13 @@ test("writeFileAtomic() with noReplace fails on an existing file and leaves it a
   expect(readdirSync(dir)).toEqual(["hosts.dusty-backup"]);
 });
 
-test("writeFileAtomic() removes its temp file when the write fails", async () => {
-  // A folder at the target's name makes rename() fail after the temp file is complete.
+test("writeFileAtomic() refuses a folder at the target's name and leaves no temp file", async () => {
   const path = join(dir, "taken");
   mkdirSync(path);
   writeFileSync(join(path, "inside"), "x");
   const error = await writeFileAtomic(path, "data").catch((e) => e);
-  expect(error.code).toBe("EISDIR");
+  expect(error).toBeInstanceOf(NotRegularFileError);
+  expect(error.message).toStartWith(`Cannot write ${path}: it is a folder`);
   expect(readdirSync(dir)).toEqual(["taken"]);
 });
 

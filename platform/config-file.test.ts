@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig, type DustyConfig } from "../core/config.ts";
+import { NotRegularFileError } from "./atomic-write.ts";
 import { isExpectedError } from "./errors.ts";
 import { ConfigError, loadConfig, readConfig, updateConfig, writeConfig } from "./config-file.ts";
 
@@ -90,4 +91,32 @@ test("updateConfig() does not write when the file is invalid or the change throw
   writeFileSync(file, "port_base: 1\n");
   expect(await updateConfig(file, (c) => c).catch((e) => e)).toBeInstanceOf(ConfigError);
   expect(readFileSync(file, "utf8")).toBe("port_base: 1\n");
+});
+
+// What a user who can write in the config folder could try: the daemon, as root, must neither read
+// the victim into an error message nor overwrite, chmod or create it.
+test.skipIf(process.getuid?.() !== 0)("updateConfig() refuses a config.yml that is a symlink and leaves its target byte for byte", async () => {
+  const victim = join(dir, "shadow");
+  writeFileSync(victim, "root:$6$secret:19000:0:99999:7:::\n");
+  chmodSync(victim, 0o640);
+  chownSync(victim, 65534, 65534);
+  mkdirSync(join(dir, "etc", "dusty"), { recursive: true });
+  symlinkSync(victim, file);
+  const before = readFileSync(victim);
+
+  const error = await updateConfig(file, (c) => ({ ...c, bundles: ["site"] })).catch((e) => e);
+  expect(error).toBeInstanceOf(NotRegularFileError);
+  expect(isExpectedError(error)).toBe(true);
+  expect(error.message).toStartWith(`Cannot read ${file}: it is a symbolic link, not a regular file`);
+  expect(error.message).not.toContain("secret");
+  expect(readFileSync(victim).equals(before)).toBe(true);
+  const info = statSync(victim);
+  expect([info.mode & 0o7777, info.uid, info.gid]).toEqual([0o640, 65534, 65534]);
+});
+
+test("writeConfig() refuses a dangling config.yml link and creates no file where it points", async () => {
+  mkdirSync(join(dir, "etc", "dusty"), { recursive: true });
+  symlinkSync(join(dir, "planted"), file);
+  expect(await writeConfig(file, defaultConfig()).catch((e) => e)).toBeInstanceOf(NotRegularFileError);
+  expect(existsSync(join(dir, "planted"))).toBe(false);
 });

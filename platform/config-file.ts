@@ -3,12 +3,12 @@
  * and mode 0600, since `dusty env` puts environment values (often secrets) in the file; the original
  * rewrote it in place with the default mode, so a crash could empty it and any user could read it.
  */
-import { chmod, mkdir, readFile } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { dirname, relative, sep } from "node:path";
 import { parseConfig, renderConfig, type DustyConfig } from "../core/config.ts";
 import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.ts";
 import { runExclusive } from "./_exclusive.ts";
-import { isErrno, writeFileAtomic } from "./atomic-write.ts";
+import { readRegularFile, writeFileAtomic } from "./atomic-write.ts";
 import { UserError } from "./errors.ts";
 
 /** A config file that cannot be used; the message lists each problem as `file:line:col: key: what`. */
@@ -38,14 +38,10 @@ export const CONFIG_DIR_MODE = 0o755;
 
 /** Reads the config with its warnings; a missing file gives the defaults, an invalid one throws ConfigError. */
 export async function loadConfig(path: string): Promise<LoadedConfig> {
-  let text = "";
-  let exists = true;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if (!isErrno(error, "ENOENT")) throw error;
-    exists = false;
-  }
+  // Not through a symlink: the daemon reads as root, and parse errors quote the file to its clients.
+  const bytes = await readRegularFile(path);
+  const exists = bytes !== undefined;
+  const text = bytes?.toString("utf8") ?? "";
   const result = parseConfig(text, path);
   if (!("config" in result)) throw new ConfigError(result.diagnostics, path);
   return { ...result, exists };

@@ -5,9 +5,10 @@
  * points those URLs at the written folders, so the example works wherever it was written.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { loadSpecs, type SpecFile } from "../core/load.ts";
+import { writeNewFile } from "./atomic-write.ts";
 import { runChecked } from "./run.ts";
 
 /** One file of an example code repo. */
@@ -94,9 +95,8 @@ async function writeRepo(path: string, files: Record<string, ExampleFile>): Prom
       const target = join(temp, relative);
       const parts = relative.split("/").slice(0, -1);
       for (let i = 1; i <= parts.length; i++) await makeFolder(join(temp, ...parts.slice(0, i)));
-      await writeFile(target, file.text);
       // Explicit modes: a root daemon's umask (often 077) must not hide the example from the user.
-      await chmod(target, file.executable ? 0o755 : 0o644);
+      await writeNewFile(target, file.text, file.executable ? 0o755 : 0o644);
     }
     const git = (args: string[]) => runChecked(["git", ...GIT_IDENTITY, ...args], { cwd: temp, env: GIT_ENV, timeoutMs: 60_000 });
     await git(["init", "--quiet", "--initial-branch=main"]);

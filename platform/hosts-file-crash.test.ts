@@ -76,7 +76,7 @@ async function runTrial(index: number, newText: string, maxDelay: number): Promi
   if (readdirSync(dir).includes("hosts.dusty-backup")) expect(readFileSync(`${hosts}.dusty-backup`, "utf8")).toBe(OLD);
 
   // The next update finishes the job and removes what the killed writer left.
-  await updateHostsFile(hosts, () => newText);
+  await updateHostsFile(hosts, () => ({ bytes: Buffer.from(newText) }));
   expect(readFileSync(hosts, "utf8")).toBe(newText);
   expect(readFileSync(`${hosts}.dusty-backup`, "utf8")).toBe(OLD);
   expect(readdirSync(dir).sort()).toEqual(["hosts", "hosts.dusty-backup"]);

@@ -1,11 +1,31 @@
 /**
- * Writes the hosts file (normally /etc/hosts). What the new text is comes from a pure plan function
+ * Writes the hosts file (normally /etc/hosts). What the new bytes are comes from a pure plan function
  * (core/hosts.ts `planHostsFile`); this file only makes the change safe: atomic, mode and owner kept,
- * the user's original kept once as `<path>.dusty-backup`, and no write at all when nothing changed.
+ * the user's original kept once as `<path>.dusty-backup`, no write at all when nothing changed, and
+ * none either when the plan finds the file's markers malformed. The file is read and written as bytes
+ * and never through a symlink (see atomic-write.ts).
  */
-import { open, readFile, stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
+import { planHostsFile, type HostsPlan, type HostsProblem } from "../core/hosts.ts";
 import { runExclusive } from "./_exclusive.ts";
-import { isErrno, removeStaleTempFiles, writeFileAtomic } from "./atomic-write.ts";
+import { isErrno, openRegularFile, readRegularFile, removeStaleTempFiles, writeFileAtomic } from "./atomic-write.ts";
+import { UserError } from "./errors.ts";
+
+/** The hosts file's dusty markers do not pair up; nothing was written. */
+export class HostsFileError extends UserError {
+  override name = "HostsFileError";
+  constructor(
+    readonly path: string,
+    readonly problem: HostsProblem,
+  ) {
+    super(
+      `${path}:${problem.line}: ${problem.message}\n` +
+        `Cannot update the hosts file ${path}: its dusty section is malformed, so it was left exactly as it was. ` +
+        `Fix line ${problem.line} by hand (keep one "# BEGIN section for Dusty" line and one "# END section for Dusty" line below it, ` +
+        "or delete both with dusty's entries between them) and run the command again",
+    );
+  }
+}
 
 /** Options of `updateHostsFile`. */
 export interface HostsUpdateOptions {
@@ -24,28 +44,37 @@ export interface HostsUpdateResult {
 
 export const DEFAULT_BACKUP_SUFFIX = ".dusty-backup";
 
-/** Rewrites the hosts file at `path` with `plan(current)`, safely, if that differs from the current text. */
-export function updateHostsFile(
-  path: string,
-  plan: (current: string) => string,
-  options: HostsUpdateOptions = {},
-): Promise<HostsUpdateResult> {
+/** Plans the new hosts file from the current bytes ("" for a missing file). */
+export type HostsPlanner = (current: Uint8Array) => HostsPlan;
+
+/**
+ * Rewrites the hosts file at `path` with `plan(current)`, safely, if that differs from the current bytes.
+ * A plan with a problem is a HostsFileError, and the file is not touched.
+ */
+export function updateHostsFile(path: string, plan: HostsPlanner, options: HostsUpdateOptions = {}): Promise<HostsUpdateResult> {
   return runExclusive(`hosts:${path}`, () => applyPlan(path, plan, options));
 }
 
-async function applyPlan(
-  path: string,
-  plan: (current: string) => string,
-  options: HostsUpdateOptions,
-): Promise<HostsUpdateResult> {
+/**
+ * Throws the HostsFileError an update of `path` would meet, without writing: so a command can refuse
+ * before it touches anything else. The markers are checked the same whatever the new section is.
+ */
+export async function checkHostsFile(path: string): Promise<void> {
+  const planned = planHostsFile((await readRegularFile(path)) ?? new Uint8Array(), "");
+  if ("problem" in planned) throw new HostsFileError(path, planned.problem);
+}
+
+async function applyPlan(path: string, plan: HostsPlanner, options: HostsUpdateOptions): Promise<HostsUpdateResult> {
   // Before the no-change check: a writer killed mid-write leaves a temp file even when its change landed.
   const backupSuffix = options.backupSuffix ?? DEFAULT_BACKUP_SUFFIX;
   await removeStaleTempFiles(path);
   await removeStaleTempFiles(path + backupSuffix);
-  const original = await readOrUndefined(path);
-  const current = original?.toString("utf8") ?? "";
-  const wanted = plan(current);
-  if (wanted === current) return { changed: false, inPlace: false };
+  const original = await readRegularFile(path);
+  const planned = plan(original ?? new Uint8Array());
+  if ("problem" in planned) throw new HostsFileError(path, planned.problem);
+  const wanted = planned.bytes;
+  if (original && Buffer.compare(wanted, original) === 0) return { changed: false, inPlace: false };
+  if (!original && wanted.length === 0) return { changed: false, inPlace: false };
 
   const backupPath = original ? await backUpOnce(path, original, backupSuffix) : undefined;
   try {
@@ -64,7 +93,9 @@ async function applyPlan(
 /** Saves the original beside the file the first time dusty changes it; an existing backup is never replaced. */
 async function backUpOnce(path: string, original: Buffer, suffix: string): Promise<string | undefined> {
   const backupPath = path + suffix;
-  const info = await stat(path);
+  // Only when missing: writing a full copy only to find the name taken cost a write and an fsync per update.
+  if (await exists(backupPath)) return undefined;
+  const info = await lstat(path);
   try {
     await writeFileAtomic(backupPath, original, { mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, noReplace: true });
     return backupPath;
@@ -76,9 +107,8 @@ async function backUpOnce(path: string, original: Buffer, suffix: string): Promi
 
 // New bytes first, then cut the old tail: a crash in between leaves every new entry in the file
 // (plus some stale tail), where truncating first could leave it empty.
-async function writeInPlace(path: string, text: string): Promise<void> {
-  const data = Buffer.from(text, "utf8");
-  const handle = await open(path, "r+");
+async function writeInPlace(path: string, data: Uint8Array): Promise<void> {
+  const handle = await openRegularFile(path, "write");
   try {
     await handle.write(data, 0, data.length, 0);
     await handle.truncate(data.length);
@@ -88,11 +118,12 @@ async function writeInPlace(path: string, text: string): Promise<void> {
   }
 }
 
-async function readOrUndefined(path: string): Promise<Buffer | undefined> {
+async function exists(path: string): Promise<boolean> {
   try {
-    return await readFile(path);
+    await lstat(path);
+    return true;
   } catch (error) {
-    if (isErrno(error, "ENOENT")) return undefined;
+    if (isErrno(error, "ENOENT")) return false;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { resolveLocations } from "./locations.ts";
@@ -14,6 +14,7 @@ function locationsIn(name: string, hostsFile?: string) {
     DUSTY_CONFIG_DIR: join(base, "etc"),
     DUSTY_SOCKET_PATH: join(base, "run", "dusty.sock"),
     DUSTY_HOSTS_FILE: hostsFile ?? join(dir, "hosts"),
+    DUSTY_PERSIST_DIR: join(base, "persist"),
   });
 }
 
@@ -38,4 +39,15 @@ test("runPreflight() lists every missing program and an unusable hosts file toge
 test("runPreflight() accepts a hosts file that does not exist yet in a writable folder", async () => {
   const problems = await runPreflight(locationsIn("fresh", join(dir, "not-yet-hosts")), { which: () => "/usr/bin/x" });
   expect(problems).toEqual([]);
+});
+
+test.skipIf(process.getuid?.() !== 0)("runPreflight() refuses a compose folder inside the config folder that others can write", async () => {
+  const locations = locationsIn("loose-compose");
+  mkdirSync(locations.composeDir, { recursive: true });
+  chmodSync(locations.composeDir, 0o777);
+  const problems = await runPreflight(locations, { which: () => "/usr/bin/x" });
+  expect(problems).toEqual([
+    `Refusing to start: the compose folder ${locations.composeDir} could be changed by others: ${locations.composeDir} is writable by its group and everyone ` +
+      `(owner uid 0 (root), mode 0777). Run \`chmod go-w ${locations.composeDir}\`, then start the daemon again`,
+  ]);
 });

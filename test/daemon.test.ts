@@ -267,7 +267,12 @@ describe("dusty -d", () => {
 
   test("dusty -d --preflight-only passes here, creates the folders and does not listen", async () => {
     const dir = join(scratch, "preflight-ok");
-    const env = { DUSTY_CONFIG_DIR: join(dir, "etc"), DUSTY_SOCKET_PATH: join(dir, "run", "dusty.sock"), DUSTY_HOSTS_FILE: join(scratch, "hosts") };
+    const env = {
+      DUSTY_CONFIG_DIR: join(dir, "etc"),
+      DUSTY_SOCKET_PATH: join(dir, "run", "dusty.sock"),
+      DUSTY_HOSTS_FILE: join(scratch, "hosts"),
+      DUSTY_PERSIST_DIR: join(dir, "persist"),
+    };
     writeFileSync(env.DUSTY_HOSTS_FILE, "");
     const result = await runDusty(["-d", "--allow-non-root", "--preflight-only"], { env });
     expect(result.code).toBe(0);
@@ -279,7 +284,7 @@ describe("dusty -d", () => {
 
   test("dusty -d --preflight-only lists every problem and exits 1", async () => {
     const hosts = join(scratch, "missing-folder", "hosts");
-    const env = { PATH: join(scratch, "empty-path"), DUSTY_CONFIG_DIR: join(scratch, "pf-etc"), DUSTY_HOSTS_FILE: hosts };
+    const env = { PATH: join(scratch, "empty-path"), DUSTY_CONFIG_DIR: join(scratch, "pf-etc"), DUSTY_HOSTS_FILE: hosts, DUSTY_PERSIST_DIR: join(scratch, "pf-persist") };
     const result = await runDusty(["-d", "--allow-non-root", "--preflight-only"], { env });
     expect(result.code).toBe(1);
     for (const name of ["git", "rsync", "docker"]) expect(result.stderr).toContain(`Executable not found: ${name}.`);

@@ -3,13 +3,14 @@
  * `--no-pull`), write the test command files, and mirror the files and repos on the Docker host. Each
  * repo is handled under its own lock, so two runs that share a lib never pull or sync it at once.
  */
-import { mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { commandFileName, compileTestCommandFiles } from "../../core/command-files.ts";
 import { parseRepo } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import type { RepoRevision } from "../../core/test-image-key.ts";
 import type { TestRepo, TestTarget } from "../../core/test-plan.ts";
+import { writeNewFile } from "../../platform/atomic-write.ts";
 import { UserError } from "../../platform/errors.ts";
 import { headCommit } from "../../platform/git.ts";
 import { ensureManagedRepo, localRepoPath, updateManagedRepos } from "../../platform/repos.ts";
@@ -57,7 +58,7 @@ export async function syncCommandFiles(target: TestTarget, options: { specs: Spe
   for (const [path, text] of Object.entries(files)) {
     const file = join(state.locations.commandsDir, path);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text);
+    await writeNewFile(file, text, 0o644);
     if (path === `${target.name}/test/${commandFileName(target.name)}`) prepScript = text;
   }
   await host.syncIn(local, `${host.paths().commandFilesDir}/${target.name}/test`, { signal });

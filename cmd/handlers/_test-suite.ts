@@ -4,13 +4,14 @@
  * as it comes (stdout to stdout, stderr to stderr) and its exit code is the result. Everything the run
  * started is removed afterwards, also when it fails or the client hangs up.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderComposeYaml } from "../../core/compose-yaml.ts";
 import type { Specs, TestSuite } from "../../core/specs.ts";
 import { planSuiteCompose } from "../../core/test-plan-compose.ts";
 import { suiteArgs, suiteCommand, testRunName, type TestTarget } from "../../core/test-plan.ts";
+import { writeNewFile } from "../../platform/atomic-write.ts";
 import type { ComposeRunner } from "../../platform/compose.ts";
 import type { DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
@@ -55,7 +56,7 @@ export async function runSuite(request: SuiteRunRequest): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "dusty-test-run-"));
   const file = join(dir, "docker-compose.yml");
   try {
-    await writeFile(file, renderComposeYaml(plan.file));
+    await writeNewFile(file, renderComposeYaml(plan.file), 0o644);
     if (plan.services.length > 0) {
       ctx.log(`Starting the services of suite ${suite.name}: ${plan.services.join(", ")}`);
       const up = await run(request.compose.argv(file, project, "up", "--detach", ...plan.services), {

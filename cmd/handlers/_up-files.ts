@@ -4,8 +4,9 @@
  * files that no longer belong (a deactivated app's command files) disappear, and a container never
  * sees a half-written folder: rsync replaces each file by rename.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeNewFile } from "../../platform/atomic-write.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 
 /** dusty's staging area for one `up`; mutating commands run one at a time, so one fixed folder is enough. */
@@ -20,7 +21,7 @@ export async function writeFreshFolder(dir: string, files: Record<string, string
   for (const [relative, text] of Object.entries(files)) {
     const path = join(dir, relative);
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, text, { mode: 0o644 });
+    await writeNewFile(path, text, 0o644); // O_EXCL|O_NOFOLLOW: the folder is fresh, so nothing can be in the way
   }
 }
 

@@ -3,7 +3,7 @@
  * them, start the containers with a staged compose file, and only once compose succeeded make the new
  * compose file, hosts section and environment state the current ones.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { sameContainerRepos } from "../../core/assemble.ts";
 import { planHostsFile } from "../../core/hosts.ts";
@@ -55,7 +55,7 @@ export async function startEnvironment(
 
   const stagedCompose = join(staging, "docker-compose.yml");
   await runStep(ctx, "starting the containers", async () => {
-    await writeFile(stagedCompose, compiled.composeYaml, { mode: 0o644 });
+    await writeFileAtomic(stagedCompose, compiled.composeYaml, { mode: 0o644 });
     await composeUp(ctx, plan, stagedCompose, progress.options);
   }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
 

@@ -4,7 +4,7 @@
  * command files copy each asset to its spec's path. Folder 0700 and files 0600, owned by the daemon
  * (root): assets are secrets, readable by root only. Contents travel base64-encoded both ways.
  */
-import { chmod, lstat, mkdir, readdir, readFile, unlink } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { assembleSpecs } from "../../core/assemble.ts";
 import { loadSpecs } from "../../core/load.ts";
@@ -12,7 +12,7 @@ import { isEscapingName } from "../../core/load-names.ts";
 import type { Asset, Specs } from "../../core/specs.ts";
 import { renderTable } from "../../core/table.ts";
 import { formatSuggestion } from "../../core/validate-suggest.ts";
-import { isErrno, writeFileAtomic } from "../../platform/atomic-write.ts";
+import { isErrno, readRegularFile, writeFileAtomic } from "../../platform/atomic-write.ts";
 import { UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import { readSpecsFolder } from "../../platform/specs-folder.ts";
@@ -67,7 +67,10 @@ export const read: Handler = {
     const key = readKey(args.key);
     const path = await assetFile(ctx.locations, key);
     if (!path) throw new UserError(`Asset ${key} isn't set`);
-    ctx.output(Buffer.from(await readFile(path)).toString("base64"));
+    // Opened without following a link: one swapped in since the check above is refused, not read as root.
+    const content = await readRegularFile(path);
+    if (!content) throw new UserError(`Asset ${key} isn't set`);
+    ctx.output(content.toString("base64"));
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { planHostsFile } from "../../core/hosts.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { environmentStatePath, readEnvironmentState } from "../../platform/environment-state.ts";
-import { updateHostsFile } from "../../platform/hosts-file.ts";
+import { checkHostsFile, updateHostsFile } from "../../platform/hosts-file.ts";
 import { composeFilePath } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readFlag } from "./_up-args.ts";
@@ -16,6 +16,7 @@ import { readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
 import { startEnvironment } from "./_up-start.ts";
+import { runStep } from "./_up-steps.ts";
 import { renderUpSummary } from "./_up-summary.ts";
 import { collectInputs, isUnchanged } from "./_up-unchanged.ts";
 
@@ -29,6 +30,8 @@ const handler: Handler = {
     };
     const state = await readState(ctx);
     requireSetup(state.config);
+    // Before anything is pulled or started: a hosts file dusty cannot update must not fail the last step.
+    await runStep(ctx, "checking the hosts file", () => checkHostsFile(state.locations.hostsFile));
     const plan = await prepareUp(ctx, state, options);
 
     const inputs = await collectInputs(plan);

@@ -45,6 +45,19 @@ describe.skipIf(!IS_ROOT)("checkStrictModes()", () => {
     expect(problems[1]).toContain(`: ${join(etc, "dusty")} is writable by its group and everyone (owner uid 0 (root), mode 1777)`);
   });
 
+  test("checkStrictModes() accepts a root folder its daemon group may write (macOS's /var/run), not one another group may", async () => {
+    const run = join(dir, "run");
+    mkdirSync(join(run, "dusty"), { recursive: true, mode: 0o755 });
+    chmodSync(run, 0o775);
+    chownSync(run, 0, 1);
+    expect(await check(join(run, "dusty"))).toEqual([]);
+    chownSync(run, 0, NOBODY);
+    expect((await check(join(run, "dusty")))[0]).toContain(`: ${run} is writable by its group (owner uid 0 (root), mode 0775)`);
+    chownSync(run, 0, 1);
+    chmodSync(run, 0o777);
+    expect((await check(join(run, "dusty")))[0]).toContain(`: ${run} is writable by its group and everyone`);
+  });
+
   test("checkStrictModes() refuses a folder owned by another user, and accepts the daemon's own uid", async () => {
     const etc = join(dir, "etc");
     mkdirSync(etc, { mode: 0o755 });

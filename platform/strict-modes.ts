@@ -29,6 +29,12 @@ export interface StrictPath {
 const MAX_LINKS = 40;
 const STICKY = 0o1000;
 const GROUP_OR_OTHER_WRITE = 0o022;
+const GROUP_WRITE = 0o020;
+const OTHER_WRITE = 0o002;
+// The "daemon" group (gid 1 on macOS and Debian alike) holds system services only, never a login user,
+// and macOS's own /var/run, where the default socket lives, is root:daemon 0775: a root-owned folder
+// that only this group may also write is as safe as a root-only one.
+const SYSTEM_DAEMON_GID = 1;
 
 /** One message per folder, link or file on the way to `paths` that someone other than root could change; empty when all is well. */
 export async function checkStrictModes(paths: readonly StrictPath[], options: StrictModesOptions = {}): Promise<string[]> {
@@ -121,12 +127,13 @@ function problemOf(entry: Entry, uid: number): string | undefined {
   }
   // A link's own mode means nothing; who may replace it is its folder's business.
   if (entry.role === "link" || (info.mode & GROUP_OR_OTHER_WRITE) === 0) return undefined;
+  if (info.uid === 0 && info.gid === SYSTEM_DAEMON_GID && (info.mode & OTHER_WRITE) === 0) return undefined;
   const sticky = (info.mode & STICKY) !== 0;
   if (entry.role === "parent" && sticky) return undefined;
   if (entry.missing && sticky) {
     return `${entry.missing} does not exist yet, and anyone may create it first in ${entry.path} (${mode}). Create it as root, then start the daemon again`;
   }
-  const who = (info.mode & 0o020 ? ["its group"] : []).concat(info.mode & 0o002 ? ["everyone"] : []).join(" and ");
+  const who = (info.mode & GROUP_WRITE ? ["its group"] : []).concat(info.mode & OTHER_WRITE ? ["everyone"] : []).join(" and ");
   return `${entry.path} is writable by ${who} (owner uid ${info.uid}${nameOf(info.uid)}, ${mode}). Run \`chmod go-w ${entry.path}\`, then start the daemon again`;
 }
 

@@ -1,27 +1,199 @@
 /**
  * Reads a specs repo from disk: `<kind>/<name>.yml` for each kind, every file once, in sorted order.
  * The original re-read every spec file for each repo lookup; here one read serves the whole command.
+ *
+ * The daemon reads specs as root, so this reads only what a spec can be: regular files inside the
+ * repo, bounded in size and number. Everything else (a folder named `web.yml`, a FIFO, a broken or
+ * looping link, a link out of the repo, an unreadable or huge file) becomes a one-line diagnostic
+ * naming the file, never a stack trace, a hang or a byte of what lies outside the repo.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { constants, type Stats } from "node:fs";
+import { open, opendir, readlink, realpath, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { Diagnostic } from "../core/diagnostics.ts";
 import type { SpecFile } from "../core/load.ts";
-import { SPEC_KINDS } from "../core/specs.ts";
-import { UserError } from "./errors.ts";
+import { describeIgnoredSpecFile, SPEC_KIND_SINGULAR } from "../core/load-names.ts";
+import { SPEC_KINDS, type SpecKind } from "../core/specs.ts";
+import { errnoCode, isInside, resolveInside, type InsidePath } from "./inside-path.ts";
+import { mapSettledBounded } from "./pool.ts";
+import { SpecError, UserError } from "./errors.ts";
 
-/** Every spec file of the repo at `root`, with paths relative to it. */
-export async function readSpecsFolder(root: string): Promise<SpecFile[]> {
-  const info = await stat(root).catch(() => null);
-  if (!info?.isDirectory()) {
-    throw new UserError(`Cannot read specs at "${root}": no such folder. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
-  }
-  const perKind = await Promise.all(SPEC_KINDS.map((kind) => readKind(root, kind)));
-  return perKind.flat();
+/** The largest spec file read; the biggest real spec is a few KiB. */
+export const MAX_SPEC_FILE_BYTES = 1024 * 1024;
+/** The most spec files read from one repo (the large benchmark repo has 1,550). */
+export const MAX_SPEC_FILES = 20_000;
+/** The most entries looked at in one kind folder, spec or not. */
+export const MAX_FOLDER_ENTRIES = 100_000;
+
+/** The spec files of a repo and the problems met while reading it (errors and warnings). */
+export interface SpecsFolder {
+  files: SpecFile[];
+  diagnostics: Diagnostic[];
 }
 
-async function readKind(root: string, kind: string): Promise<SpecFile[]> {
-  const names = await readdir(join(root, kind)).catch(() => [] as string[]);
-  const ymls = names.filter((n) => n.endsWith(".yml")).sort();
-  return Promise.all(
-    ymls.map(async (name) => ({ path: `${kind}/${name}`, text: await readFile(join(root, kind, name), "utf8") })),
-  );
+// O_NOFOLLOW: a link swapped in after the checks is not followed. O_NONBLOCK: a FIFO swapped in can never block.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+const READERS = 16;
+
+/** Every spec file of the repo at `root`, with paths relative to it; throws a SpecError when any could not be read. */
+export async function readSpecsFolder(root: string): Promise<SpecFile[]> {
+  const folder = await readSpecsRepo(root);
+  if (folder.diagnostics.some((d) => d.severity === "error")) throw new SpecError(folder.diagnostics, root);
+  return folder.files;
+}
+
+/** Every spec file of the repo at `root`, plus a diagnostic for each file that is not read and why. */
+export async function readSpecsRepo(root: string): Promise<SpecsFolder> {
+  const realRoot = await realpath(root).catch(() => undefined);
+  const info = realRoot === undefined ? undefined : await stat(realRoot).catch(() => undefined);
+  if (realRoot === undefined || !info?.isDirectory()) {
+    throw new UserError(`Cannot read specs at "${root}": no such folder. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const entries: { kind: SpecKind; path: string; real: string }[] = [];
+  for (const kind of SPEC_KINDS) {
+    const listed = await listKind(realRoot, kind, diagnostics);
+    const room = MAX_SPEC_FILES - entries.length;
+    if (listed.length > room) {
+      diagnostics.push(wholeFile(`${kind}/`, `more than ${MAX_SPEC_FILES} spec files in the repo: dusty reads at most ${MAX_SPEC_FILES}, so the rest of ${kind}/ is not read; split the repo`));
+    }
+    entries.push(...listed.slice(0, Math.max(0, room)));
+  }
+  const read = await mapSettledBounded(entries, (e) => readSpecFile(realRoot, e.path, e.real), { concurrency: READERS });
+  const files: SpecFile[] = [];
+  read.forEach((outcome, i) => {
+    const path = entries[i]!.path;
+    const result = outcome.status === "fulfilled" ? outcome.value : `cannot read this file: ${errnoCode(outcome.reason)}`;
+    if (typeof result === "string") diagnostics.push(wholeFile(path, result));
+    else files.push({ path, text: result.text });
+  });
+  return { files, diagnostics };
+}
+
+/** The `.yml` files of one kind folder, sorted, with diagnostics for the folder and for names that cannot be specs. */
+async function listKind(realRoot: string, kind: SpecKind, diagnostics: Diagnostic[]): Promise<{ kind: SpecKind; path: string; real: string }[]> {
+  const where = await resolveInside(realRoot, kind);
+  if (where.kind === "missing" && !where.viaLink) return []; // no folder: no specs of this kind, as in Dusty
+  if (where.kind !== "found" || !where.info.isDirectory()) {
+    const expected = `expected a folder of ${SPEC_KIND_SINGULAR[kind]} specs (${kind}/<name>.yml)`;
+    const why = where.kind === "found" ? `it is ${describeType(where.info)}: make it a folder, or remove it` : describePlace(where);
+    diagnostics.push(wholeFile(kind, `${expected}, but ${why}`));
+    return [];
+  }
+  const names: string[] = [];
+  let seen = 0;
+  try {
+    for await (const entry of await opendir(where.path)) {
+      if (++seen > MAX_FOLDER_ENTRIES) {
+        diagnostics.push(wholeFile(`${kind}/`, `more than ${MAX_FOLDER_ENTRIES} entries: dusty looks at the first ${MAX_FOLDER_ENTRIES} only; remove what is not a spec`));
+        break;
+      }
+      names.push(entry.name);
+    }
+  } catch (error) {
+    diagnostics.push(wholeFile(`${kind}/`, `cannot list this folder: ${describeErrno(errnoCode(error))}`));
+    return [];
+  }
+  const ymls = new Set(names.filter((n) => n.endsWith(".yml")));
+  const out: { kind: SpecKind; path: string; real: string }[] = [];
+  for (const name of [...names].sort()) {
+    const shown = `${kind}/${escapeName(name)}`;
+    const ignored = describeIgnoredSpecFile(kind, name, (n) => ymls.has(n));
+    if (ignored) diagnostics.push({ ...wholeFile(shown, ignored), severity: "warning" });
+    if (!ymls.has(name)) continue;
+    // A name holding a line break would split its own diagnostic in two (and could forge another one).
+    if (shown !== `${kind}/${name}`) {
+      diagnostics.push(wholeFile(shown, "file name holds control characters or bytes that are not UTF-8: rename it"));
+      continue;
+    }
+    out.push({ kind, path: `${kind}/${name}`, real: join(relative(realRoot, where.path), name) });
+  }
+  return out;
+}
+
+/** One spec file's text, or why it is not read (a message for a whole-file diagnostic). */
+async function readSpecFile(realRoot: string, path: string, relativeReal: string): Promise<{ text: string } | string> {
+  const where = await resolveInside(realRoot, relativeReal);
+  if (where.kind !== "found") return `cannot read this file: ${describePlace(where)}`;
+  if (!where.info.isFile()) return `cannot read this file: it is ${describeType(where.info)}, and only regular files are read as specs: remove it, or rename it so it does not end in .yml`;
+  if (where.info.size > MAX_SPEC_FILE_BYTES) return tooBig(where.info.size);
+  let handle;
+  try {
+    handle = await open(where.path, OPEN_FLAGS);
+  } catch (error) {
+    return `cannot read this file: ${describeErrno(errnoCode(error))}`;
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile() || opened.ino !== where.info.ino || opened.dev !== where.info.dev) {
+      return "cannot read this file: it changed while it was being read: run the command again";
+    }
+    if (!(await openedInside(realRoot, handle.fd))) return `cannot read this file: ${describePlace({ kind: "outside" })}`;
+    // Read at most one byte past the limit: the size from stat can be stale, so the limit is checked on what was read.
+    const buffer = Buffer.alloc(Math.min(opened.size, MAX_SPEC_FILE_BYTES) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_SPEC_FILE_BYTES) return tooBig(length);
+    if (length === buffer.length) return "cannot read this file: it grew while it was being read: run the command again";
+    return { text: buffer.toString("utf8", 0, length) };
+  } catch (error) {
+    return `cannot read this file: ${describeErrno(errnoCode(error))}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+// Linux names the file an open descriptor really refers to: this catches a parent folder swapped for a
+// link between the checks and the open, which O_NOFOLLOW (last component only) cannot. Elsewhere the
+// component-wise checks are all there is.
+async function openedInside(realRoot: string, fd: number): Promise<boolean> {
+  if (process.platform !== "linux") return true;
+  const real = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
+  return real === undefined || isInside(realRoot, real);
+}
+
+function tooBig(size: number): string {
+  return `cannot read this file: it is ${size} bytes, over the 1 MiB limit for a spec file: make it smaller (a spec is a few KiB)`;
+}
+
+// What sits at a path, in words; never the target of a link (it may name a root-only file).
+function describePlace(where: Exclude<InsidePath, { kind: "found" }>): string {
+  switch (where.kind) {
+    case "missing":
+      return where.viaLink ? "it is a broken symbolic link (nothing at the end of it): remove it, or point it at a file inside the specs repo" : "it vanished while the repo was read: run the command again";
+    case "outside":
+      return "it is a symbolic link that leads out of the specs repo, and dusty reads only files inside it: copy it into the repo, or link to something inside it with a relative path";
+    case "loop":
+      return "it is a symbolic link loop (too many links): remove the loop";
+    case "error":
+      return describeErrno(where.code);
+  }
+}
+
+function describeType(info: Stats): string {
+  if (info.isDirectory()) return "a folder";
+  if (info.isFIFO()) return "a named pipe (FIFO)";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "a device";
+  if (info.isFile()) return "a file";
+  return "not a regular file";
+}
+
+function describeErrno(code: string): string {
+  if (code === "EACCES" || code === "EPERM") return "permission denied: make it readable, or remove it";
+  if (code === "ELOOP") return "it is a symbolic link, and links are checked before reading: run the command again";
+  return `${code}: check the file, or remove it`;
+}
+
+// JSON's escapes for control characters, so the name stays on its line; U+FFFD marks bytes that were not UTF-8.
+function escapeName(name: string): string {
+  return /[\u0000-\u001f\u007f\ufffd]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
+}
+
+function wholeFile(file: string, message: string): Diagnostic {
+  return { file, line: 0, col: 0, keyPath: "", message, severity: "error" };
 }

@@ -50,21 +50,23 @@ export async function readSpecsRepo(root: string): Promise<SpecsFolder> {
     throw new UserError(`Cannot read specs at "${root}": no such folder. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
   }
   const diagnostics: Diagnostic[] = [];
-  const entries: { kind: SpecKind; path: string; real: string }[] = [];
-  for (const kind of SPEC_KINDS) {
-    const listed = await listKind(realRoot, kind, diagnostics);
-    const room = MAX_SPEC_FILES - entries.length;
-    if (listed.length > room) {
-      diagnostics.push(wholeFile(`${kind}/`, `more than ${MAX_SPEC_FILES} spec files in the repo: dusty reads at most ${MAX_SPEC_FILES}, so the rest of ${kind}/ is not read; split the repo`));
-    }
-    entries.push(...listed.slice(0, Math.max(0, room)));
+  const perKind: { kind: SpecKind; path: string; real: string }[][] = [];
+  for (const kind of SPEC_KINDS) perKind.push(await listKind(realRoot, kind, diagnostics));
+  let entries = perKind.flat();
+  if (entries.length > MAX_SPEC_FILES) {
+    // A partial read would make an arbitrary model; name the biggest folder, as that is where to split.
+    const biggest = perKind.reduce((a, b) => (b.length > a.length ? b : a));
+    const message = `the repo holds ${entries.length} spec files, more than the ${MAX_SPEC_FILES} dusty reads, so none is read: split the repo`;
+    diagnostics.push(wholeFile(`${biggest[0]!.kind}/`, message));
+    entries = [];
   }
-  const read = await mapSettledBounded(entries, (e) => readSpecFile(realRoot, e.path, e.real), { concurrency: READERS });
+  const read = await mapSettledBounded(entries, (e) => readSpecFile(realRoot, e.real), { concurrency: READERS });
   const files: SpecFile[] = [];
   read.forEach((outcome, i) => {
     const path = entries[i]!.path;
     const result = outcome.status === "fulfilled" ? outcome.value : `cannot read this file: ${errnoCode(outcome.reason)}`;
     if (typeof result === "string") diagnostics.push(wholeFile(path, result));
+    else if ("message" in result) diagnostics.push({ ...wholeFile(path, result.message), line: result.line, col: result.col });
     else files.push({ path, text: result.text });
   });
   return { files, diagnostics };
@@ -112,7 +114,7 @@ async function listKind(realRoot: string, kind: SpecKind, diagnostics: Diagnosti
 }
 
 /** One spec file's text, or why it is not read (a message for a whole-file diagnostic). */
-async function readSpecFile(realRoot: string, path: string, relativeReal: string): Promise<{ text: string } | string> {
+async function readSpecFile(realRoot: string, relativeReal: string): Promise<{ text: string } | { line: number; col: number; message: string } | string> {
   const where = await resolveInside(realRoot, relativeReal);
   if (where.kind !== "found") return `cannot read this file: ${describePlace(where)}`;
   if (!where.info.isFile()) return `cannot read this file: it is ${describeType(where.info)}, and only regular files are read as specs: remove it, or rename it so it does not end in .yml`;
@@ -139,7 +141,7 @@ async function readSpecFile(realRoot: string, path: string, relativeReal: string
     }
     if (length > MAX_SPEC_FILE_BYTES) return tooBig(length);
     if (length === buffer.length) return "cannot read this file: it grew while it was being read: run the command again";
-    return { text: buffer.toString("utf8", 0, length) };
+    return decodeText(buffer.subarray(0, length));
   } catch (error) {
     return `cannot read this file: ${describeErrno(errnoCode(error))}`;
   } finally {
@@ -154,6 +156,20 @@ async function openedInside(realRoot: string, fd: number): Promise<boolean> {
   if (process.platform !== "linux") return true;
   const real = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
   return real === undefined || isInside(realRoot, real);
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+// YAML is Unicode text; a byte that is not UTF-8 would silently become U+FFFD inside a value.
+function decodeText(bytes: Uint8Array): { text: string } | { line: number; col: number; message: string } {
+  try {
+    return { text: UTF8.decode(bytes) };
+  } catch {
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const bad = Math.max(0, text.indexOf("\ufffd"));
+    const before = text.slice(0, bad).split("\n");
+    return { line: before.length, col: before.at(-1)!.length + 1, message: "cannot read this file: it is not UTF-8 text (a byte here is not UTF-8): save it as UTF-8" };
+  }
 }
 
 function tooBig(size: number): string {

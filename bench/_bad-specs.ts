@@ -27,7 +27,8 @@ export async function buildCase(dir: string, spec: BadSpecCase): Promise<string>
   const repo = join(dir, "repo");
   const outside = join(dir, "outside");
   mkdirSync(join(outside, "libs"), { recursive: true });
-  writeFileSync(join(outside, "secret.txt"), `${OUTSIDE_SECRET}: [${OUTSIDE_SECRET}\n`);
+  // A plain scalar: read as a spec, it would come back quoted in "expected a mapping, got …".
+  writeFileSync(join(outside, "secret.txt"), `${OUTSIDE_SECRET}\n`);
   writeFileSync(join(outside, "libs", "util.yml"), `repo: ${OUTSIDE_SECRET}\n`);
   for (const [path, text] of Object.entries(BASE_REPO)) writeEntry(join(repo, path), text, outside);
   for (const [path, entry] of Object.entries(spec.files)) {
@@ -79,8 +80,11 @@ export function judgeCase(spec: BadSpecCase, result: RunResult): CaseVerdict {
     return [];
   });
   for (const want of spec.expect) {
-    const found = diagnostics.some((d) => d.file === want.file && (want.key === undefined || d.text.startsWith(`${want.key}: `)));
-    if (!found) failures.push(`no diagnostic for ${want.file}${want.key === undefined ? "" : ` at key ${want.key}`}`);
+    const found = diagnostics.some(
+      (d) => d.file === want.file && (want.key === undefined || d.text.startsWith(`${want.key}: `)) && (want.says === undefined || d.text.includes(want.says)),
+    );
+    const detail = `${want.key === undefined ? "" : ` at key ${want.key}`}${want.says === undefined ? "" : ` saying "${want.says}"`}`;
+    if (!found) failures.push(`no diagnostic for ${want.file}${detail}`);
   }
   const allDiagnosed = !hung && !exitedZero && failures.every((f) => !f.startsWith("no diagnostic") && !f.startsWith("not a diagnostic"));
   return { exitedZero, hung, stackTrace, allDiagnosed, failures };

@@ -21,6 +21,8 @@ export type CorpusEntry =
 export interface ExpectedProblem {
   file: string;
   key?: string;
+  /** Words the diagnostic must hold, where the kind of problem matters (a refused link, not a YAML error). */
+  says?: string;
 }
 
 /** One bad specs repo. */
@@ -104,6 +106,8 @@ const ALIAS_BOMB = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length:
 })].join("\n");
 
 const at = (file: string, key?: string): ExpectedProblem => (key === undefined ? { file } : { file, key });
+const says = (file: string, words: string): ExpectedProblem => ({ file, says: words });
+const OUT = "leads out of the specs repo";
 
 /** Every case. Names are unique and safe as folder names. */
 export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
@@ -119,7 +123,7 @@ export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
   { name: "yaml-undefined-alias", files: web("image: *nothing\n"), expect: [at(WEB)] },
   { name: "yaml-deep-nesting", files: web(`image: busybox\ncompose:\n  x: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`), expect: [at(WEB)] },
   { name: "yaml-binary-garbage", files: { [WEB]: { bytes: garbage(4096) } }, expect: [at(WEB)] },
-  { name: "yaml-invalid-utf8", files: { [WEB]: { bytes: new Uint8Array([0x69, 0x6d, 0x61, 0x67, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0xc3, 0x0a]) } }, expect: [at(WEB)] },
+  { name: "yaml-invalid-utf8", files: { [WEB]: { bytes: new Uint8Array([0x69, 0x6d, 0x61, 0x67, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0xc3, 0x0a]) } }, expect: [says(WEB, "not UTF-8")] },
   { name: "yaml-empty-file", files: { [WEB]: "" }, expect: [at(WEB)] },
   { name: "yaml-comment-only", files: { [WEB]: "# nothing here\n" }, expect: [at(WEB)] },
   { name: "yaml-scalar-document", files: { [WEB]: "just a sentence\n" }, expect: [at(WEB)] },
@@ -214,23 +218,23 @@ export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
   { name: "suite-reserved-name", files: web("image: busybox\ntest:\n  image: busybox\n  suites:\n    - name: all\n      command: [echo]\n"), expect: [at(WEB, "test.suites[0].name")] },
 
   // --- the file system: only regular files inside the repo are read
-  { name: "fs-folder-named-yml", files: { [WEB]: { dir: true } }, expect: [at(WEB), at("bundles/site.yml", "apps[0]")] },
-  { name: "fs-fifo", files: { "apps/pipe.yml": { fifo: true } }, expect: [at("apps/pipe.yml")] },
-  { name: "fs-fifo-kind-folder", files: { "services/db.yml": null, services: { fifo: true } }, expect: [at("services"), at("bundles/site.yml", "services[0]")] },
-  { name: "fs-broken-link", files: { "apps/gone.yml": { symlink: "nothing.yml" } }, expect: [at("apps/gone.yml")] },
-  { name: "fs-link-loop", files: { "apps/a.yml": { symlink: "b.yml" }, "apps/b.yml": { symlink: "a.yml" } }, expect: [at("apps/a.yml"), at("apps/b.yml")] },
-  { name: "fs-link-to-itself", files: { "apps/self.yml": { symlink: "self.yml" } }, expect: [at("apps/self.yml")] },
-  { name: "fs-link-out-absolute", files: { "apps/leak.yml": { symlink: "$OUTSIDE/secret.txt" } }, expect: [at("apps/leak.yml")] },
-  { name: "fs-link-out-relative", files: { "apps/leak.yml": { symlink: "../../outside/secret.txt" } }, expect: [at("apps/leak.yml")] },
-  { name: "fs-link-etc-shadow", files: { "apps/shadow.yml": { symlink: "/etc/shadow" } }, expect: [at("apps/shadow.yml")] },
-  { name: "fs-link-through-folder-out", files: { "apps/via": { symlink: "$OUTSIDE" }, "apps/leak.yml": { symlink: "via/secret.txt" } }, expect: [at("apps/leak.yml")] },
-  { name: "fs-kind-folder-link-out", files: { "libs/util.yml": null, libs: { symlink: "$OUTSIDE/libs" } }, expect: [at("libs"), at(WEB, "depends.libs[0]")] },
-  { name: "fs-kind-folder-loop", files: { "services/db.yml": null, services: { symlink: "services" } }, expect: [at("services"), at("bundles/site.yml", "services[0]")] },
-  { name: "fs-link-to-folder", files: { "apps/dir.yml": { symlink: "../libs" } }, expect: [at("apps/dir.yml")] },
-  { name: "fs-apps-is-file", files: { "apps/web.yml": null, "apps/api.yml": null, apps: "web: busybox\n" }, expect: [at("apps"), at("bundles/site.yml", "apps[0]")] },
-  { name: "fs-bundles-is-file", files: { "bundles/site.yml": null, bundles: "apps: [web]\n" }, expect: [at("bundles")] },
-  { name: "fs-huge-file", files: { [WEB]: `${BASE_REPO[WEB]}${"# padding padding padding padding padding padding\n".repeat(40_000)}` }, expect: [at(WEB)] },
-  { name: "fs-yaml-extension", files: { [WEB]: null, "apps/web.yaml": BASE_REPO[WEB]! }, expect: [at("apps/web.yaml"), at("bundles/site.yml", "apps[0]")] },
-  { name: "fs-control-char-name", files: { "apps/a\nb.yml": "image: busybox\n" }, expect: [at("apps/a\\nb.yml")] },
-  { name: "fs-too-many-files", files: { "services/svc-": { many: { count: 20_001, text: "image: busybox\n" } } }, expect: [at("services/")], slow: true },
+  { name: "fs-folder-named-yml", files: { [WEB]: { dir: true } }, expect: [says(WEB, "it is a folder"), at("bundles/site.yml", "apps[0]")] },
+  { name: "fs-fifo", files: { "apps/pipe.yml": { fifo: true } }, expect: [says("apps/pipe.yml", "named pipe (FIFO)")] },
+  { name: "fs-fifo-kind-folder", files: { "services/db.yml": null, services: { fifo: true } }, expect: [says("services", "named pipe (FIFO)"), at("bundles/site.yml", "services[0]")] },
+  { name: "fs-broken-link", files: { "apps/gone.yml": { symlink: "nothing.yml" } }, expect: [says("apps/gone.yml", "broken symbolic link")] },
+  { name: "fs-link-loop", files: { "apps/a.yml": { symlink: "b.yml" }, "apps/b.yml": { symlink: "a.yml" } }, expect: [says("apps/a.yml", "link loop"), says("apps/b.yml", "link loop")] },
+  { name: "fs-link-to-itself", files: { "apps/self.yml": { symlink: "self.yml" } }, expect: [says("apps/self.yml", "link loop")] },
+  { name: "fs-link-out-absolute", files: { "apps/leak.yml": { symlink: "$OUTSIDE/secret.txt" } }, expect: [says("apps/leak.yml", OUT)] },
+  { name: "fs-link-out-relative", files: { "apps/leak.yml": { symlink: "../../outside/secret.txt" } }, expect: [says("apps/leak.yml", OUT)] },
+  { name: "fs-link-etc-shadow", files: { "apps/shadow.yml": { symlink: "/etc/shadow" } }, expect: [says("apps/shadow.yml", OUT)] },
+  { name: "fs-link-through-folder-out", files: { "apps/via": { symlink: "$OUTSIDE" }, "apps/leak.yml": { symlink: "via/secret.txt" } }, expect: [says("apps/leak.yml", OUT)] },
+  { name: "fs-kind-folder-link-out", files: { "libs/util.yml": null, libs: { symlink: "$OUTSIDE/libs" } }, expect: [says("libs", OUT), at(WEB, "depends.libs[0]")] },
+  { name: "fs-kind-folder-loop", files: { "services/db.yml": null, services: { symlink: "services" } }, expect: [says("services", "link loop"), at("bundles/site.yml", "services[0]")] },
+  { name: "fs-link-to-folder", files: { "apps/dir.yml": { symlink: "../libs" } }, expect: [says("apps/dir.yml", "it is a folder")] },
+  { name: "fs-apps-is-file", files: { "apps/web.yml": null, "apps/api.yml": null, apps: "web: busybox\n" }, expect: [says("apps", "expected a folder"), at("bundles/site.yml", "apps[0]")] },
+  { name: "fs-bundles-is-file", files: { "bundles/site.yml": null, bundles: "apps: [web]\n" }, expect: [says("bundles", "expected a folder")] },
+  { name: "fs-huge-file", files: { [WEB]: `${BASE_REPO[WEB]}${"# padding padding padding padding padding padding\n".repeat(40_000)}` }, expect: [says(WEB, "1 MiB limit")] },
+  { name: "fs-yaml-extension", files: { [WEB]: null, "apps/web.yaml": BASE_REPO[WEB]! }, expect: [says("apps/web.yaml", "rename it to web.yml"), at("bundles/site.yml", "apps[0]")] },
+  { name: "fs-control-char-name", files: { "apps/a\nb.yml": "image: busybox\n" }, expect: [says("apps/a\\nb.yml", "control characters")] },
+  { name: "fs-too-many-files", files: { "services/svc-": { many: { count: 20_001, text: "image: busybox\n" } } }, expect: [says("services/", "more than the 20000")], slow: true },
 ];

@@ -10,7 +10,7 @@
 import { constants, type Stats } from "node:fs";
 import { open, opendir, readlink, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { Diagnostic } from "../core/diagnostics.ts";
+import { sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
 import type { SpecFile } from "../core/load.ts";
 import { describeIgnoredSpecFile, SPEC_KIND_SINGULAR } from "../core/load-names.ts";
 import { SPEC_KINDS, type SpecKind } from "../core/specs.ts";
@@ -42,8 +42,14 @@ export async function readSpecsFolder(root: string): Promise<SpecFile[]> {
   return folder.files;
 }
 
+/** Limits of readSpecsRepo(), for tests; the defaults are the exported constants. */
+export interface ReadSpecsOptions {
+  maxFiles?: number;
+}
+
 /** Every spec file of the repo at `root`, plus a diagnostic for each file that is not read and why. */
-export async function readSpecsRepo(root: string): Promise<SpecsFolder> {
+export async function readSpecsRepo(root: string, options: ReadSpecsOptions = {}): Promise<SpecsFolder> {
+  const maxFiles = options.maxFiles ?? MAX_SPEC_FILES;
   const realRoot = await realpath(root).catch(() => undefined);
   const info = realRoot === undefined ? undefined : await stat(realRoot).catch(() => undefined);
   if (realRoot === undefined || !info?.isDirectory()) {
@@ -53,10 +59,10 @@ export async function readSpecsRepo(root: string): Promise<SpecsFolder> {
   const perKind: { kind: SpecKind; path: string; real: string }[][] = [];
   for (const kind of SPEC_KINDS) perKind.push(await listKind(realRoot, kind, diagnostics));
   let entries = perKind.flat();
-  if (entries.length > MAX_SPEC_FILES) {
+  if (entries.length > maxFiles) {
     // A partial read would make an arbitrary model; name the biggest folder, as that is where to split.
     const biggest = perKind.reduce((a, b) => (b.length > a.length ? b : a));
-    const message = `the repo holds ${entries.length} spec files, more than the ${MAX_SPEC_FILES} dusty reads, so none is read: split the repo`;
+    const message = `the repo holds ${entries.length} spec files, more than the ${maxFiles} dusty reads, so none is read: split the repo`;
     diagnostics.push(wholeFile(`${biggest[0]!.kind}/`, message));
     entries = [];
   }
@@ -69,7 +75,7 @@ export async function readSpecsRepo(root: string): Promise<SpecsFolder> {
     else if ("message" in result) diagnostics.push({ ...wholeFile(path, result.message), line: result.line, col: result.col });
     else files.push({ path, text: result.text });
   });
-  return { files, diagnostics };
+  return { files, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** The `.yml` files of one kind folder, sorted, with diagnostics for the folder and for names that cannot be specs. */

@@ -63,7 +63,7 @@ test("the daemon (root) reads its specs repo without blocking on a FIFO or follo
   const outside = join(temp.path, "daemon-outside.yml");
   writeFileSync(outside, `${OUTSIDE_SECRET}: [${OUTSIDE_SECRET}\n`);
   const specs = makeGitRepo(join(temp.path, "daemon-specs"), {
-    "apps/web.yml": "image: busybox\n",
+    "apps/web.yml": "repo: github.com/acme/web\nmount: /web\nimage: busybox\n",
     "bundles/site.yml": "apps: [web]\n",
   });
   await runChecked(["mkfifo", join(specs.path, "apps", "pipe.yml")]);
@@ -85,6 +85,11 @@ test("the daemon (root) reads its specs repo without blocking on a FIFO or follo
       "apps/pipe.yml: cannot read this file: it is a named pipe (FIFO), and only regular files are read as specs: remove it, or rename it so it does not end in .yml",
       `Specs at ${specs.path} have 2 errors: fix them and run the command again`,
     ]);
+    // Repo commands read leniently: the unreadable files leave out only their own repos.
+    const repos = await daemon.run(["repos", "list"], { timeoutMs: TIME_LIMIT_MS });
+    expect(repos.code).toBe(0);
+    expect(repos.stdout).toContain("github.com/acme/web");
+    expect(repos.stderr).toContain(`Some specs at ${specs.path} have errors and their repos are left out`);
   } finally {
     await daemon.stop();
   }

@@ -1,9 +1,9 @@
 // resolveInside() on real symlinks in a temp folder.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../test/git-fixtures.ts";
-import { isInside, MAX_LINK_HOPS, resolveInside } from "./inside-path.ts";
+import { isInside, MAX_LINK_HOPS, openedInside, resolveInside } from "./inside-path.ts";
 
 let temp: ReturnType<typeof makeTempDir>;
 let root: string;
@@ -53,4 +53,17 @@ test("isInside() matches whole path components only", () => {
   expect(isInside("/srv/repo", "/srv/repo/apps/web.yml")).toBe(true);
   expect(isInside("/srv/repo", "/srv/repo-evil/x")).toBe(false);
   expect(isInside("/", "/etc/shadow")).toBe(true);
+});
+
+test.skipIf(process.platform !== "linux")("openedInside() tells where an open descriptor really is, whatever path opened it", async () => {
+  symlinkSync(temp.path, join(root, "a", "swapped")); // a folder replaced by a link after the checks
+  const inside = openSync(join(root, "a", "file"), "r");
+  const through = openSync(join(root, "a", "swapped", "outside"), "r");
+  try {
+    expect(await openedInside(root, inside)).toBe(true);
+    expect(await openedInside(root, through)).toBe(false);
+  } finally {
+    closeSync(inside);
+    closeSync(through);
+  }
 });

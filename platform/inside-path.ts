@@ -84,6 +84,18 @@ export async function resolveInside(realRoot: string, relative: string): Promise
   return { kind: "found", path, info, viaLink: hops > 0 };
 }
 
+/**
+ * True when the open descriptor `fd` refers to something at or below `realRoot`. Linux names the file
+ * a descriptor really refers to: this catches a parent folder swapped for a link between the checks
+ * and the open, which O_NOFOLLOW (last component only) cannot. Elsewhere it is always true, and the
+ * component-wise checks of resolveInside() are all there is.
+ */
+export async function openedInside(realRoot: string, fd: number): Promise<boolean> {
+  if (process.platform !== "linux") return true;
+  const real = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
+  return real === undefined || isInside(realRoot, real);
+}
+
 /** True when `path` (absolute, no symlinks) is `realRoot` or below it. */
 export function isInside(realRoot: string, path: string): boolean {
   if (realRoot === sep) return path.startsWith(sep);

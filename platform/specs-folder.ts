@@ -7,14 +7,14 @@
  * looping link, a link out of the repo, an unreadable or huge file) becomes a one-line diagnostic
  * naming the file, never a stack trace, a hang or a byte of what lies outside the repo.
  */
-import { constants, type Stats } from "node:fs";
-import { open, opendir, readlink, realpath, stat } from "node:fs/promises";
+import { constants, type Dirent, type Stats } from "node:fs";
+import { open, opendir, realpath, stat, type FileHandle } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
 import type { SpecFile } from "../core/load.ts";
 import { describeIgnoredSpecFile, SPEC_KIND_SINGULAR } from "../core/load-names.ts";
 import { SPEC_KINDS, type SpecKind } from "../core/specs.ts";
-import { errnoCode, isInside, resolveInside, type InsidePath } from "./inside-path.ts";
+import { errnoCode, openedInside, resolveInside, type InsidePath } from "./inside-path.ts";
 import { mapSettledBounded } from "./pool.ts";
 import { SpecError, UserError } from "./errors.ts";
 
@@ -33,7 +33,10 @@ export interface SpecsFolder {
 
 // O_NOFOLLOW: a link swapped in after the checks is not followed. O_NONBLOCK: a FIFO swapped in can never block.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
-const READERS = 16;
+// O_NOFOLLOW on a folder: a kind folder swapped for a link after it was resolved is not opened.
+const FOLDER_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+// Spec files are small and cached: many reads in flight hide the per-call overhead (a few fds each).
+const READERS = 128;
 
 /** Every spec file of the repo at `root`, with paths relative to it; throws a SpecError when any could not be read. */
 export async function readSpecsFolder(root: string): Promise<SpecFile[]> {
@@ -56,30 +59,48 @@ export async function readSpecsRepo(root: string, options: ReadSpecsOptions = {}
     throw new UserError(`Cannot read specs at "${root}": no such folder. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
   }
   const diagnostics: Diagnostic[] = [];
-  const perKind: { kind: SpecKind; path: string; real: string }[][] = [];
-  for (const kind of SPEC_KINDS) perKind.push(await listKind(realRoot, kind, diagnostics));
-  let entries = perKind.flat();
-  if (entries.length > maxFiles) {
-    // A partial read would make an arbitrary model; name the biggest folder, as that is where to split.
-    const biggest = perKind.reduce((a, b) => (b.length > a.length ? b : a));
-    const message = `the repo holds ${entries.length} spec files, more than the ${maxFiles} dusty reads, so none is read: split the repo`;
-    diagnostics.push(wholeFile(`${biggest[0]!.kind}/`, message));
-    entries = [];
+  const folders: FileHandle[] = [];
+  try {
+    const perKind: Entry[][] = [];
+    for (const kind of SPEC_KINDS) perKind.push(await listKind(realRoot, kind, { diagnostics, folders }));
+    let entries = perKind.flat();
+    if (entries.length > maxFiles) {
+      // A partial read would make an arbitrary model; name the biggest folder, as that is where to split.
+      const biggest = perKind.reduce((a, b) => (b.length > a.length ? b : a));
+      const message = `the repo holds ${entries.length} spec files, more than the ${maxFiles} dusty reads, so none is read: split the repo`;
+      diagnostics.push(wholeFile(`${biggest[0]!.kind}/`, message));
+      entries = [];
+    }
+    const read = await mapSettledBounded(entries, (e) => readSpecFile(realRoot, e), { concurrency: READERS });
+    const files: SpecFile[] = [];
+    read.forEach((outcome, i) => {
+      const path = entries[i]!.path;
+      const result = outcome.status === "fulfilled" ? outcome.value : `cannot read this file: ${describeErrno(errnoCode(outcome.reason))}`;
+      if (typeof result === "string") diagnostics.push(wholeFile(path, result));
+      else if ("message" in result) diagnostics.push({ ...wholeFile(path, result.message), line: result.line, col: result.col });
+      else files.push({ path, text: result.text });
+    });
+    return { files, diagnostics: sortDiagnostics(diagnostics) };
+  } finally {
+    await Promise.all(folders.map((f) => f.close()));
   }
-  const read = await mapSettledBounded(entries, (e) => readSpecFile(realRoot, e.real), { concurrency: READERS });
-  const files: SpecFile[] = [];
-  read.forEach((outcome, i) => {
-    const path = entries[i]!.path;
-    const result = outcome.status === "fulfilled" ? outcome.value : `cannot read this file: ${errnoCode(outcome.reason)}`;
-    if (typeof result === "string") diagnostics.push(wholeFile(path, result));
-    else if ("message" in result) diagnostics.push({ ...wholeFile(path, result.message), line: result.line, col: result.col });
-    else files.push({ path, text: result.text });
-  });
-  return { files, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-/** The `.yml` files of one kind folder, sorted, with diagnostics for the folder and for names that cannot be specs. */
-async function listKind(realRoot: string, kind: SpecKind, diagnostics: Diagnostic[]): Promise<{ kind: SpecKind; path: string; real: string }[]> {
+/** One `.yml` entry of a kind folder: its repo path, how to open it, and its type from the folder listing. */
+interface Entry {
+  kind: SpecKind;
+  /** `apps/web.yml`, for diagnostics and the loader. */
+  path: string;
+  /** The path to open: through the open folder's descriptor on Linux, so a folder swapped later is not followed. */
+  open: string;
+  /** The path below the repo's real root, for resolving a link. */
+  relative: string;
+  type: Dirent;
+}
+
+/** The `.yml` entries of one kind folder, sorted, with diagnostics for the folder and for names that cannot be specs. */
+async function listKind(realRoot: string, kind: SpecKind, out: { diagnostics: Diagnostic[]; folders: FileHandle[] }): Promise<Entry[]> {
+  const { diagnostics } = out;
   const where = await resolveInside(realRoot, kind);
   if (where.kind === "missing" && !where.viaLink) return []; // no folder: no specs of this kind, as in Dusty
   if (where.kind !== "found" || !where.info.isDirectory()) {
@@ -88,23 +109,31 @@ async function listKind(realRoot: string, kind: SpecKind, diagnostics: Diagnosti
     diagnostics.push(wholeFile(kind, `${expected}, but ${why}`));
     return [];
   }
-  const names: string[] = [];
-  let seen = 0;
+  const listed: Dirent[] = [];
+  let prefix: string;
   try {
-    for await (const entry of await opendir(where.path)) {
-      if (++seen > MAX_FOLDER_ENTRIES) {
+    const folder = await open(where.path, FOLDER_FLAGS);
+    out.folders.push(folder);
+    if (!(await openedInside(realRoot, folder.fd))) {
+      diagnostics.push(wholeFile(kind, `expected a folder of ${SPEC_KIND_SINGULAR[kind]} specs, but ${describePlace({ kind: "outside" })}`));
+      return [];
+    }
+    prefix = process.platform === "linux" ? `/proc/self/fd/${folder.fd}` : where.path;
+    for await (const entry of await opendir(prefix)) {
+      if (listed.length === MAX_FOLDER_ENTRIES) {
         diagnostics.push(wholeFile(`${kind}/`, `more than ${MAX_FOLDER_ENTRIES} entries: dusty looks at the first ${MAX_FOLDER_ENTRIES} only; remove what is not a spec`));
         break;
       }
-      names.push(entry.name);
+      listed.push(entry);
     }
   } catch (error) {
     diagnostics.push(wholeFile(`${kind}/`, `cannot list this folder: ${describeErrno(errnoCode(error))}`));
     return [];
   }
-  const ymls = new Set(names.filter((n) => n.endsWith(".yml")));
-  const out: { kind: SpecKind; path: string; real: string }[] = [];
-  for (const name of [...names].sort()) {
+  const ymls = new Set(listed.map((e) => e.name).filter((n) => n.endsWith(".yml")));
+  const entries: Entry[] = [];
+  for (const entry of listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = entry.name;
     const shown = `${kind}/${escapeName(name)}`;
     const ignored = describeIgnoredSpecFile(kind, name, (n) => ymls.has(n));
     if (ignored) diagnostics.push({ ...wholeFile(shown, ignored), severity: "warning" });
@@ -114,36 +143,52 @@ async function listKind(realRoot: string, kind: SpecKind, diagnostics: Diagnosti
       diagnostics.push(wholeFile(shown, "file name holds control characters or bytes that are not UTF-8: rename it"));
       continue;
     }
-    out.push({ kind, path: `${kind}/${name}`, real: join(relative(realRoot, where.path), name) });
+    entries.push({ kind, path: `${kind}/${name}`, open: `${prefix}/${name}`, relative: join(relative(realRoot, where.path), name), type: entry });
   }
-  return out;
+  return entries;
 }
 
-/** One spec file's text, or why it is not read (a message for a whole-file diagnostic). */
-async function readSpecFile(realRoot: string, relativeReal: string): Promise<{ text: string } | { line: number; col: number; message: string } | string> {
-  const where = await resolveInside(realRoot, relativeReal);
-  if (where.kind !== "found") return `cannot read this file: ${describePlace(where)}`;
-  if (!where.info.isFile()) return `cannot read this file: it is ${describeType(where.info)}, and only regular files are read as specs: remove it, or rename it so it does not end in .yml`;
-  if (where.info.size > MAX_SPEC_FILE_BYTES) return tooBig(where.info.size);
-  let handle;
+type Read = { text: string } | { line: number; col: number; message: string } | string;
+
+/**
+ * One spec file's text, or why it is not read (a message for a whole-file diagnostic). The type from
+ * the folder listing (lstat's, without a call) is checked before anything is opened: a FIFO or a
+ * folder is never opened. A link is resolved inside the repo first.
+ */
+async function readSpecFile(realRoot: string, entry: Entry): Promise<Read> {
+  const { type } = entry;
+  if (type.isSymbolicLink() || !isKnownType(type)) {
+    const where = await resolveInside(realRoot, entry.relative);
+    if (where.kind !== "found") return `cannot read this file: ${describePlace(where)}`;
+    if (!where.info.isFile()) return notRegular(where.info);
+    if (where.info.size > MAX_SPEC_FILE_BYTES) return tooBig(where.info.size);
+    return readOpened(realRoot, where.path, true);
+  }
+  if (!type.isFile()) return notRegular(type);
+  return readOpened(realRoot, entry.open, false);
+}
+
+// O_NOFOLLOW and O_NONBLOCK cover a swap after the checks; fstat then confirms what was opened.
+async function readOpened(realRoot: string, path: string, checkWhere: boolean): Promise<Read> {
+  let handle: FileHandle;
   try {
-    handle = await open(where.path, OPEN_FLAGS);
+    handle = await open(path, OPEN_FLAGS);
   } catch (error) {
     return `cannot read this file: ${describeErrno(errnoCode(error))}`;
   }
   try {
     const opened = await handle.stat();
-    if (!opened.isFile() || opened.ino !== where.info.ino || opened.dev !== where.info.dev) {
-      return "cannot read this file: it changed while it was being read: run the command again";
-    }
-    if (!(await openedInside(realRoot, handle.fd))) return `cannot read this file: ${describePlace({ kind: "outside" })}`;
+    if (!opened.isFile()) return "cannot read this file: it changed while it was being read: run the command again";
+    if (checkWhere && !(await openedInside(realRoot, handle.fd))) return `cannot read this file: ${describePlace({ kind: "outside" })}`;
+    if (opened.size > MAX_SPEC_FILE_BYTES) return tooBig(opened.size);
     // Read at most one byte past the limit: the size from stat can be stale, so the limit is checked on what was read.
     const buffer = Buffer.alloc(Math.min(opened.size, MAX_SPEC_FILE_BYTES) + 1);
     let length = 0;
     while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
+      const wanted = buffer.length - length;
+      const { bytesRead } = await handle.read(buffer, length, wanted, length);
       length += bytesRead;
+      if (bytesRead < wanted) break; // a regular file reads short only at its end
     }
     if (length > MAX_SPEC_FILE_BYTES) return tooBig(length);
     if (length === buffer.length) return "cannot read this file: it grew while it was being read: run the command again";
@@ -155,13 +200,8 @@ async function readSpecFile(realRoot: string, relativeReal: string): Promise<{ t
   }
 }
 
-// Linux names the file an open descriptor really refers to: this catches a parent folder swapped for a
-// link between the checks and the open, which O_NOFOLLOW (last component only) cannot. Elsewhere the
-// component-wise checks are all there is.
-async function openedInside(realRoot: string, fd: number): Promise<boolean> {
-  if (process.platform !== "linux") return true;
-  const real = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
-  return real === undefined || isInside(realRoot, real);
+function notRegular(type: FileType): string {
+  return `cannot read this file: it is ${describeType(type)}, and only regular files are read as specs: remove it, or rename it so it does not end in .yml`;
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -196,7 +236,15 @@ function describePlace(where: Exclude<InsidePath, { kind: "found" }>): string {
   }
 }
 
-function describeType(info: Stats): string {
+/** What Stats and Dirent both say about a file's type. */
+type FileType = Pick<Stats, "isFile" | "isDirectory" | "isFIFO" | "isSocket" | "isCharacterDevice" | "isBlockDevice" | "isSymbolicLink">;
+
+// Some file systems list entries without a type (DT_UNKNOWN): those are looked at with lstat.
+function isKnownType(type: FileType): boolean {
+  return type.isFile() || type.isDirectory() || type.isFIFO() || type.isSocket() || type.isCharacterDevice() || type.isBlockDevice() || type.isSymbolicLink();
+}
+
+function describeType(info: FileType): string {
   if (info.isDirectory()) return "a folder";
   if (info.isFIFO()) return "a named pipe (FIFO)";
   if (info.isSocket()) return "a socket";

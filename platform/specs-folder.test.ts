@@ -159,7 +159,7 @@ test("readSpecsRepo() warns about *.yaml files, which Dusty never read, and says
   ]);
 });
 
-test("readSpecsFolder() throws a SpecError listing every file it could not read, and a UserError for no folder", async () => {
+test("readSpecsFolder() throws a SpecError listing every file it could not read, and a UserError for no folder or a file", async () => {
   write("apps/web.yml", "image: x\n");
   link("apps/gone.yml", "nothing.yml");
   link("libs", "/etc");
@@ -169,4 +169,6 @@ test("readSpecsFolder() throws a SpecError listing every file it could not read,
   const missing = await readSpecsFolder(join(repo, "nope")).catch((e: unknown) => e);
   expect(missing).toBeInstanceOf(UserError);
   expect((missing as Error).message).toContain("no such folder");
+  const file = await readSpecsFolder(join(repo, "apps", "web.yml")).catch((e: unknown) => e);
+  expect((file as Error).message).toContain(": it is not a folder. Pass the path of a specs repo");
 });

@@ -56,7 +56,8 @@ export async function readSpecsRepo(root: string, options: ReadSpecsOptions = {}
   const realRoot = await realpath(root).catch(() => undefined);
   const info = realRoot === undefined ? undefined : await stat(realRoot).catch(() => undefined);
   if (realRoot === undefined || !info?.isDirectory()) {
-    throw new UserError(`Cannot read specs at "${root}": no such folder. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
+    const why = info ? "it is not a folder" : "no such folder";
+    throw new UserError(`Cannot read specs at "${root}": ${why}. Pass the path of a specs repo (with apps/, libs/, services/, bundles/)`);
   }
   const diagnostics: Diagnostic[] = [];
   const folders: FileHandle[] = [];
@@ -119,7 +120,8 @@ async function listKind(realRoot: string, kind: SpecKind, out: { diagnostics: Di
       return [];
     }
     prefix = process.platform === "linux" ? `/proc/self/fd/${folder.fd}` : where.path;
-    for await (const entry of await opendir(prefix)) {
+    // bufferSize: the listing comes in batches, not one call per entry.
+    for await (const entry of await opendir(prefix, { bufferSize: 1024 })) {
       if (listed.length === MAX_FOLDER_ENTRIES) {
         diagnostics.push(wholeFile(`${kind}/`, `more than ${MAX_FOLDER_ENTRIES} entries: dusty looks at the first ${MAX_FOLDER_ENTRIES} only; remove what is not a spec`));
         break;

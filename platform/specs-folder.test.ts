@@ -66,7 +66,7 @@ test("readSpecsRepo() reports a folder named *.yml, a FIFO, a broken link and a 
   expect(folder.diagnostics.map(formatDiagnostic)).toEqual([
     "apps/a.yml: cannot read this file: it is a symbolic link loop (too many links): remove the loop",
     "apps/b.yml: cannot read this file: it is a symbolic link loop (too many links): remove the loop",
-    "apps/gone.yml: cannot read this file: it is a broken symbolic link (nothing at the end of it): remove it, or point it at a file inside the specs repo",
+    "apps/gone.yml: cannot read this file: it is a broken symbolic link (nothing at the end of it): remove it, or point it inside the specs repo",
     "apps/pipe.yml: cannot read this file: it is a named pipe (FIFO), and only regular files are read as specs: remove it, or rename it so it does not end in .yml",
     "apps/web.yml: cannot read this file: it is a folder, and only regular files are read as specs: remove it, or rename it so it does not end in .yml",
   ]);

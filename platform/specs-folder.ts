@@ -10,7 +10,7 @@
 import { constants, type Dirent, type Stats } from "node:fs";
 import { open, opendir, realpath, stat, type FileHandle } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
 import type { SpecFile } from "../core/load.ts";
 import { describeIgnoredSpecFile, SPEC_KIND_SINGULAR } from "../core/load-names.ts";
 import { SPEC_KINDS, type SpecKind } from "../core/specs.ts";
@@ -35,13 +35,13 @@ export interface SpecsFolder {
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 // O_NOFOLLOW on a folder: a kind folder swapped for a link after it was resolved is not opened.
 const FOLDER_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
-// Spec files are small and cached: many reads in flight hide the per-call overhead (a few fds each).
+// Spec files are small and usually cached: many reads in flight hide the per-call overhead (one fd each).
 const READERS = 128;
 
 /** Every spec file of the repo at `root`, with paths relative to it; throws a SpecError when any could not be read. */
 export async function readSpecsFolder(root: string): Promise<SpecFile[]> {
   const folder = await readSpecsRepo(root);
-  if (folder.diagnostics.some((d) => d.severity === "error")) throw new SpecError(folder.diagnostics, root);
+  if (hasErrors(folder.diagnostics)) throw new SpecError(folder.diagnostics, root);
   return folder.files;
 }
 
@@ -228,7 +228,7 @@ function tooBig(size: number): string {
 function describePlace(where: Exclude<InsidePath, { kind: "found" }>): string {
   switch (where.kind) {
     case "missing":
-      return where.viaLink ? "it is a broken symbolic link (nothing at the end of it): remove it, or point it at a file inside the specs repo" : "it vanished while the repo was read: run the command again";
+      return where.viaLink ? "it is a broken symbolic link (nothing at the end of it): remove it, or point it inside the specs repo" : "it vanished while the repo was read: run the command again";
     case "outside":
       return "it is a symbolic link that leads out of the specs repo, and dusty reads only files inside it: copy it into the repo, or link to something inside it with a relative path";
     case "loop":

@@ -6,7 +6,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostics
 import { loadSpecs, type LoadedSpecs, type SpecFile } from "../core/load.ts";
 import { validateSpecs } from "../core/validate.ts";
 import { SpecError } from "../platform/errors.ts";
-import { readSpecsFolder } from "../platform/specs-folder.ts";
+import { readSpecsRepo } from "../platform/specs-folder.ts";
 import { EXAMPLE_SPECS } from "./_example-specs.ts";
 
 /** Loaded, validated specs plus their warnings and where they came from. */
@@ -18,15 +18,17 @@ export interface CheckedSpecs {
 
 /** Reads the specs at `path`, or the built-in example when `path` is undefined. */
 export async function readCheckedSpecs(path: string | undefined): Promise<CheckedSpecs> {
-  const files: SpecFile[] = path === undefined ? EXAMPLE_SPECS : await readSpecsFolder(path);
-  return checkSpecs(files, path ?? "the built-in example");
+  if (path === undefined) return checkSpecs(EXAMPLE_SPECS, "the built-in example");
+  // Files that could not be read are reported with the problems of the rest, all at once.
+  const folder = await readSpecsRepo(path);
+  return checkSpecs(folder.files, path, folder.diagnostics);
 }
 
-/** Loads and validates spec files; throws a SpecError listing every error at once. */
-export function checkSpecs(files: readonly SpecFile[], origin: string): CheckedSpecs {
+/** Loads and validates spec files (plus the problems met reading them); throws a SpecError listing every error at once. */
+export function checkSpecs(files: readonly SpecFile[], origin: string, readProblems: readonly Diagnostic[] = []): CheckedSpecs {
   // Bun's native YAML parser reads plain spec files ~20× faster; core falls back to the careful parser for the rest.
   const loaded = loadSpecs(files, { parseYaml: (text) => Bun.YAML.parse(text) });
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validateSpecs(loaded)]);
+  const diagnostics = sortDiagnostics([...readProblems, ...loaded.diagnostics, ...validateSpecs(loaded)]);
   if (hasErrors(diagnostics)) throw new SpecError(diagnostics, origin);
   return { loaded, warnings: diagnostics, origin };
 }

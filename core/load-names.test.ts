@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { checkSpecName, parseSpecPath } from "./load-names.ts";
+import { checkSpecName, describeIgnoredSpecFile, parseSpecPath } from "./load-names.ts";
 
 test("parseSpecPath() accepts only <kind>/<name>.yml", () => {
   expect(parseSpecPath("apps/web.yml")).toEqual({ kind: "apps", name: "web" });
@@ -30,4 +30,16 @@ test("checkSpecName() rejects escaping names and the reserved nginx name with th
   expect(checkSpecName("services", "dustyInternalNginx")).toContain("reserved for Dusty's internal nginx");
   expect(checkSpecName("apps", "dustyInternalNginx")).toContain("reserved for Dusty's internal nginx");
   expect(checkSpecName("bundles", "dustyInternalNginx")).toBeUndefined();
+});
+
+test("describeIgnoredSpecFile() warns about .yaml and odd-case .yml names only, and names the file to use", () => {
+  const none = () => false;
+  expect(describeIgnoredSpecFile("apps", "web.yaml", none)).toBe("ignored: spec files end in .yml (rename it to web.yml)");
+  expect(describeIgnoredSpecFile("apps", "web.YML", none)).toBe("ignored: spec files end in .yml (rename it to web.yml)");
+  expect(describeIgnoredSpecFile("libs", "util.yaml", (n) => n === "util.yml")).toBe(
+    "ignored: spec files end in .yml, and libs/util.yml is read instead (remove one of them)",
+  );
+  expect(describeIgnoredSpecFile("apps", "web.yml", none)).toBeUndefined();
+  expect(describeIgnoredSpecFile("apps", "README.md", none)).toBeUndefined();
+  expect(describeIgnoredSpecFile("apps", "web.yml.bak", none)).toBeUndefined();
 });

@@ -55,3 +55,16 @@ export function checkSpecName(kind: SpecKind, name: string): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * Why a file in a kind folder is skipped although it looks like a spec (`web.yaml`, `web.YML`), for a
+ * warning; undefined for a spec file or an unrelated one (README.md). Dusty read only `.yml`, so a repo
+ * means the same to both tools; the warning saves the user from hunting a "missing" spec.
+ */
+export function describeIgnoredSpecFile(kind: SpecKind, fileName: string, isSpecFile: (fileName: string) => boolean): string | undefined {
+  const match = /^(.*)\.ya?ml$/i.exec(fileName);
+  if (!match || fileName.endsWith(".yml")) return undefined;
+  const wanted = `${match[1]}.yml`;
+  if (isSpecFile(wanted)) return `ignored: spec files end in .yml, and ${kind}/${wanted} is read instead (remove one of them)`;
+  return `ignored: spec files end in .yml (rename it to ${wanted})`;
+}

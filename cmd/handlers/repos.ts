@@ -21,7 +21,7 @@ import {
   updateManagedRepos,
   type RepoConfigChange,
 } from "../../platform/repos.ts";
-import { readSpecsFolder } from "../../platform/specs-folder.ts";
+import { readSpecsRepo } from "../../platform/specs-folder.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readConfiguredSpecs, readState, specRepoUrls, specsRepoPath, type DaemonState } from "./_state.ts";
@@ -138,16 +138,17 @@ async function readSetUpState(ctx: CommandContext): Promise<DaemonState> {
  */
 async function readSpecUrls(state: DaemonState, ctx: CommandContext): Promise<string[]> {
   const path = specsRepoPath(state);
-  let files;
+  let folder;
   try {
-    files = await readSpecsFolder(path);
+    folder = await readSpecsRepo(path);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     ctx.warn(`Cannot read the specs at ${path}, so only the specs repo is known: run \`dusty repos update\` to clone it`);
     return [];
   }
-  const loaded = loadSpecs(files);
-  if (hasErrors(loaded.diagnostics)) {
+  // Files that cannot be read (a FIFO, a link out of the repo) leave out only their own repos.
+  const loaded = loadSpecs(folder.files);
+  if (hasErrors([...folder.diagnostics, ...loaded.diagnostics])) {
     ctx.warn(`Some specs at ${path} have errors and their repos are left out: run \`dusty validate\` for details`);
   }
   return specRepoUrls(loaded.specs);

@@ -91,6 +91,26 @@ export function findUnknownKeys(schema: SchemaShape, data: unknown, path: KeyPat
   return out;
 }
 
+/**
+ * Every place where a mapping schema meets a list. valibot's object and record schemas take any JS
+ * object, arrays included: `commands:\n  - serve` would pass as an empty mapping, or fail with nothing
+ * but an "unknown key 0" that no person could read. This walk makes it a plain shape error.
+ */
+export function findListsForMappings(schema: SchemaShape, data: unknown, path: KeyPath = []): KeyPath[] {
+  const inner = unwrapSchema(schema);
+  if (MAPPINGS.has(inner.type) && Array.isArray(data)) return [path];
+  const out: KeyPath[] = [];
+  if (isMapping(data) && (inner.entries || (inner.type === "record" && inner.value))) {
+    for (const [key, value] of Object.entries(data)) {
+      const entry = inner.entries ? (Object.hasOwn(inner.entries, key) ? inner.entries[key] : undefined) : inner.value;
+      if (entry) out.push(...findListsForMappings(entry, value, [...path, key]));
+    }
+  } else if (inner.type === "array" && inner.item && Array.isArray(data)) {
+    data.forEach((item, i) => out.push(...findListsForMappings(inner.item!, item, [...path, i])));
+  }
+  return out;
+}
+
 /** True for a YAML mapping read as plain data. */
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

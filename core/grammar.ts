@@ -43,7 +43,7 @@ function isIpv6(text: string): boolean {
 /** Why `text` cannot be a `host_name`, or undefined when it can. */
 export function checkHostName(text: string): string | undefined {
   if (isDnsName(text) || isIpLiteral(text)) return undefined;
-  return `expected a DNS name (letters, digits, "-" and dots; labels of 1 to 63 characters not starting or ending with "-"; at most 253 in all) or an IP address, got ${quote(text)}`;
+  return `expected a DNS name or an IP address, got ${quote(text)}: use letters, digits, "-" and dots (labels of 1 to 63 characters, not starting or ending with "-"; 253 in all)`;
 }
 
 /** True for a word nginx.conf takes as one plain token: no space, quote, `;`, `{`, `}`, `$`, `#` or `\`. */
@@ -86,7 +86,7 @@ export function checkContainerPath(path: string, rules: ContainerPathRules = {})
 export function checkRelativePath(path: string): string | undefined {
   if (hasControlChars(path)) return `expected a path without control characters (newline, tab, NUL …), got ${quote(path)}`;
   const normal = normalizePosixPath(path);
-  if (normal === ".." || normal.startsWith("../")) return `expected a path inside the app's repo, got ${quote(path)}: it climbs out of it (it would be ${quote(normal)})`;
+  if (normal === ".." || normal.startsWith("../")) return `expected a path inside the app's repo, got ${quote(path)}: its ".." climbs out of it`;
   return undefined;
 }
 

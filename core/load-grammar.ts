@@ -34,7 +34,7 @@ export function checkSpecGrammar(kind: SpecKind, data: Record<string, unknown>):
     case "libs":
       return [...checkMount(data, false), ...checkRepo(data), ...checkTest(data), ...checkAssetPaths(data)];
     case "services":
-      return [...checkComposeShapes(data, []), ...checkImages(data, [])];
+      return [...checkComposeShapes(data, []), ...checkImageType(data), ...checkImages(data, [])];
     case "bundles":
       return [];
   }
@@ -69,6 +69,12 @@ function checkImages(data: Record<string, unknown>, path: KeyPath): RuleProblem[
   const image = data.image;
   if (typeof image !== "string" || IMAGE.test(image)) return [];
   return [{ path: [...path, "image"], message: `expected a docker image name (letters, digits, ".", "_", "-", "/", ":", "@"; not starting with "-"), got ${describeValue(image)}` }];
+}
+
+// A service spec is compose's own map, so no schema checked its image's type (an app's schema does).
+function checkImageType(data: Record<string, unknown>): RuleProblem[] {
+  const image = data.image;
+  return image === undefined || image === null || typeof image === "string" ? [] : [{ path: ["image"], message: `expected a string, got ${describeValue(image)}` }];
 }
 
 // A relative `build:` is joined to the repo's checkout: it must not climb out of it.

@@ -134,3 +134,10 @@ async function fetchWhenUp(url: string, host: string): Promise<Response> {
     }
   }
 }
+
+test("compileNginx() refuses a host name, app name or resolver that is not a plain token, so nothing becomes a directive", () => {
+  expect(() => compileNginx(planOf([route("web", "a; } server { listen 81; } #", 80, 80)]))).toThrow(/^Cannot write nginx.conf: the host name "a; } server/);
+  expect(() => compileNginx(planOf([route("web;x", "a.local", 80, 80)]))).toThrow(/the app name "web;x"/);
+  expect(() => compileNginx(planOf([route("web", "a.local", 80, 80.5)]))).toThrow(/the port "80.5"/);
+  expect(() => compileNginx(planOf([]), { resolver: "1.1.1.1; include /etc/passwd" })).toThrow(/the resolver/);
+});

@@ -101,6 +101,11 @@ function climbsAboveRoot(path: string): boolean {
   return false;
 }
 
+/** True for a plain file name: letters, digits, ".", "_" and "-", starting with a letter or digit, no "..". */
+export function isPlainFileName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) && !name.includes("..");
+}
+
 /** A name as a file-name word: anything but letters, digits, ".", "_" and "-" becomes "_". */
 export function toFileNameWord(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, "_");

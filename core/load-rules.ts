@@ -4,6 +4,7 @@
  */
 import type { KeyPath } from "./diagnostics.ts";
 import { describeValue, isMapping } from "./load-schema.ts";
+import { isPlainFileName } from "./grammar.ts";
 import { checkSpecGrammar } from "./load-grammar.ts";
 import type { SpecKind } from "./specs.ts";
 
@@ -44,17 +45,12 @@ function checkRepoAndMount(data: Record<string, unknown>): RuleProblem[] {
 }
 
 // An asset's name is a file name under /dusty_assets on the host: it must not reach outside that folder.
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkAssets(data: Record<string, unknown>): RuleProblem[] {
   if (!Array.isArray(data.assets)) return [];
   return data.assets.flatMap((asset, i): RuleProblem[] => {
-    if (!isMapping(asset)) return [];
-    const problems: RuleProblem[] = [];
-    if (typeof asset.name === "string" && (!ASSET_NAME.test(asset.name) || asset.name.includes(".."))) {
-      problems.push({ path: ["assets", i, "name"], message: `expected letters, digits, ".", "_" and "-" (a file name), got ${describeValue(asset.name)}` });
-    }
-    return problems;
+    const name = isMapping(asset) ? asset.name : undefined;
+    if (typeof name !== "string" || isPlainFileName(name)) return [];
+    return [{ path: ["assets", i, "name"], message: `expected letters, digits, ".", "_" and "-" (a file name), got ${describeValue(name)}` }];
   });
 }
 

@@ -38,6 +38,9 @@ export function compileNginx(plan: PortPlan, options: NginxOptions = DEFAULT_NGI
       ...TEMP_PATHS.map((p) => `${p}_temp_path /tmp/nginx_${p};`),
       "access_log /dev/stdout;",
       "client_max_body_size 500M;",
+      // The default bucket (32 or 64 bytes) fails `could not build server_names_hash` on a long host
+      // name, and then nginx serves nothing; 512 holds the longest DNS name (253 characters).
+      "server_names_hash_bucket_size 512;",
       resolver,
       ...httpServers(uniqueRoutes(plan.routes, "http")),
     ]),

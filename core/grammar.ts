@@ -86,7 +86,7 @@ export function checkContainerPath(path: string, rules: ContainerPathRules = {})
 export function checkRelativePath(path: string): string | undefined {
   if (hasControlChars(path)) return `expected a path without control characters (newline, tab, NUL …), got ${quote(path)}`;
   const normal = normalizePosixPath(path);
-  if (normal === ".." || normal.startsWith("../")) return `expected a path inside the app's repo, got ${quote(path)}: its ".." climbs out of it`;
+  if (normal === ".." || normal.startsWith("../")) return `expected a path inside the spec's repo, got ${quote(path)}: its ".." climbs out of it`;
   return undefined;
 }
 

@@ -24,7 +24,7 @@ export function checkSpecGrammar(kind: SpecKind, data: Record<string, unknown>):
         ...checkHostNames(data),
         ...checkMount(data, true),
         ...checkImages(data, []),
-        ...checkBuild(data),
+        ...checkBuild(data, []),
         ...checkRepo(data),
         ...checkFileNames(data, ["scripts"], "script"),
         ...checkTest(data),
@@ -77,12 +77,12 @@ function checkImageType(data: Record<string, unknown>): RuleProblem[] {
   return image === undefined || image === null || typeof image === "string" ? [] : [{ path: ["image"], message: `expected a string, got ${describeValue(image)}` }];
 }
 
-// A relative `build:` is joined to the repo's checkout: it must not climb out of it.
-function checkBuild(data: Record<string, unknown>): RuleProblem[] {
+// A relative `build:` (or `test.build:`) is joined to the repo's checkout: it must not climb out of it.
+function checkBuild(data: Record<string, unknown>, path: KeyPath): RuleProblem[] {
   const build = data.build;
   if (typeof build !== "string") return [];
   const problem = build.startsWith("/") ? controlProblem(build) : checkRelativePath(build);
-  return problem ? [{ path: ["build"], message: problem }] : [];
+  return problem ? [{ path: [...path, "build"], message: problem }] : [];
 }
 
 function checkRepo(data: Record<string, unknown>): RuleProblem[] {
@@ -94,7 +94,7 @@ function checkRepo(data: Record<string, unknown>): RuleProblem[] {
 
 function checkTest(data: Record<string, unknown>): RuleProblem[] {
   if (!isMapping(data.test)) return [];
-  const problems = [...checkImages(data.test, ["test"]), ...checkFileNames(data.test, ["test", "suites"], "suite")];
+  const problems = [...checkImages(data.test, ["test"]), ...checkBuild(data.test, ["test"]), ...checkFileNames(data.test, ["test", "suites"], "suite")];
   if (Array.isArray(data.test.suites)) {
     data.test.suites.forEach((suite, i) => {
       if (isMapping(suite)) problems.push(...checkComposeShapes(suite.compose, ["test", "suites", i, "compose"]));

@@ -101,14 +101,28 @@ export function findListsForMappings(schema: SchemaShape, data: unknown, path: K
   if (MAPPINGS.has(inner.type) && Array.isArray(data)) return [path];
   const out: KeyPath[] = [];
   if (isMapping(data) && (inner.entries || (inner.type === "record" && inner.value))) {
-    for (const [key, value] of Object.entries(data)) {
+    for (const key in data) {
       const entry = inner.entries ? (Object.hasOwn(inner.entries, key) ? inner.entries[key] : undefined) : inner.value;
-      if (entry) out.push(...findListsForMappings(entry, value, [...path, key]));
+      if (entry && holdsMapping(entry)) out.push(...findListsForMappings(entry, data[key], [...path, key]));
     }
-  } else if (inner.type === "array" && inner.item && Array.isArray(data)) {
+  } else if (inner.type === "array" && inner.item && Array.isArray(data) && holdsMapping(inner.item)) {
     data.forEach((item, i) => out.push(...findListsForMappings(inner.item!, item, [...path, i])));
   }
   return out;
+}
+
+// Whether a mapping schema sits anywhere in `schema`: the walk skips the rest (lists of strings,
+// scalars, compose's free values), which is most of every file. Cached: the fast path asks per file.
+const HOLDS_MAPPING = new WeakMap<SchemaShape, boolean>();
+
+function holdsMapping(schema: SchemaShape): boolean {
+  let known = HOLDS_MAPPING.get(schema);
+  if (known === undefined) {
+    const inner = unwrapSchema(schema);
+    known = MAPPINGS.has(inner.type) || (inner.type === "array" && !!inner.item && holdsMapping(inner.item));
+    HOLDS_MAPPING.set(schema, known);
+  }
+  return known;
 }
 
 /** True for a YAML mapping read as plain data. */

@@ -37,7 +37,7 @@ test("checkContainerPath() says what a path outside the grammar normalises to", 
 });
 
 test("checkRelativePath() refuses a path that climbs out of its base", () => {
-  expect(checkRelativePath("../../etc")).toBe('expected a path inside the app\'s repo, got "../../etc": its ".." climbs out of it');
+  expect(checkRelativePath("../../etc")).toBe('expected a path inside the spec\'s repo, got "../../etc": its ".." climbs out of it');
   expect(checkRelativePath("a/../../b")).toBeDefined();
   expect(checkRelativePath("docker/../web")).toBeUndefined();
   expect(checkRelativePath(".")).toBeUndefined();

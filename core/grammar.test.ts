@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { checkContainerPath, checkHostName, checkRelativePath, isDnsName, isIpLiteral, isSafeNginxToken } from "./grammar.ts";
 import { renderHostsSection } from "./hosts.ts";
+import { compileNginx } from "./nginx.ts";
 
 test("isDnsName() takes labels of letters, digits and inner hyphens, 63 each and 253 in all", () => {
   for (const name of ["a", "web.local", "a-b.c-d.example", "x1", "1x.example", `${"a".repeat(63)}.b`, ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".")]) {
@@ -17,7 +18,7 @@ test("isIpLiteral() takes IPv4 dotted quads and IPv6 addresses", () => {
 });
 
 test("checkHostName() refuses what would inject a hosts line or an nginx directive", () => {
-  expect(checkHostName("x\n# END section for Dusty\n10.9.9.9 evil")).toStartWith('expected a DNS name or an IP address, got "x\\n# END section for Dusty\\n10.9.9.9 evil"');
+  expect(checkHostName("x\n# END section for Dusty\n10.9.9.9 evil")).toStartWith('expected a DNS name or an IPv4 address, got "x\\n# END section for Dusty\\n10.9.9.9 evil"');
   expect(checkHostName("a; } server { listen 81; } #")).toBeDefined();
   expect(checkHostName("web.local")).toBeUndefined();
 });
@@ -54,4 +55,15 @@ test("renderHostsSection() refuses a host name or address that is not one, so no
   );
   expect(() => renderHostsSection([{ address: "127.0.0.1 evil", hostName: "a.local" }])).toThrow(/is not an IP address/);
   expect(renderHostsSection([{ address: "127.0.0.1", hostName: "a.local" }])).toBe("# BEGIN section for Dusty\n127.0.0.1 a.local\n# END section for Dusty\n");
+});
+
+test("every host name checkHostName() accepts is one the hosts and nginx renderers accept too", () => {
+  const longest = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+  const names = ["web.local", "a", "x1.example", "a-b.c-d", "127.0.0.2", "10.9.9.9", longest, "::1", "fe80::1", "a_b", ""];
+  const accepted = names.filter((name) => checkHostName(name) === undefined);
+  expect(accepted).toEqual(["web.local", "a", "x1.example", "a-b.c-d", "127.0.0.2", "10.9.9.9", longest]);
+  for (const hostName of accepted) {
+    expect(() => renderHostsSection([{ address: "127.0.0.1", hostName }])).not.toThrow();
+    expect(() => compileNginx({ apps: {}, hosts: [], routes: [{ app: "web", hostName, hostPort: 80, containerPort: 80, publishedPort: 65000, type: "http" }] })).not.toThrow();
+  }
 });

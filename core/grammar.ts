@@ -40,10 +40,13 @@ function isIpv6(text: string): boolean {
   return halves.length === 2 ? count <= 7 : count === 8;
 }
 
-/** Why `text` cannot be a `host_name`, or undefined when it can. */
+/**
+ * Why `text` cannot be a `host_name`, or undefined when it can: a DNS name or an IPv4 address. Not
+ * IPv6: as a name in the hosts file it means nothing, and nginx's server_name wants it in brackets.
+ */
 export function checkHostName(text: string): string | undefined {
-  if (isDnsName(text) || isIpLiteral(text)) return undefined;
-  return `expected a DNS name or an IP address, got ${quote(text)}: use letters, digits, "-" and dots (labels of 1 to 63 characters, not starting or ending with "-"; 253 in all)`;
+  if (isDnsName(text) || IPV4.test(text)) return undefined;
+  return `expected a DNS name or an IPv4 address, got ${quote(text)}: use letters, digits, "-" and dots (labels of 1 to 63 characters, not starting or ending with "-"; 253 in all)`;
 }
 
 /** True for a word nginx.conf takes as one plain token: no space, quote, `;`, `{`, `}`, `$`, `#` or `\`. */

@@ -51,6 +51,6 @@ test("compile --print never writes a hostile host_name into the hosts section or
   const result = await runDusty(["compile", "--print", "--specs", dir], { env: noDaemon });
   expect(result.code).toBe(1);
   expect(result.stdout).toBe("");
-  expect(result.stderr).toContain('apps/web.yml:3:16: host_forwarding[0].host_name: expected a DNS name or an IP address, got "x\\n# END section for Dusty\\n10.9.9.9 evil"');
-  expect(result.stderr).toContain('apps/api.yml:3:16: host_forwarding[0].host_name: expected a DNS name or an IP address, got "a; } server { listen 81; } #"');
+  expect(result.stderr).toContain('apps/web.yml:3:16: host_forwarding[0].host_name: expected a DNS name or an IPv4 address, got "x\\n# END section for Dusty\\n10.9.9.9 evil"');
+  expect(result.stderr).toContain('apps/api.yml:3:16: host_forwarding[0].host_name: expected a DNS name or an IPv4 address, got "a; } server { listen 81; } #"');
 });

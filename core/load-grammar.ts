@@ -144,6 +144,12 @@ function checkComposeShapes(map: unknown, path: KeyPath): RuleProblem[] {
     if (value !== undefined && value !== null && typeof value !== "object") {
       problems.push({ path: [...path, key], message: `expected a mapping or a list, got ${describeValue(value)}` });
     }
+    // The list form is `NAME=value` strings, which dusty splits to merge its own values in.
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        if (typeof item !== "string") problems.push({ path: [...path, key, i], message: `expected a "NAME=value" string, got ${describeValue(item)}` });
+      });
+    }
   }
   return problems;
 }

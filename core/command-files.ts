@@ -5,19 +5,17 @@
  */
 import { expandLibs, ownValue, type AssembledSpecs } from "./assemble.ts";
 import { onceBlock, shellWord, userLines } from "./compile-shell.ts";
+import { toFileNameWord } from "./grammar.ts";
 import type { AppSpec, Asset, LibSpec, Specs } from "./specs.ts";
 
+// Script and suite names come from specs: a "/" must not put a file outside the commands dir, and the
+// name lands unquoted in `sh /command_files/<file>`, so anything unusual becomes "_" (toFileNameWord);
+// validation refuses two names that would make the same file.
 /** `dusty_command_file_<name>[_script_<script> | _test_<suite>].sh`; the script wins if both are given. */
 export function commandFileName(name: string, options: { script?: string; suite?: string } = {}): string {
-  if (options.script !== undefined) return `dusty_command_file_${name}_script_${safeName(options.script)}.sh`;
-  if (options.suite !== undefined) return `dusty_command_file_${name}_test_${safeName(options.suite)}.sh`;
+  if (options.script !== undefined) return `dusty_command_file_${name}_script_${toFileNameWord(options.script)}.sh`;
+  if (options.suite !== undefined) return `dusty_command_file_${name}_test_${toFileNameWord(options.suite)}.sh`;
   return `dusty_command_file_${name}.sh`;
-}
-
-// Script and suite names come from specs: a "/" must not put a file outside the commands dir, and the
-// name lands unquoted in `sh /command_files/<file>`, so anything unusual becomes "_".
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
 /** The main and script files of every active app, as `<app>/<file name>` → text, in sorted order. */

@@ -90,3 +90,34 @@ test.skipIf(!Bun.which("python3"))("renderComposeYaml() output reads back unchan
   if (result.exitCode !== 0 && result.stderr.toString().includes("No module named 'yaml'")) return; // PyYAML comes with docker-compose
   expect(JSON.parse(result.stdout.toString())).toEqual({ services: { a: { labels: values } } });
 });
+
+// Strings a hostile spec can put in a `compose` block: controls, line separators, BOM, non-characters,
+// lone surrogates, YAML structure, and keys past YAML's 1024-character limit for implicit keys.
+const HOSTILE = [
+  "a\u0000b", "\u0007bell", "x\u007fy", "x\u0085y", "x\u2028y", "x\u2029y", "\ufeffbom", "mid\ufeffbom", "lone\ud800", "lone\udc00x", "😀",
+  "a\r\nb", "\u001b[31mred", "tab\there", "\u00a0nbsp", "end\u00a0", "x\ufffey", "x\uffffy", 'a"b\\c', "x\n  privileged: true", "- a\n- b",
+  "}{][", "key: value", "&anchor", "*alias", "!!python/object:os.system", "k".repeat(1500), "é".repeat(1100),
+];
+
+function hostileFile(): { services: Record<string, Record<string, unknown>> } {
+  const nested = Object.fromEntries(HOSTILE.map((h, i) => [h, i % 2 === 0 ? h : { [h]: [h, { [h]: h }] }]));
+  return { services: { a: { labels: HOSTILE, environment: nested, volumes: [nested, [HOSTILE]] }, [HOSTILE[4]!]: { command: HOSTILE } } };
+}
+
+test("renderComposeYaml() writes hostile strings as keys, values and items so that the yaml package reads them back equal", () => {
+  const file = hostileFile();
+  const text = renderComposeYaml(file);
+  expect(parse(text, { version: "1.1" })).toEqual(file);
+  expect(parse(text, { version: "1.2" })).toEqual(file);
+  // Written as UTF-8, as the file on disk is: nothing is lost to U+FFFD.
+  expect(parse(new TextDecoder().decode(new TextEncoder().encode(text)))).toEqual(file);
+});
+
+test.skipIf(!Bun.which("python3"))("renderComposeYaml() writes hostile strings that PyYAML, docker-compose 1.x's parser, reads back equal", () => {
+  const file = hostileFile();
+  const text = renderComposeYaml(file);
+  const result = Bun.spawnSync(["python3", "-c", "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.buffer)))"], { stdin: new TextEncoder().encode(text) });
+  if (result.exitCode !== 0 && result.stderr.toString().includes("No module named 'yaml'")) return; // PyYAML comes with docker-compose
+  expect(result.stderr.toString()).toBe("");
+  expect(JSON.parse(result.stdout.toString())).toEqual(file);
+});

@@ -28,7 +28,10 @@ function writeMapping(map: Record<string, unknown>, pad: string, lines: string[]
   for (const key of keys) {
     const value = map[key];
     if (value === undefined) continue;
-    const head = `${pad}${renderScalar(key)}:`;
+    const renderedKey = renderScalar(key);
+    // YAML caps an implicit key at 1024 characters: a longer one is written as an explicit `? key`.
+    if (renderedKey.length > MAX_IMPLICIT_KEY) lines.push(`${pad}? ${renderedKey}`);
+    const head = renderedKey.length > MAX_IMPLICIT_KEY ? `${pad}:` : `${pad}${renderedKey}:`;
     if (isMapping(value) && Object.keys(value).length > 0) {
       lines.push(head);
       writeMapping(value, pad + "  ", lines);
@@ -69,7 +72,27 @@ export function renderScalar(value: unknown): string {
   if (Array.isArray(value)) return "[]";
   if (isMapping(value)) return "{}";
   const text = String(value);
-  return isPlainSafe(text) ? text : JSON.stringify(text);
+  return isPlainSafe(text) ? text : quoteYaml(text);
+}
+
+// Below YAML's 1024, counted in UTF-16 units, which are never fewer than the characters YAML counts.
+const MAX_IMPLICIT_KEY = 1000;
+
+// What a YAML reader does not take raw in a quoted scalar, or reads as another character: C0 and C1
+// controls and DEL, line and paragraph separators (line breaks to PyYAML), BOM, the non-characters
+// U+FFFE and U+FFFF, and lone surrogates (UTF-8 cannot hold them; they would become U+FFFD).
+const UNPRINTABLE = "[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
+const HAS_UNPRINTABLE = new RegExp(UNPRINTABLE);
+const NEEDS_ESCAPE = new RegExp(`["\\\\]|${UNPRINTABLE}`, "g");
+const SHORT_ESCAPES: Record<string, string> = { "\0": "\\0", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\" };
+
+/** A double-quoted scalar that YAML 1.1 and 1.2 (and PyYAML) read back as exactly `text`. */
+export function quoteYaml(text: string): string {
+  return `"${text.replace(NEEDS_ESCAPE, (c) => SHORT_ESCAPES[c] ?? escapeCode(c.charCodeAt(0)))}"`;
+}
+
+function escapeCode(code: number): string {
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 // Scalars that PyYAML (YAML 1.1) or a YAML 1.2 core-schema parser resolve to something other than a string.
@@ -88,7 +111,7 @@ const IMPLICIT_TYPES = [
 export function isPlainSafe(text: string): boolean {
   if (text === "" || text !== text.trim()) return false;
   // Printable ASCII and non-ASCII letters only: anything else needs escapes.
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(text)) return false;
+  if (HAS_UNPRINTABLE.test(text)) return false;
   // An indicator at the start changes the meaning; "-x" (a flag) is fine, "- x" is not.
   if (/^[?:,[\]{}#&*!|>'"%@`]/.test(text) || /^-(\s|$)/.test(text)) return false;
   if (/:(\s|$)|\s#/.test(text)) return false;

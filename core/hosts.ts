@@ -7,18 +7,21 @@
  * file into lines of bytes, matches the (ASCII) markers byte for byte, and splices byte ranges: nothing
  * is ever decoded or re-encoded.
  */
+import { assertHostsEntry } from "./grammar.ts";
 import type { PortPlan } from "./ports.ts";
 
 export const HOSTS_BEGIN_MARKER = "# BEGIN section for Dusty";
 export const HOSTS_END_MARKER = "# END section for Dusty";
 
-/** The section: both markers around one `<address> <hostName>` line per distinct host name. */
+/** The section: both markers around one `<address> <hostName>` line per distinct host name; throws on a value that is not one. */
 export function renderHostsSection(hosts: PortPlan["hosts"]): string {
   const seen = new Set<string>();
   const lines = [HOSTS_BEGIN_MARKER];
   for (const { address, hostName } of hosts) {
     if (seen.has(hostName)) continue;
     seen.add(hostName);
+    // Validation already refuses such names; this keeps any other caller from writing a line of its own.
+    assertHostsEntry(address, hostName);
     lines.push(`${address} ${hostName}`);
   }
   lines.push(HOSTS_END_MARKER);

@@ -57,3 +57,22 @@ test("checkSchema() applies defaults for null values and keeps the output when v
   expect(problems).toEqual([]);
   expect(output).toEqual({ apps: [], services: ["db"], description: "" });
 });
+
+test("checkSchema() reports a list where a mapping belongs, once, and nothing valibot says inside it", () => {
+  const { problems, output } = checkSchema(AppSpec, {
+    image: "x",
+    commands: ["serve"],
+    depends: [],
+    compose: ["volumes"],
+    host_forwarding: [[1, 2]],
+    test: { suites: [{ name: "u", command: [], compose: [] }] },
+  });
+  expect(output).toBeUndefined();
+  expect(messages(problems)).toEqual([
+    "commands: expected a mapping, got a list",
+    "depends: expected a mapping, got a list",
+    "compose: expected a mapping, got a list",
+    "host_forwarding[0]: expected a mapping, got a list",
+    "test.suites[0].compose: expected a mapping, got a list",
+  ]);
+});

@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import { formatKeyPath, type KeyPath } from "./diagnostics.ts";
-import { describeSchema, describeValue, findSchemaAt, findUnknownKeys, unwrapSchema, type SchemaShape } from "./load-schema.ts";
+import { describeSchema, describeValue, findListsForMappings, findSchemaAt, findUnknownKeys, unwrapSchema, type SchemaShape } from "./load-schema.ts";
 import { formatSuggestion } from "./validate-suggest.ts";
 
 /** One schema problem: where, what, and whether to point at the key or its value. */
@@ -30,17 +30,29 @@ export function checkSchema<T>(schema: v.GenericSchema<unknown, T>, data: unknow
     message: `unknown key${formatSuggestion(String(path.at(-1)), known)}`,
     target: "key",
   }));
+  const lists = findListsForMappings(shape, data);
+  for (const path of lists) {
+    problems.push({ path, message: `expected ${describeSchema(findSchemaAt(shape, path) ?? shape)}, got a list`, target: "value" });
+  }
   for (const issue of result.issues ?? []) {
     const path = (issue.path ?? []).map((item) => item.key as string | number);
+    // Unknown keys come from our walk; so do a list's indexes, which valibot reports as unknown keys.
     const unknownKey = issue.type.endsWith("object") && issue.expected === "never";
-    if (!unknownKey) problems.push({ path, message: describeIssue(issue, findSchemaAt(shape, path)), target: "value" });
+    if (!unknownKey && !lists.some((list) => isInside(path, list))) problems.push({ path, message: describeIssue(issue, findSchemaAt(shape, path)), target: "value" });
   }
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
     const key = formatKeyPath(p.path);
     return seen.has(key) ? false : (seen.add(key), true);
   });
+  // A last net: a failed check always says why, so a spec never drops out of the model without a word.
+  if (!result.success && unique.length === 0) unique.push({ path: [], message: "does not match the spec schema", target: "value" });
   return { output: result.success && unique.length === 0 ? result.output : undefined, problems: unique };
+}
+
+// True when `path` lies below `parent`: what valibot says inside a list that should be a mapping is noise.
+function isInside(path: KeyPath, parent: KeyPath): boolean {
+  return path.length > parent.length && parent.every((key, i) => path[i] === key);
 }
 
 function describeIssue(issue: v.GenericIssue, schema: SchemaShape | undefined): string {

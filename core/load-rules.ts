@@ -1,9 +1,11 @@
 /**
  * Rules of one spec that a schema cannot say: which keys go together, reserved and repeated names,
- * absolute mounts. They read the raw document so they run even when the schema check failed too.
+ * and (core/load-grammar.ts) the grammar of values that reach system files. They read the raw document so they run even when the schema check failed too.
  */
 import type { KeyPath } from "./diagnostics.ts";
 import { describeValue, isMapping } from "./load-schema.ts";
+import { isPlainFileName } from "./grammar.ts";
+import { checkSpecGrammar } from "./load-grammar.ts";
 import type { SpecKind } from "./specs.ts";
 
 /** One rule problem; `target` says whether to point at the key or its value. */
@@ -17,11 +19,11 @@ export interface RuleProblem {
 export function checkSpecRules(kind: SpecKind, data: Record<string, unknown>): RuleProblem[] {
   switch (kind) {
     case "apps":
-      return [...checkImageOrBuild(data), ...checkRepoAndMount(data), ...checkUniqueNames(data, ["scripts"], "script"), ...checkTestSpec(data), ...checkAssets(data)];
+      return [...checkImageOrBuild(data), ...checkRepoAndMount(data), ...checkUniqueNames(data, ["scripts"], "script"), ...checkTestSpec(data), ...checkAssets(data), ...checkSpecGrammar(kind, data)];
     case "libs":
-      return [...checkMount(data), ...checkTestSpec(data), ...checkAssets(data)];
+      return [...checkTestSpec(data), ...checkAssets(data), ...checkSpecGrammar(kind, data)];
     case "services":
-      return hasValue(data, "image") || hasValue(data, "build") ? [] : [{ path: [], message: "needs image or build" }];
+      return [...(hasValue(data, "image") || hasValue(data, "build") ? [] : [{ path: [], message: "needs image or build" }]), ...checkSpecGrammar(kind, data)];
     case "bundles":
       return "apps" in data || "services" in data ? [] : [{ path: [], message: "needs apps or services" }];
   }
@@ -39,30 +41,16 @@ function checkImageOrBuild(data: Record<string, unknown>): RuleProblem[] {
 function checkRepoAndMount(data: Record<string, unknown>): RuleProblem[] {
   if ("repo" in data && !("mount" in data)) return [{ path: ["repo"], message: "given without mount: give both repo and mount, or neither", target: "key" }];
   if ("mount" in data && !("repo" in data)) return [{ path: ["mount"], message: "given without repo: give both repo and mount, or neither", target: "key" }];
-  return typeof data.mount === "string" && data.mount !== "" ? checkMount(data) : [];
-}
-
-function checkMount(data: Record<string, unknown>): RuleProblem[] {
-  const mount = data.mount;
-  if (typeof mount !== "string" || mount.startsWith("/")) return [];
-  return [{ path: ["mount"], message: `expected an absolute path (starting with "/"), got ${describeValue(mount)}` }];
+  return []; // what a mount may be is core/load-grammar.ts's
 }
 
 // An asset's name is a file name under /dusty_assets on the host: it must not reach outside that folder.
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkAssets(data: Record<string, unknown>): RuleProblem[] {
   if (!Array.isArray(data.assets)) return [];
   return data.assets.flatMap((asset, i): RuleProblem[] => {
-    if (!isMapping(asset)) return [];
-    const problems: RuleProblem[] = [];
-    if (typeof asset.name === "string" && (!ASSET_NAME.test(asset.name) || asset.name.includes(".."))) {
-      problems.push({ path: ["assets", i, "name"], message: `expected letters, digits, ".", "_" and "-" (a file name), got ${describeValue(asset.name)}` });
-    }
-    if (typeof asset.path === "string" && !asset.path.startsWith("/")) {
-      problems.push({ path: ["assets", i, "path"], message: `expected an absolute path (starting with "/"), got ${describeValue(asset.path)}` });
-    }
-    return problems;
+    const name = isMapping(asset) ? asset.name : undefined;
+    if (typeof name !== "string" || isPlainFileName(name)) return [];
+    return [{ path: ["assets", i, "name"], message: `expected letters, digits, ".", "_" and "-" (a file name), got ${describeValue(name)}` }];
   });
 }
 

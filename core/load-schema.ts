@@ -91,6 +91,40 @@ export function findUnknownKeys(schema: SchemaShape, data: unknown, path: KeyPat
   return out;
 }
 
+/**
+ * Every place where a mapping schema meets a list. valibot's object and record schemas take any JS
+ * object, arrays included: `commands:\n  - serve` would pass as an empty mapping, or fail with nothing
+ * but an "unknown key 0" that no person could read. This walk makes it a plain shape error.
+ */
+export function findListsForMappings(schema: SchemaShape, data: unknown, path: KeyPath = []): KeyPath[] {
+  const inner = unwrapSchema(schema);
+  if (MAPPINGS.has(inner.type) && Array.isArray(data)) return [path];
+  const out: KeyPath[] = [];
+  if (isMapping(data) && (inner.entries || (inner.type === "record" && inner.value))) {
+    for (const key in data) {
+      const entry = inner.entries ? (Object.hasOwn(inner.entries, key) ? inner.entries[key] : undefined) : inner.value;
+      if (entry && holdsMapping(entry)) out.push(...findListsForMappings(entry, data[key], [...path, key]));
+    }
+  } else if (inner.type === "array" && inner.item && Array.isArray(data) && holdsMapping(inner.item)) {
+    data.forEach((item, i) => out.push(...findListsForMappings(inner.item!, item, [...path, i])));
+  }
+  return out;
+}
+
+// Whether a mapping schema sits anywhere in `schema`: the walk skips the rest (lists of strings,
+// scalars, compose's free values), which is most of every file. Cached: the fast path asks per file.
+const HOLDS_MAPPING = new WeakMap<SchemaShape, boolean>();
+
+function holdsMapping(schema: SchemaShape): boolean {
+  let known = HOLDS_MAPPING.get(schema);
+  if (known === undefined) {
+    const inner = unwrapSchema(schema);
+    known = MAPPINGS.has(inner.type) || (inner.type === "array" && !!inner.item && holdsMapping(inner.item));
+    HOLDS_MAPPING.set(schema, known);
+  }
+  return known;
+}
+
 /** True for a YAML mapping read as plain data. */
 export function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,7 +1,9 @@
 /**
  * Loads a specs repo from its files (no I/O): parses each `<kind>/<name>.yml`, checks it against its
  * schema and its own rules, and applies defaults. Every problem comes back as a positioned diagnostic;
- * a spec with an error is left out of `specs`, so later steps only see valid specs.
+ * a spec with an error is left out of `specs`, so later steps only see valid specs, but its file stays
+ * in `sources` ("present but invalid"): references to it are neither "missing" nor compiled, and the
+ * errors on its file make compile and up refuse.
  */
 import * as v from "valibot";
 import { hasErrors, type Diagnostic, type KeyPath } from "./diagnostics.ts";
@@ -11,7 +13,7 @@ import { checkSchema } from "./load-issues.ts";
 import { checkSpecName, isEscapingName, parseSpecPath, type SpecPath } from "./load-names.ts";
 import { createSpecSource, diagnosticAt } from "./load-positions.ts";
 import { checkSpecRules } from "./load-rules.ts";
-import { describeValue, isMapping } from "./load-schema.ts";
+import { describeValue, findListsForMappings, isMapping, type SchemaShape } from "./load-schema.ts";
 import { parseSpecYaml, type ParsedYaml } from "./load-yaml.ts";
 import { emptySpecs, SPEC_SCHEMAS, type Specs } from "./specs.ts";
 
@@ -61,6 +63,8 @@ export function loadSpecs(files: readonly SpecFile[], options: LoadOptions = {})
     const result = (options.parseYaml && loadPlainSpecFile(file, at, options.parseYaml)) || loadSpecFileSafely(file, at);
     if (!isEscapingName(at.name)) loaded.sources[id] = result.source;
     loaded.diagnostics.push(...result.diagnostics);
+    // A spec left out of the model always says why: it must never vanish without an error.
+    if (result.spec === undefined && !hasErrors(result.diagnostics)) loaded.diagnostics.push(wholeFile(file.path, "cannot load this spec: it does not match the spec schema"));
     if (result.spec !== undefined) valid.push({ at, spec: result.spec });
   }
   // Specs and sources are built in name order: every later step and every artifact is then stable.
@@ -95,8 +99,10 @@ function loadPlainSpecFile(file: SpecFile, at: SpecPath, parseYaml: FastYamlPars
   if (!isMapping(data)) return undefined;
   // Any problem at all sends the file down the careful path, which finds every problem and its place:
   // here the first is enough (abortEarly), and strict objects already reject unknown keys.
-  const checked = v.safeParse(SPEC_SCHEMAS[at.kind] as v.GenericSchema, data, { abortEarly: true });
-  if (!checked.success || checkSpecRules(at.kind, data).length > 0 || findUnknownComposeKeys(at.kind, data).length > 0) return undefined;
+  const schema = SPEC_SCHEMAS[at.kind] as v.GenericSchema;
+  const checked = v.safeParse(schema, data, { abortEarly: true });
+  // valibot takes an empty list for a mapping (`commands: []`): the careful path reports it.
+  if (!checked.success || findListsForMappings(schema as unknown as SchemaShape, data).length > 0 || checkSpecRules(at.kind, data).length > 0 || findUnknownComposeKeys(at.kind, data).length > 0) return undefined;
   // Positions are only needed when a later check reports on this file: parse for them then.
   let source: SpecSource | undefined;
   const locate: SpecSource["locate"] = (path, target) => {

@@ -134,3 +134,19 @@ async function fetchWhenUp(url: string, host: string): Promise<Response> {
     }
   }
 }
+
+test("compileNginx() refuses a host name, app name or resolver that is not a plain token, so nothing becomes a directive", () => {
+  expect(() => compileNginx(planOf([route("web", "a; } server { listen 81; } #", 80, 80)]))).toThrow(/^Cannot write nginx.conf: the host name "a; } server/);
+  expect(() => compileNginx(planOf([route("web;x", "a.local", 80, 80)]))).toThrow(/the app name "web;x"/);
+  expect(() => compileNginx(planOf([route("web", "a.local", 80, 80.5)]))).toThrow(/the port "80.5"/);
+  expect(() => compileNginx(planOf([]), { resolver: "1.1.1.1; include /etc/passwd" })).toThrow(/the resolver/);
+});
+
+test.skipIf(!existsSync(NGINX))("compileNginx() output passes `nginx -t` with host names of the longest DNS length", () => {
+  const longest = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+  const file = join(tmp, "long-names.conf");
+  writeFileSync(file, compileNginx(planOf([route("web", longest, 8080, 80), route("web", "x.local", 8080, 80), route("api", `${"e".repeat(63)}.local`, 8081, 80)])));
+  const result = Bun.spawnSync([NGINX, "-t", "-e", "stderr", "-c", file], { stdout: "ignore" });
+  expect(result.stderr.toString()).toContain("test is successful");
+  expect(result.exitCode).toBe(0);
+});

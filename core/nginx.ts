@@ -3,6 +3,7 @@
  * it. nginx reaches the apps over the compose network by service name, through a variable and docker's
  * embedded DNS, so it starts even when an app is down and answers 502 until the app is back.
  */
+import { assertNginxToken, checkHostName } from "./grammar.ts";
 import type { PortPlan, PortRoute } from "./ports.ts";
 
 /** Options of `compileNginx`. */
@@ -15,8 +16,10 @@ export const DEFAULT_NGINX_OPTIONS: NginxOptions = { resolver: "127.0.0.11" };
 
 const TEMP_PATHS = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"];
 
-/** The whole nginx.conf for a port plan; deterministic: ports ascending, then host names. */
+/** The whole nginx.conf for a port plan; deterministic: ports ascending, then host names. Throws on a value that is not a plain token. */
 export function compileNginx(plan: PortPlan, options: NginxOptions = DEFAULT_NGINX_OPTIONS): string {
+  assertNginxToken(options.resolver, "the resolver");
+  plan.routes.forEach(assertRoute);
   const resolver = `resolver ${options.resolver} valid=10s ipv6=off;`;
   const out = [
     "# Written by dusty from the specs' host_forwarding; `dusty up` rewrites it.",
@@ -35,6 +38,9 @@ export function compileNginx(plan: PortPlan, options: NginxOptions = DEFAULT_NGI
       ...TEMP_PATHS.map((p) => `${p}_temp_path /tmp/nginx_${p};`),
       "access_log /dev/stdout;",
       "client_max_body_size 500M;",
+      // The default bucket (32 or 64 bytes) fails `could not build server_names_hash` on a long host
+      // name, and then nginx serves nothing; 512 holds the longest DNS name (253 characters).
+      "server_names_hash_bucket_size 512;",
       resolver,
       ...httpServers(uniqueRoutes(plan.routes, "http")),
     ]),
@@ -118,6 +124,13 @@ function streamServer(route: PortRoute): string[] {
     ...indent([`listen ${route.hostPort};`, `set $dusty_upstream ${route.app}:${route.containerPort};`, "proxy_pass $dusty_upstream;"]),
     "}",
   ];
+}
+
+// Every value written raw into nginx.conf: validation refuses bad ones first, this refuses what skipped it.
+function assertRoute(route: PortRoute): void {
+  assertNginxToken(route.hostName, "the host name", checkHostName(route.hostName) === undefined);
+  assertNginxToken(route.app, "the app name");
+  for (const port of [route.hostPort, route.containerPort]) assertNginxToken(String(port), "the port", Number.isInteger(port) && port >= 1 && port <= 65535);
 }
 
 function indent(lines: readonly string[]): string[] {

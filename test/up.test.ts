@@ -127,6 +127,23 @@ describe("dusty up on the example (Compose v2)", () => {
     expect((await env.fetchPage("local.website.com")).status).toBe(200);
   });
 
+  test("dusty up refuses a spec with a key of the wrong shape and keeps the app, its host name and its container", async () => {
+    const website = readFileSync(join(env.specs.path, "apps", "website.yml"), "utf8");
+    const hostsBefore = readFileSync(env.hostsFile);
+    const before = await env.containers();
+    // Used to make the app vanish from the specs: `up` then removed it and its host names, with exit 0.
+    env.specs.commit({ "apps/website.yml": website.replace(/^commands:\n {2}always:\n/m, "commands:\n") });
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.stderr).toMatch(/apps\/website\.yml:\d+:\d+: commands: expected a mapping, got a list/);
+      expect(result.code).toBe(1);
+      expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
+      expect((await env.containers()).website).toEqual(before.website);
+    } finally {
+      env.specs.commit({ "apps/website.yml": website });
+    }
+  });
+
   test("dusty up --no-recreate keeps a container whose config changed, a plain up then recreates it", async () => {
     const website = readFileSync(join(env.specs.path, "apps", "website.yml"), "utf8");
     env.specs.commit({ "apps/website.yml": website.replace("echo restarted by the spec test", "echo changed again") });

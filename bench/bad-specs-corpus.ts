@@ -3,7 +3,7 @@
  * wrong shape, hostile values, bad ports, broken references, and file-system traps: folders named
  * *.yml, FIFOs, broken, looping and escaping links, huge files). Each case is a valid base repo with a
  * few files replaced, and lists every problem `dusty validate` must name. bench/soak-bad-specs.ts runs
- * them all; test/bad-specs.test.ts runs the ones whose fix is in (see `fixedBy`).
+ * them all; test/bad-specs.test.ts runs every case that is not `slow`.
  */
 
 /** What one path of a case holds: text, raw bytes, or a file-system object that is not a regular file. */
@@ -36,7 +36,6 @@ export interface BadSpecCase {
    * spec) or "values" (host names and paths checked against their grammar). Such cases may still pass
    * validate (exit 0) on a branch without that fix.
    */
-  fixedBy?: "shapes" | "values";
   /** Slow to build or run (thousands of files): the soak runs it, the test suite does not. */
   slow?: true;
 }
@@ -132,11 +131,11 @@ export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
   { name: "yaml-bundle-empty", files: { "bundles/site.yml": "" }, expect: [at("bundles/site.yml")] },
 
   // --- keys of the wrong shape (a list where a mapping belongs silently dropped the spec)
-  { name: "shape-commands-list", files: web("image: busybox\ncommands:\n  - serve\n"), expect: [at(WEB, "commands")], fixedBy: "shapes" },
-  { name: "shape-depends-list", files: web("image: busybox\ndepends:\n  - util\n"), expect: [at(WEB, "depends")], fixedBy: "shapes" },
-  { name: "shape-conditional-links-list", files: web("image: busybox\nconditional_links:\n  - api\n"), expect: [at(WEB, "conditional_links")], fixedBy: "shapes" },
-  { name: "shape-test-list", files: web("image: busybox\ntest:\n  - unit\n"), expect: [at(WEB, "test")], fixedBy: "shapes" },
-  { name: "shape-lib-depends-list", files: { "libs/util.yml": "repo: /src/util\nmount: /srv/util\ndepends:\n  - base\n" }, expect: [at("libs/util.yml", "depends")], fixedBy: "shapes" },
+  { name: "shape-commands-list", files: web("image: busybox\ncommands:\n  - serve\n"), expect: [at(WEB, "commands")] },
+  { name: "shape-depends-list", files: web("image: busybox\ndepends:\n  - util\n"), expect: [at(WEB, "depends")] },
+  { name: "shape-conditional-links-list", files: web("image: busybox\nconditional_links:\n  - api\n"), expect: [at(WEB, "conditional_links")] },
+  { name: "shape-test-list", files: web("image: busybox\ntest:\n  - unit\n"), expect: [at(WEB, "test")] },
+  { name: "shape-lib-depends-list", files: { "libs/util.yml": "repo: /src/util\nmount: /srv/util\ndepends:\n  - base\n" }, expect: [at("libs/util.yml", "depends")] },
   { name: "shape-commands-string", files: web("image: busybox\ncommands: serve\n"), expect: [at(WEB, "commands")] },
   { name: "shape-commands-always-string", files: web("image: busybox\ncommands:\n  always: serve\n"), expect: [at(WEB, "commands.always")] },
   { name: "shape-commands-always-nested-list", files: web("image: busybox\ncommands:\n  always:\n    - [a, b]\n"), expect: [at(WEB, "commands.always[0]")] },
@@ -153,7 +152,7 @@ export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
   { name: "shape-image-number", files: web("image: 5\n"), expect: [at(WEB, "image")] },
   { name: "shape-repo-list", files: { [WEB]: "repo: [a]\nmount: /srv/web\nimage: busybox\n" }, expect: [at(WEB, "repo")] },
   { name: "shape-mount-number", files: { [WEB]: "repo: /src/web\nmount: 5\nimage: busybox\n" }, expect: [at(WEB, "mount")] },
-  { name: "shape-compose-list", files: web("image: busybox\ncompose: [a]\n"), expect: [at(WEB, "compose")], fixedBy: "shapes" },
+  { name: "shape-compose-list", files: web("image: busybox\ncompose: [a]\n"), expect: [at(WEB, "compose")] },
   { name: "shape-compose-string", files: web("image: busybox\ncompose: privileged\n"), expect: [at(WEB, "compose")] },
   { name: "shape-test-suites-mapping", files: web("image: busybox\ntest:\n  suites:\n    unit: echo\n"), expect: [at(WEB, "test.suites")] },
   { name: "shape-test-suite-no-name", files: web("image: busybox\ntest:\n  suites:\n    - command: [echo]\n"), expect: [at(WEB, "test.suites[0].name")] },
@@ -178,19 +177,19 @@ export const BAD_SPEC_CASES: readonly BadSpecCase[] = [
   { name: "port-taken-twice", files: { "apps/api.yml": "image: busybox\nhost_forwarding:\n  - host_name: web.local\n    host_port: 80\n    container_port: 9000\n" }, expect: [at(WEB, "host_forwarding[0]")] },
 
   // --- hostile host names: they reach /etc/hosts and nginx.conf
-  { name: "host-name-hosts-injection", files: hostName('"x\\n# END section for Dusty\\n10.9.9.9 evil"'), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-nginx-injection", files: hostName('"a; } server { } #"'), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-space", files: hostName('"web local"'), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-label-too-long", files: hostName(`${"a".repeat(64)}.local`), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-too-long", files: hostName(Array.from({ length: 5 }, () => "b".repeat(60)).join(".")), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-leading-hyphen", files: hostName("-web.local"), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
-  { name: "host-name-tab", files: hostName('"web\\t.local"'), expect: [at(WEB, "host_forwarding[0].host_name")], fixedBy: "values" },
+  { name: "host-name-hosts-injection", files: hostName('"x\\n# END section for Dusty\\n10.9.9.9 evil"'), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-nginx-injection", files: hostName('"a; } server { } #"'), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-space", files: hostName('"web local"'), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-label-too-long", files: hostName(`${"a".repeat(64)}.local`), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-too-long", files: hostName(Array.from({ length: 5 }, () => "b".repeat(60)).join(".")), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-leading-hyphen", files: hostName("-web.local"), expect: [at(WEB, "host_forwarding[0].host_name")] },
+  { name: "host-name-tab", files: hostName('"web\\t.local"'), expect: [at(WEB, "host_forwarding[0].host_name")] },
   { name: "host-name-empty", files: hostName('""'), expect: [at(WEB, "host_forwarding[0].host_name")] },
   { name: "host-name-number", files: hostName("5"), expect: [at(WEB, "host_forwarding[0].host_name")] },
 
   // --- paths
-  { name: "mount-dot-dot", files: { [WEB]: "repo: /src/web\nmount: /srv/../../etc\nimage: busybox\n" }, expect: [at(WEB, "mount")], fixedBy: "values" },
-  { name: "lib-mount-dot-dot", files: { "libs/util.yml": "repo: /src/util\nmount: /srv/../../etc\n" }, expect: [at("libs/util.yml", "mount")], fixedBy: "values" },
+  { name: "mount-dot-dot", files: { [WEB]: "repo: /src/web\nmount: /srv/../../etc\nimage: busybox\n" }, expect: [at(WEB, "mount")] },
+  { name: "lib-mount-dot-dot", files: { "libs/util.yml": "repo: /src/util\nmount: /srv/../../etc\n" }, expect: [at("libs/util.yml", "mount")] },
   { name: "mount-relative", files: { [WEB]: "repo: /src/web\nmount: srv/web\nimage: busybox\n" }, expect: [at(WEB, "mount")] },
   { name: "mount-without-repo", files: { [WEB]: "mount: /srv/web\nimage: busybox\n" }, expect: [at(WEB, "mount")] },
 

@@ -1,0 +1,128 @@
+// A failed `dusty up` must not break what was running, and must say only what is true: a taken port
+// stops it before any container is touched; a compose that fails half-way is undone with the previous
+// compose file. The example in its own project on the real engine, under Compose v2 and v1.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePorts, startExampleEnvironment, type ComposeCommand, type ExampleEnvironment } from "./up-example.ts";
+
+const UNCHANGED = "The hosts file, the compose file and the config are as they were before this `dusty up`";
+const COMM = readFileSync("/proc/self/comm", "utf8").trim();
+
+/** Listens on 127.0.0.1:port from this test process, as a program that is not dusty would. */
+function holdPort(port: number): { stop(): void } {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+  return { stop: () => listener.stop(true) };
+}
+
+describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a failed dusty up (%s)", (compose) => {
+  let env: ExampleEnvironment;
+  beforeAll(async () => {
+    env = await startExampleEnvironment({ compose });
+  }, 120_000);
+  afterAll(async () => {
+    await env?.cleanup();
+  }, 120_000);
+
+  const composeFile = () => join(env.configDir, "compose", "docker-compose.yml");
+  const stateFile = () => join(env.configDir, "compose", "state.json");
+  const held = (port: number) => `${port} (held by ${COMM} (pid ${process.pid}))`;
+  const ids = async () => Object.fromEntries(Object.entries(await env.containers()).map(([service, c]) => [service, { id: c.id, running: c.running }]));
+
+  test("a port taken before the first up stops it before any container exists, naming the port and its holder", async () => {
+    const hostsBefore = readFileSync(env.hostsFile);
+    const port = holdPort(env.httpPort);
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(env.httpPort)} on 127.0.0.1 is not free. Stop what holds them`);
+      expect(result.stderr).toContain("No container was touched");
+      expect(result.stderr).toContain(UNCHANGED);
+      expect(result.stderr).not.toContain("Starting 4 containers");
+      expect(await env.containers()).toEqual({});
+      expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
+      expect(existsSync(composeFile())).toBe(false);
+    } finally {
+      port.stop();
+    }
+    const started = await env.dusty(["up"]);
+    expect(started.code).toBe(0);
+  }, 240_000);
+
+  test("a spec change that forwards a taken port fails before touching anything: the old URLs still answer", async () => {
+    const before = await ids();
+    expect(Object.values(before).every((c) => c.running)).toBe(true);
+    const hostsBefore = readFileSync(env.hostsFile);
+    const composeBefore = readFileSync(composeFile());
+    const stateBefore = readFileSync(stateFile());
+    const [taken] = freePorts(1) as [number];
+    const port = holdPort(taken);
+    const website = readFileSync(join(env.specs.path, "apps", "website.yml"), "utf8");
+    const extra = `host_forwarding:\n  - host_name: local.extra.website.com\n    host_port: ${taken}\n    container_port: 8001\n`;
+    env.specs.commit({ "apps/website.yml": website.replace("host_forwarding:\n", extra) });
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(taken)} on 127.0.0.1 is not free`);
+      // nginx's own port (held by the environment's nginx) does not count as taken.
+      expect(result.stderr).not.toContain(`${env.httpPort} (held`);
+      expect(result.stderr).toContain("No container was touched");
+      expect(result.stderr).toContain(UNCHANGED);
+      expect(await ids()).toEqual(before);
+      expect((await env.fetchPage("local.website.com")).text).toContain("<h1>Hello from the Dusty example website</h1>");
+      expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
+      expect(readFileSync(composeFile())).toEqual(composeBefore);
+      expect(readFileSync(stateFile())).toEqual(stateBefore);
+    } finally {
+      port.stop();
+      env.specs.commit({ "apps/website.yml": website });
+    }
+  }, 240_000);
+
+  test("compose failing after it touched containers: the previous containers are restored, and the message says so", async () => {
+    const before = await ids();
+    const hostsBefore = readFileSync(env.hostsFile);
+    const composeBefore = readFileSync(composeFile());
+    const stateBefore = readFileSync(stateFile());
+    const nginxConf = join(env.persistDir, "nginx", "nginx.conf");
+    const nginxBefore = readFileSync(nginxConf);
+    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
+    // The repo's folder mounted onto a file of the image: docker creates the container, then cannot
+    // start it. The new host name changes nginx.conf, so compose recreates nginx too.
+    env.specs.commit({
+      "apps/broken.yml": [
+        "repo: /usr/local/share/dusty/example/website",
+        "mount: /bin/busybox",
+        "image: dusty-example/busybox:latest",
+        "host_forwarding:",
+        "  - host_name: local.broken.com",
+        `    host_port: ${env.httpPort}`,
+        "    container_port: 80",
+        "commands:",
+        "  always:",
+        "    - sleep 3600",
+        "",
+      ].join("\n"),
+      "bundles/everything.yml": bundle.replace("  - api\n", "  - api\n  - broken\n"),
+    });
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("dusty up stopped while starting the containers:");
+      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
+      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
+      expect(result.stderr).toContain(UNCHANGED);
+      const after = await env.containers();
+      expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+      expect(Object.values(after).every((c) => c.running)).toBe(true);
+      expect((await env.fetchPage("local.website.com")).text).toContain("<h1>Hello from the Dusty example website</h1>");
+      expect(await env.fetchPage("local.api.website.com", "/greeting.txt")).toEqual({ status: 200, text: "Hello, dusty, from the greeting lib!\n" });
+      expect(readFileSync(nginxConf)).toEqual(nginxBefore);
+      expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
+      expect(readFileSync(composeFile())).toEqual(composeBefore);
+      expect(readFileSync(stateFile())).toEqual(stateBefore);
+    } finally {
+      env.specs.commit({ "bundles/everything.yml": bundle });
+    }
+  }, 240_000);
+});

@@ -27,6 +27,8 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
   const composeFile = () => join(env.configDir, "compose", "docker-compose.yml");
   const stateFile = () => join(env.configDir, "compose", "state.json");
   const held = (port: number) => `${port} (held by ${COMM} (pid ${process.pid}))`;
+  /** Each case starts from a running environment, whatever the case before it left. */
+  const ensureRunning = async () => expect((await env.dusty(["up", "--no-pull"])).code).toBe(0);
   const ids = async () => Object.fromEntries(Object.entries(await env.containers()).map(([service, c]) => [service, { id: c.id, running: c.running }]));
 
   test("a port taken before the first up stops it before any container exists, naming the port and its holder", async () => {
@@ -45,11 +47,10 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     } finally {
       port.stop();
     }
-    const started = await env.dusty(["up"]);
-    expect(started.code).toBe(0);
   }, 240_000);
 
   test("a spec change that forwards a taken port fails before touching anything: the old URLs still answer", async () => {
+    await ensureRunning();
     const before = await ids();
     expect(Object.values(before).every((c) => c.running)).toBe(true);
     const hostsBefore = readFileSync(env.hostsFile);
@@ -63,16 +64,16 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     try {
       const result = await env.dusty(["up"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(taken)} on 127.0.0.1 is not free`);
-      // nginx's own port (held by the environment's nginx) does not count as taken.
-      expect(result.stderr).not.toContain(`${env.httpPort} (held`);
-      expect(result.stderr).toContain("No container was touched");
-      expect(result.stderr).toContain(UNCHANGED);
       expect(await ids()).toEqual(before);
       expect((await env.fetchPage("local.website.com")).text).toContain("<h1>Hello from the Dusty example website</h1>");
       expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
       expect(readFileSync(composeFile())).toEqual(composeBefore);
       expect(readFileSync(stateFile())).toEqual(stateBefore);
+      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(taken)} on 127.0.0.1 is not free`);
+      // nginx's own port (held by the environment's nginx) does not count as taken.
+      expect(result.stderr).not.toContain(`${env.httpPort} (held`);
+      expect(result.stderr).toContain("No container was touched");
+      expect(result.stderr).toContain(UNCHANGED);
     } finally {
       port.stop();
       env.specs.commit({ "apps/website.yml": website });
@@ -80,6 +81,7 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
   }, 240_000);
 
   test("compose failing after it touched containers: the previous containers are restored, and the message says so", async () => {
+    await ensureRunning();
     const before = await ids();
     const hostsBefore = readFileSync(env.hostsFile);
     const composeBefore = readFileSync(composeFile());
@@ -108,10 +110,6 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     try {
       const result = await env.dusty(["up"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain("dusty up stopped while starting the containers:");
-      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
-      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
-      expect(result.stderr).toContain(UNCHANGED);
       const after = await env.containers();
       expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
       expect(Object.values(after).every((c) => c.running)).toBe(true);
@@ -121,6 +119,10 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
       expect(readFileSync(composeFile())).toEqual(composeBefore);
       expect(readFileSync(stateFile())).toEqual(stateBefore);
+      expect(result.stderr).toContain("dusty up stopped while starting the containers:");
+      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
+      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
+      expect(result.stderr).toContain(UNCHANGED);
     } finally {
       env.specs.commit({ "bundles/everything.yml": bundle });
     }

@@ -2,7 +2,7 @@
 // stops it before any container is touched; a compose that fails half-way is undone with the previous
 // compose file. The example in its own project on the real engine, under Compose v2 and v1.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts, startExampleEnvironment, type ComposeCommand, type ExampleEnvironment } from "./up-example.ts";
 
@@ -28,7 +28,25 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
   const stateFile = () => join(env.configDir, "compose", "state.json");
   const held = (port: number) => `${port} (held by ${COMM} (pid ${process.pid}))`;
   /** Each case starts from a running environment, whatever the case before it left. */
-  const ensureRunning = async () => expect((await env.dusty(["up", "--no-pull"])).code).toBe(0);
+  const ensureRunning = async () => expect((await env.dusty(["up"])).code).toBe(0);
+  /** Adds an app docker creates but cannot start (its repo mounted onto a file of the image), with a new host name for nginx. */
+  const addBrokenApp = (bundle: string) =>
+    env.specs.commit({
+      "apps/broken.yml": [
+        "repo: /usr/local/share/dusty/example/website",
+        "mount: /bin/busybox",
+        "image: dusty-example/busybox:latest",
+        "host_forwarding:",
+        "  - host_name: local.broken.com",
+        `    host_port: ${env.httpPort}`,
+        "    container_port: 80",
+        "commands:",
+        "  always:",
+        "    - sleep 3600",
+        "",
+      ].join("\n"),
+      "bundles/everything.yml": bundle.replace("  - api\n", "  - api\n  - broken\n"),
+    });
   const ids = async () => Object.fromEntries(Object.entries(await env.containers()).map(([service, c]) => [service, { id: c.id, running: c.running }]));
 
   test("a port taken before the first up stops it before any container exists, naming the port and its holder", async () => {
@@ -37,7 +55,7 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     try {
       const result = await env.dusty(["up"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(env.httpPort)} on 127.0.0.1 is not free. Stop what holds them`);
+      expect(result.stderr).toContain(`dusty up stopped while checking the host ports: port ${held(env.httpPort)} on 127.0.0.1 is not free. Stop what holds it, or change port_base`);
       expect(result.stderr).toContain("No container was touched");
       expect(result.stderr).toContain(UNCHANGED);
       expect(result.stderr).not.toContain("Starting 4 containers");
@@ -91,22 +109,7 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
     // The repo's folder mounted onto a file of the image: docker creates the container, then cannot
     // start it. The new host name changes nginx.conf, so compose recreates nginx too.
-    env.specs.commit({
-      "apps/broken.yml": [
-        "repo: /usr/local/share/dusty/example/website",
-        "mount: /bin/busybox",
-        "image: dusty-example/busybox:latest",
-        "host_forwarding:",
-        "  - host_name: local.broken.com",
-        `    host_port: ${env.httpPort}`,
-        "    container_port: 80",
-        "commands:",
-        "  always:",
-        "    - sleep 3600",
-        "",
-      ].join("\n"),
-      "bundles/everything.yml": bundle.replace("  - api\n", "  - api\n  - broken\n"),
-    });
+    addBrokenApp(bundle);
     try {
       const result = await env.dusty(["up"]);
       expect(result.code).toBe(1);
@@ -123,6 +126,51 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       expect(result.stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
       expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
       expect(result.stderr).toContain(UNCHANGED);
+    } finally {
+      env.specs.commit({ "bundles/everything.yml": bundle });
+    }
+  }, 240_000);
+
+  test("compose failing half-way after `dusty stop`: nothing it started keeps running, and the message says so", async () => {
+    await ensureRunning();
+    expect((await env.dusty(["stop"])).code).toBe(0);
+    const stopped = await env.containers();
+    expect(Object.values(stopped).some((c) => c.running)).toBe(false);
+    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
+    addBrokenApp(bundle);
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      const after = await env.containers();
+      expect(Object.keys(after).sort()).toEqual(Object.keys(stopped).sort());
+      expect(Object.values(after).some((c) => c.running)).toBe(false);
+      expect(result.stderr).toContain("The previous environment was restored: no container ran before this `dusty up`, and none runs now");
+    } finally {
+      env.specs.commit({ "bundles/everything.yml": bundle });
+    }
+  }, 240_000);
+
+  test("a first up failing half-way names which of its containers run and which are down", async () => {
+    expect((await env.dusty(["stop", "--rm"])).code).toBe(0);
+    rmSync(composeFile(), { force: true });
+    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
+    addBrokenApp(bundle);
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      const after = await env.containers();
+      const names = (running: boolean) =>
+        Object.entries(after)
+          .filter(([, c]) => c.running === running)
+          .map(([service]) => (service === "dustyInternalNginx" ? "nginx" : service))
+          .sort();
+      expect(names(false)).toContain("broken");
+      const up = names(true);
+      const listed = up.length <= 1 ? up.join("") : `${up.slice(0, -1).join(", ")} and ${up.at(-1)}`;
+      expect(result.stderr).toContain(`There was no previous environment to restore: of this up's containers, ${listed} run${up.length === 1 ? "s" : ""}; down: `);
+      expect(result.stderr).toMatch(/down: [^\n]*broken \((created|exited)\)/);
+      expect(result.stderr).not.toContain("was restored");
+      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host are this up's");
     } finally {
       env.specs.commit({ "bundles/everything.yml": bundle });
     }

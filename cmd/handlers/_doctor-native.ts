@@ -7,7 +7,7 @@ import { dockerServerVersion } from "../../platform/docker.ts";
 import { formatTakenPorts, portBindProblem } from "../../platform/ports-free.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import { composeProject } from "./_environment.ts";
-import { ownPublishedPorts, plannedHostPorts, TAKEN_PORTS_FIX, takenHostPorts } from "./_up-ports.ts";
+import { ownPublishedPorts, plannedHostPorts, takenHostPorts, takenPortsFix } from "./_up-ports.ts";
 import { assembleActive, readConfiguredSpecs, type DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 
@@ -36,7 +36,7 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
     const own = engine.ok ? await ownPublishedPorts(composeProject(state), env) : new Set<number>();
     const taken = await takenHostPorts(address, ports, own);
     const free = taken.length === 0;
-    report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${formatTakenPorts(taken)}. ${TAKEN_PORTS_FIX}`);
+    report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${formatTakenPorts(taken)}. ${takenPortsFix(taken.length)}`);
   }
   ctx.output(failures.length === 0 ? "Doctor found no problems" : `Doctor found ${failures.length} problem${failures.length === 1 ? "" : "s"}`);
   return failures.length === 0 ? 0 : 1;

@@ -25,8 +25,10 @@ export async function takenHostPorts(address: string, ports: readonly number[], 
   return findTakenPorts(address, ports.filter((port) => !own.has(port)));
 }
 
-/** What to do about taken ports; the same advice from `up` and `doctor`. */
-export const TAKEN_PORTS_FIX = "Stop what holds them, or change port_base / the specs' host_port";
+/** What to do about `count` taken ports; the same advice from `up` and `doctor`. */
+export function takenPortsFix(count: number): string {
+  return `Stop what holds ${count === 1 ? "it" : "them"}, or change port_base / the specs' host_port`;
+}
 
 /** Throws when a planned port is taken on `address`, naming each port and what holds it. */
 export async function requireFreeHostPorts(plan: PortPlan, options: { address: string; project: string; env: DockerEnv }): Promise<void> {

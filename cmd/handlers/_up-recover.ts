@@ -68,13 +68,14 @@ export interface UpFailure {
 export async function recoverFailedUp(ctx: Pick<CommandContext, "log" | "warn">, failure: UpFailure): Promise<unknown> {
   const { error, plan, touched, filesBefore, state } = failure;
   const report: string[] = [];
+  if (touched.saved) await putBackSavedFiles(state, filesBefore);
+  // Files before containers: restored containers must start with the previous command files and nginx.conf.
   if (plan && touched.hostFiles) report.push(await restoreHostFiles(plan, touched.backup));
   if (plan && touched.containers) {
     report.push(await restoreContainers(ctx, plan, { previousCompose: filesBefore.compose, before: failure.before, options: failure.options }));
   } else {
     report.push("No container was touched");
   }
-  if (touched.saved) await putBackSavedFiles(state, filesBefore);
   if (touched.repos) report.push("The repos on the Docker host were synced: they hold the current code");
   report.push(await compareFiles(state, filesBefore));
   report.push("Fix the cause above, then run `dusty up` again");

@@ -1,17 +1,18 @@
 /**
  * Putting back what a failed `up` touched: the command files and nginx.conf it wrote to the Docker host
  * (from the copy taken before it wrote them), and the containers (Compose run again on the previous
- * compose file, whose `dusty.config-hash` labels are the previous ones). Each returns one line that
+ * compose file, whose `dusty.config-hash` labels are the previous ones; the compose file itself is
+ * only replaced once compose succeeded, so it is still the previous one, or is put back first). Each returns one line that
  * says what docker reports afterwards, never what was hoped for.
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { NGINX_SERVICE } from "../../core/compose.ts";
-import { composeProject } from "./_environment.ts";
+import { writeFileAtomic } from "../../platform/atomic-write.ts";
+import { runCompose } from "./_compose-run.ts";
+import { composeFilePath, composeProject } from "./_environment.ts";
 import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
-import { stagingDir, type HostFilesBackup } from "./_up-files.ts";
+import type { HostFilesBackup } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
-import { composeUp } from "./_up-start.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** Puts the copied command files and nginx.conf back on the Docker host; the line says whether it worked. */
@@ -28,8 +29,9 @@ export async function restoreHostFiles(plan: UpPlan, backup: HostFilesBackup | u
 }
 
 /**
- * Runs Compose on `previousCompose` (the compose file as it was before this `up`) to bring back the
- * containers that ran before, then asks docker whether each of them runs again with its previous config.
+ * Puts the previous compose file back in place and runs Compose on it, so the containers that ran
+ * before run again with their previous config (and this up's new services go as orphans); then stops
+ * what runs now but did not before, and asks docker whether it all worked.
  */
 export async function restoreContainers(
   ctx: Pick<CommandContext, "log">,
@@ -37,35 +39,40 @@ export async function restoreContainers(
   restore: { previousCompose: Uint8Array | undefined; before: readonly ProjectContainer[]; options: UpOptions },
 ): Promise<string> {
   const { before, previousCompose } = restore;
+  const { state, host } = plan;
   const ran = unique(before.filter((c) => c.running).map((c) => c.service));
-  const env = await plan.host.dockerEnv();
-  const project = composeProject(plan.state);
-  if (!previousCompose) return describeNow("There was no previous environment to restore", await listProjectContainers(project, env).catch(() => undefined));
+  const env = await host.dockerEnv();
+  const list = () => listProjectContainers(composeProject(state), env);
+  if (!previousCompose) return describeNow("There was no previous environment to restore", await list().catch(() => undefined));
 
   ctx.log("Restoring the previous environment with the previous compose file");
-  const file = join(stagingDir(plan.state.locations.composeDir), "previous-docker-compose.yml");
-  await writeFile(file, previousCompose, { mode: 0o644 });
-  // Only what ran before is started again: a service the user had stopped stays stopped (created, not
-  // started, with its previous config), so restoring never starts more than was running.
+  // No client signal: a restore half-done is worse than one that outlives the client.
+  const compose = { log: ctx.log, signal: new AbortController().signal };
+  const failures: string[] = [];
+  const attempt = (work: () => Promise<unknown>) => work().then(() => {}, (error: unknown) => void failures.push(firstLine(error)));
+  const inPlace = await readFile(composeFilePath(state)).catch(() => undefined);
+  if (!inPlace || Buffer.compare(inPlace, previousCompose) !== 0) await attempt(() => writeFileAtomic(composeFilePath(state), previousCompose, { mode: 0o644 }));
+  // Only what ran before is started: a service the user had stopped is put back (created, with its
+  // previous config) but not started, so restoring never starts more than was running.
   const services = unique(before.map((c) => c.service));
-  const extra = ran.length === 0 ? ["--no-start"] : services.every((s) => ran.includes(s)) ? [] : ran;
-  let failure: string | undefined;
-  try {
-    // No client signal: a restore half-done is worse than one that outlives the client.
-    await composeUp(ctx, plan, file, { recreate: restore.options.recreate, extra });
-  } catch (error) {
-    failure = firstLine(error);
-  }
+  // (docker-compose v1 refuses `-d` together with `--no-start`.)
+  const which = ran.length === 0 ? ["--no-start"] : ["-d", ...(services.every((s) => ran.includes(s)) ? [] : ran)];
+  const recreate = restore.options.recreate ? [] : ["--no-recreate"];
+  if (failures.length === 0) await attempt(() => runCompose(compose, state, host, ["up", "--remove-orphans", ...recreate, ...which]));
+  // What this up started that did not run before (Compose leaves running what it need not recreate).
+  const extra = await list().then((now) => unique(now.filter((c) => c.running && !ran.includes(c.service)).map((c) => c.service)), () => []);
+  if (failures.length === 0 && extra.length > 0) await attempt(() => runCompose(compose, state, host, ["stop", "--timeout", "1", ...extra]));
 
   let now: ProjectContainer[];
   try {
-    now = await listProjectContainers(project, env);
+    now = await list();
   } catch (error) {
     return `Could not tell whether the previous environment was restored: ${firstLine(error)}`;
   }
   const down = ran.filter((s) => !now.some((c) => c.service === s && c.running));
   const changed = ran.filter((s) => !down.includes(s) && !now.some((c) => c.service === s && c.running && c.composeHash === hashOf(before, s)));
-  if (failure === undefined && down.length === 0 && changed.length === 0) {
+  const added = unique(now.filter((c) => c.running && !ran.includes(c.service)).map((c) => c.service));
+  if (failures.length === 0 && down.length === 0 && changed.length === 0 && added.length === 0) {
     return ran.length === 0
       ? "The previous environment was restored: no container ran before this `dusty up`, and none runs now"
       : `The previous environment was restored: ${listNames(ran)} ${ran.length === 1 ? "runs" : "run"} again as before`;
@@ -73,8 +80,9 @@ export async function restoreContainers(
   const parts = [
     down.length > 0 ? `down now: ${down.map((s) => `${displayName(s)} (${stateOf(now, s)})`).join(", ")}` : "",
     changed.length > 0 ? `running, but not with the previous config: ${listNames(changed)}` : "",
+    added.length > 0 ? `running now, though not before: ${listNames(added)}` : "",
   ].filter(Boolean);
-  return `Could not restore the previous environment${failure ? ` (${failure})` : ""}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+  return `Could not restore the previous environment${failures.length > 0 ? ` (${failures[0]})` : ""}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
 }
 
 /** "<lead>: a and b run; c (exited) does not", from docker's answer. */

@@ -69,7 +69,7 @@ export async function startEnvironment(
   await runStep(ctx, "starting the containers", async () => {
     await writeFile(stagedCompose, compiled.composeYaml, { mode: 0o644 });
     touched.containers = true;
-    await composeUp(ctx, plan, stagedCompose, { recreate: progress.options.recreate, signal: ctx.signal });
+    await composeUp(ctx, plan, stagedCompose, progress.options);
   }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
 
   await runStep(ctx, "saving the compose file and the hosts file", async () => {
@@ -91,25 +91,17 @@ async function firstFailure(work: Promise<unknown>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-/**
- * `compose up -d --remove-orphans` on `file` (the staged one, or the previous one to restore), its
- * output streamed line by line; `extra` adds flags or service names after `up -d`.
- */
-export async function composeUp(
-  ctx: Pick<CommandContext, "log">,
-  plan: UpPlan,
-  file: string,
-  options: { recreate: boolean; extra?: string[]; signal?: AbortSignal },
-): Promise<void> {
+/** `compose up -d --remove-orphans` on the staged file, its output streamed line by line. */
+async function composeUp(ctx: CommandContext, plan: UpPlan, file: string, options: UpOptions): Promise<void> {
   const { state, host } = plan;
   const compose = await composeFor(state.config.compose_command);
   // The real compose file's folder is the project folder, so relative paths in a spec mean the same
   // for the staged file, for `stop` and for `logs`.
-  const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"]), ...(options.extra ?? [])];
+  const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])];
   const argv = compose.argv(file, composeProject(state), ...sub);
   const result = await run(argv, {
     env: await host.dockerEnv(),
-    signal: options.signal,
+    signal: ctx.signal,
     onLine: (line) => {
       if (line.trim() !== "") ctx.log(line);
     },

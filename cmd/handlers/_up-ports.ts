@@ -37,5 +37,5 @@ export async function requireFreeHostPorts(plan: PortPlan, options: { address: s
   const taken = await takenHostPorts(options.address, ports, await ownPublishedPorts(options.project, options.env));
   if (taken.length === 0) return;
   const one = taken.length === 1;
-  throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${TAKEN_PORTS_FIX}`);
+  throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${takenPortsFix(taken.length)}`);
 }

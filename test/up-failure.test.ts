@@ -29,8 +29,12 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
   const held = (port: number) => `${port} (held by ${COMM} (pid ${process.pid}))`;
   /** Each case starts from a running environment, whatever the case before it left. */
   const ensureRunning = async () => expect((await env.dusty(["up"])).code).toBe(0);
-  /** Adds an app docker creates but cannot start (its repo mounted onto a file of the image), with a new host name for nginx. */
-  const addBrokenApp = (bundle: string) =>
+  /**
+   * Runs `dusty up` with an app docker creates but cannot start (its repo mounted onto a file of the
+   * image) and a new host name for nginx, expects it to fail, and takes the app out again afterwards.
+   */
+  const upWithBrokenApp = async (check: (stderr: string) => Promise<void>) => {
+    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
     env.specs.commit({
       "apps/broken.yml": [
         "repo: /usr/local/share/dusty/example/website",
@@ -47,6 +51,14 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       ].join("\n"),
       "bundles/everything.yml": bundle.replace("  - api\n", "  - api\n  - broken\n"),
     });
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      await check(result.stderr);
+    } finally {
+      env.specs.commit({ "bundles/everything.yml": bundle });
+    }
+  };
   const ids = async () => Object.fromEntries(Object.entries(await env.containers()).map(([service, c]) => [service, { id: c.id, running: c.running }]));
 
   test("a port taken before the first up stops it before any container exists, naming the port and its holder", async () => {
@@ -106,13 +118,8 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     const stateBefore = readFileSync(stateFile());
     const nginxConf = join(env.persistDir, "nginx", "nginx.conf");
     const nginxBefore = readFileSync(nginxConf);
-    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
-    // The repo's folder mounted onto a file of the image: docker creates the container, then cannot
-    // start it. The new host name changes nginx.conf, so compose recreates nginx too.
-    addBrokenApp(bundle);
-    try {
-      const result = await env.dusty(["up"]);
-      expect(result.code).toBe(1);
+    // Compose creates the broken app and recreates nginx (its nginx.conf changed) before it fails.
+    await upWithBrokenApp(async (stderr) => {
       const after = await env.containers();
       expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
       expect(Object.values(after).every((c) => c.running)).toBe(true);
@@ -122,13 +129,11 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
       expect(readFileSync(composeFile())).toEqual(composeBefore);
       expect(readFileSync(stateFile())).toEqual(stateBefore);
-      expect(result.stderr).toContain("dusty up stopped while starting the containers:");
-      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
-      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
-      expect(result.stderr).toContain(UNCHANGED);
-    } finally {
-      env.specs.commit({ "bundles/everything.yml": bundle });
-    }
+      expect(stderr).toContain("dusty up stopped while starting the containers:");
+      expect(stderr).toContain("The command files and nginx.conf on the Docker host were put back as they were");
+      expect(stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
+      expect(stderr).toContain(UNCHANGED);
+    });
   }, 240_000);
 
   test("compose failing half-way after `dusty stop`: nothing it started keeps running, and the message says so", async () => {
@@ -136,28 +141,18 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     expect((await env.dusty(["stop"])).code).toBe(0);
     const stopped = await env.containers();
     expect(Object.values(stopped).some((c) => c.running)).toBe(false);
-    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
-    addBrokenApp(bundle);
-    try {
-      const result = await env.dusty(["up"]);
-      expect(result.code).toBe(1);
+    await upWithBrokenApp(async (stderr) => {
       const after = await env.containers();
       expect(Object.keys(after).sort()).toEqual(Object.keys(stopped).sort());
       expect(Object.values(after).some((c) => c.running)).toBe(false);
-      expect(result.stderr).toContain("The previous environment was restored: no container ran before this `dusty up`, and none runs now");
-    } finally {
-      env.specs.commit({ "bundles/everything.yml": bundle });
-    }
+      expect(stderr).toContain("The previous environment was restored: no container ran before this `dusty up`, and none runs now");
+    });
   }, 240_000);
 
   test("a first up failing half-way names which of its containers run and which are down", async () => {
     expect((await env.dusty(["stop", "--rm"])).code).toBe(0);
     rmSync(composeFile(), { force: true });
-    const bundle = readFileSync(join(env.specs.path, "bundles", "everything.yml"), "utf8");
-    addBrokenApp(bundle);
-    try {
-      const result = await env.dusty(["up"]);
-      expect(result.code).toBe(1);
+    await upWithBrokenApp(async (stderr) => {
       const after = await env.containers();
       const names = (running: boolean) =>
         Object.entries(after)
@@ -167,12 +162,10 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       expect(names(false)).toContain("broken");
       const up = names(true);
       const listed = up.length <= 1 ? up.join("") : `${up.slice(0, -1).join(", ")} and ${up.at(-1)}`;
-      expect(result.stderr).toContain(`There was no previous environment to restore: of this up's containers, ${listed} run${up.length === 1 ? "s" : ""}; down: `);
-      expect(result.stderr).toMatch(/down: [^\n]*broken \((created|exited)\)/);
-      expect(result.stderr).not.toContain("was restored");
-      expect(result.stderr).toContain("The command files and nginx.conf on the Docker host are this up's");
-    } finally {
-      env.specs.commit({ "bundles/everything.yml": bundle });
-    }
+      expect(stderr).toContain(`There was no previous environment to restore: of this up's containers, ${listed} run${up.length === 1 ? "s" : ""}; down: `);
+      expect(stderr).toMatch(/down: [^\n]*broken \((created|exited)\)/);
+      expect(stderr).not.toContain("was restored");
+      expect(stderr).toContain("The command files and nginx.conf on the Docker host are this up's");
+    });
   }, 240_000);
 });

@@ -2,8 +2,10 @@
 // stops it before any container is touched; a compose that fails half-way is undone with the previous
 // compose file. The example in its own project on the real engine, under Compose v2 and v1.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
+import { run } from "../platform/run.ts";
 import { freePorts, startExampleEnvironment, type ComposeCommand, type ExampleEnvironment } from "./up-example.ts";
 
 const UNCHANGED = "The hosts file, the compose file and the config are as they were before this `dusty up`";
@@ -134,6 +136,36 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
       expect(stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
       expect(stderr).toContain(UNCHANGED);
     });
+  }, 240_000);
+
+  test("compose succeeding but the hosts file failing to save: the previous compose file and containers are put back", async () => {
+    await ensureRunning();
+    const composeBefore = readFileSync(composeFile());
+    const stateBefore = readFileSync(stateFile());
+    const hostsBefore = readFileSync(env.hostsFile);
+    const website = readFileSync(join(env.specs.path, "apps", "website.yml"), "utf8");
+    env.specs.commit({ "apps/website.yml": website.replace("httpd -f -p 8000", "echo save test; httpd -f -p 8000") });
+    // A folder where the hosts file should be: compose has recreated the website by the time it cannot be written.
+    rmSync(env.hostsFile);
+    mkdirSync(env.hostsFile);
+    try {
+      const result = await env.dusty(["up"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("Saving the compose file and the hosts file");
+      expect(readFileSync(composeFile())).toEqual(composeBefore);
+      expect(readFileSync(stateFile())).toEqual(stateBefore);
+      const labelled = parse(composeBefore.toString("utf8")).services.website.labels["dusty.config-hash"];
+      const { website: container } = await env.containers();
+      expect(container!.running).toBe(true);
+      expect((await run(["docker", "inspect", "--format", '{{index .Config.Labels "dusty.config-hash"}}', container!.id])).stdout.trim()).toBe(labelled);
+      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
+      expect(result.stderr).toContain("the compose file and the config");
+    } finally {
+      rmSync(env.hostsFile, { recursive: true, force: true });
+      writeFileSync(env.hostsFile, hostsBefore);
+      env.specs.commit({ "apps/website.yml": website });
+    }
+    expect((await env.fetchPage("local.website.com")).text).toContain("<h1>Hello from the Dusty example website</h1>");
   }, 240_000);
 
   test("compose failing half-way after `dusty stop`: nothing it started keeps running, and the message says so", async () => {

@@ -43,7 +43,10 @@ export async function restoreContainers(
   const ran = unique(before.filter((c) => c.running).map((c) => c.service));
   const env = await host.dockerEnv();
   const list = () => listProjectContainers(composeProject(state), env);
-  if (!previousCompose) return describeNow("There was no previous environment to restore", await list().catch(() => undefined));
+  if (!previousCompose) {
+    const lead = before.length === 0 ? "There was no previous environment to restore" : "Cannot restore the previous environment: there was no previous compose file";
+    return describeNow(lead, await list().catch(() => undefined));
+  }
 
   ctx.log("Restoring the previous environment with the previous compose file");
   // No client signal: a restore half-done is worse than one that outlives the client.

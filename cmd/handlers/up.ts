@@ -14,7 +14,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { readFlag } from "./_up-args.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readState } from "./_state.ts";
-import type { Handler } from "./_types.ts";
+import type { CommandContext, Handler } from "./_types.ts";
 import type { ProjectContainer } from "./_up-containers.ts";
 import { requireFreeHostPorts } from "./_up-ports.ts";
 import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
@@ -66,7 +66,7 @@ const handler: Handler = {
  * container is touched: compose stops a container it recreates before it finds the new one's port taken.
  * Only this machine's ports can be tried; on a VM a taken port shows as a compose failure, which is undone.
  */
-async function checkPorts(ctx: Parameters<Handler["run"]>[0], plan: UpPlan): Promise<void> {
+async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
   if (plan.host.name !== "native") return;
   const address = plan.state.config.bind_address ?? "127.0.0.1";
   await runStep(ctx, "checking the host ports", async () =>

@@ -60,6 +60,7 @@ describe("dusty up on the example (docker-compose v1)", () => {
     const result = await env.dusty(["up"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("dusty up stopped while starting the containers: `docker-compose up` exited with code");
+    expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
     expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
     expect(readFileSync(composeFile)).toEqual(composeBefore);
   });

@@ -169,6 +169,7 @@ describe("dusty up on the example (Compose v2)", () => {
       const result = await env.dusty(["up"]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("dusty up stopped while starting the containers: `docker compose up` exited with code");
+      expect(result.stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
       expect(result.stderr).toContain("The hosts file, the compose file and the config are as they were");
       expect(readFileSync(env.hostsFile)).toEqual(hostsBefore);
       expect(readFileSync(composeFile())).toEqual(composeBefore);
@@ -176,7 +177,7 @@ describe("dusty up on the example (Compose v2)", () => {
     } finally {
       env.specs.commit({ "bundles/everything.yml": bundle });
     }
-    // The next up puts back what the failed one already copied to the Docker host (command files, nginx.conf).
+    // The failed up put back the command files and nginx.conf it had copied to the Docker host; the next one starts cleanly.
     const repaired = await env.dusty(["up"]);
     expect(repaired.code).toBe(0);
     expect((await env.fetchPage("local.website.com")).status).toBe(200);

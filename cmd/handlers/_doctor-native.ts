@@ -3,9 +3,11 @@
  * check. A port that one of the environment's own running containers publishes counts as fine.
  */
 import { planPorts } from "../../core/ports.ts";
-import { composeProjectContainers, dockerServerVersion } from "../../platform/docker.ts";
+import { dockerServerVersion } from "../../platform/docker.ts";
+import { formatTakenPorts, portBindProblem } from "../../platform/ports-free.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import { composeProject } from "./_environment.ts";
+import { ownPublishedPorts, plannedHostPorts, takenHostPorts, takenPortsFix } from "./_up-ports.ts";
 import { assembleActive, readConfiguredSpecs, type DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 
@@ -24,22 +26,17 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
   report(engine.ok, engine.text);
 
   const address = state.config.bind_address ?? "127.0.0.1";
-  const bindable = await bindProblem(address, 0);
+  const bindable = await portBindProblem(address, 0);
   report(bindable === undefined, bindable === undefined ? `bind address ${address} is usable` : `bind address ${address} is not usable (${bindable}): set bind_address to an address of this machine`);
 
   const ports = await plannedPorts(ctx, state, address);
   if (typeof ports === "string") {
     ctx.output(`SKIP port plan: ${ports}`);
   } else {
-    const own = engine.ok ? await ownPorts(state, env) : new Set<number>();
-    const busy: string[] = [];
-    for (const port of ports) {
-      if (own.has(port)) continue;
-      const problem = await bindProblem(address, port);
-      if (problem !== undefined) busy.push(`${port} (${problem})`);
-    }
-    const free = busy.length === 0;
-    report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${busy.join(", ")}. Stop what holds them, or change port_base / the specs' host_port`);
+    const own = engine.ok ? await ownPublishedPorts(composeProject(state), env) : new Set<number>();
+    const taken = await takenHostPorts(address, ports, own);
+    const free = taken.length === 0;
+    report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${formatTakenPorts(taken)}. ${takenPortsFix(taken.length)}`);
   }
   ctx.output(failures.length === 0 ? "Doctor found no problems" : `Doctor found ${failures.length} problem${failures.length === 1 ? "" : "s"}`);
   return failures.length === 0 ? 0 : 1;
@@ -50,26 +47,9 @@ async function plannedPorts(ctx: CommandContext, state: DaemonState, address: st
   try {
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const plan = planPorts(assembleActive(specs, state.config), { hostAddress: address, portBase: state.config.port_base });
-    return [...new Set(plan.routes.flatMap((r) => [r.hostPort, r.publishedPort]))].sort((a, b) => a - b);
+    return plannedHostPorts(plan);
   } catch (error) {
     return firstLine(error);
-  }
-}
-
-/** Host ports the environment's running containers publish. */
-async function ownPorts(state: DaemonState, env: Record<string, string>): Promise<Set<number>> {
-  const containers = await composeProjectContainers(composeProject(state), { env });
-  return new Set(containers.filter((c) => c.running).flatMap((c) => c.ports.map((p) => p.hostPort)));
-}
-
-/** Undefined when a TCP listener can bind there, else the reason (EADDRINUSE, EADDRNOTAVAIL …). */
-async function bindProblem(hostname: string, port: number): Promise<string | undefined> {
-  try {
-    const listener = Bun.listen({ hostname, port, socket: { data() {} } });
-    listener.stop(true);
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code ?? firstLine(error);
   }
 }
 

@@ -15,9 +15,13 @@ export interface ProjectContainer {
   /** created, running, paused, restarting, removing, exited or dead. */
   state: string;
   running: boolean;
+  /** Compose's hash of the service config it was created from (v1 and v2 label it): equal hashes, same config. */
+  composeHash: string;
 }
 
-const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERVICE_LABEL}"}}`];
+/** The label in which Compose (v1 and v2) records the hash of a container's service config. */
+const COMPOSE_HASH_LABEL = "com.docker.compose.config-hash";
+const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERVICE_LABEL}"}}`, `{{.Label "${COMPOSE_HASH_LABEL}"}}`];
 
 /** Every container of a compose project, running or not, from a single `docker ps`. */
 export async function listProjectContainers(project: string, env: Record<string, string> = {}): Promise<ProjectContainer[]> {
@@ -31,8 +35,8 @@ export function parsePsLines(stdout: string): ProjectContainer[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => {
-      const [id = "", name = "", state = "", service = ""] = line.split("\t");
-      return { id, name, service, state, running: state === "running" };
+      const [id = "", name = "", state = "", service = "", composeHash = ""] = line.split("\t");
+      return { id, name, service, state, running: state === "running", composeHash };
     });
 }
 

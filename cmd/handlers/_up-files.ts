@@ -30,3 +30,20 @@ export async function publishFolder(host: DockerHost, staging: string, hostDir: 
   await writeFreshFolder(staging, files);
   await host.syncIn(staging, hostDir, { delete: true, signal });
 }
+
+/** Where `up` keeps a copy of the host's command files and nginx.conf before it replaces them. */
+export interface HostFilesBackup {
+  commandFiles: string;
+  nginx: string;
+}
+
+/** Copies the command files and nginx.conf from the Docker host to the staging area, to put back if `up` fails. */
+export async function backUpHostFiles(host: DockerHost, composeDir: string): Promise<HostFilesBackup> {
+  const dir = join(stagingDir(composeDir), "previous");
+  const backup = { commandFiles: join(dir, "command_files"), nginx: join(dir, "nginx") };
+  const paths = host.paths();
+  await mkdir(dir, { recursive: true });
+  await host.syncOut(paths.commandFilesDir, backup.commandFiles, { delete: true });
+  await host.syncOut(paths.nginxDir, backup.nginx, { delete: true });
+  return backup;
+}

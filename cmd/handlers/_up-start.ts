@@ -15,19 +15,24 @@ import { UserError } from "../../platform/errors.ts";
 import { formatArgv, run } from "../../platform/run.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
-import { publishFolder, stagingDir } from "./_up-files.ts";
+import { backUpHostFiles, publishFolder, stagingDir } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
+import type { UpTouched } from "./_up-recover.ts";
 import { syncRepos } from "./_up-repos.ts";
 import { runStep } from "./_up-steps.ts";
 import { changedRepos, stateOf, type UpInputs } from "./_up-unchanged.ts";
 import type { CommandContext } from "./_types.ts";
 
-/** Runs steps 7–11; `progress.before` are the project's containers before this `up`, to restart apps whose code changed. */
+/**
+ * Runs steps 7–11; `progress.before` are the project's containers before this `up`, to restart apps
+ * whose code changed. Each step marks `progress.touched` as it begins, so a failure knows what to put back.
+ */
 export async function startEnvironment(
   ctx: CommandContext,
   plan: UpPlan,
-  progress: { options: UpOptions; inputs: UpInputs; previous: EnvironmentState | undefined; before: ProjectContainer[] },
+  progress: { options: UpOptions; inputs: UpInputs; previous: EnvironmentState | undefined; before: ProjectContainer[]; touched: UpTouched },
 ): Promise<void> {
+  const { touched } = progress;
   const { host, compiled, state } = plan;
   const paths = host.paths();
   const { composeDir } = state.locations;
@@ -37,6 +42,13 @@ export async function startEnvironment(
   // The host's folders first: the copies below create some of the same folders, and a mkdir racing
   // rsync's own makes rsync fail with "File exists".
   await runStep(ctx, "preparing the Docker host's folders", () => plan.prepareHost());
+  // A copy of what the running containers mount, to put back if a later step fails; a first `up` has none.
+  if (progress.before.length > 0) {
+    touched.backup = await runStep(ctx, "copying the current command files and nginx.conf", () => backUpHostFiles(host, composeDir),
+      "Keeping a copy of the current command files and nginx.conf");
+  }
+  touched.hostFiles = true;
+  touched.repos = plan.repos.length > 0;
   // Three independent copies; rsync mostly waits, so they run side by side. Every one is awaited
   // before compose starts, and the first failure is the one reported.
   await firstFailure([
@@ -56,17 +68,20 @@ export async function startEnvironment(
   const stagedCompose = join(staging, "docker-compose.yml");
   await runStep(ctx, "starting the containers", async () => {
     await writeFileAtomic(stagedCompose, compiled.composeYaml, { mode: 0o644 });
+    touched.containers = true;
     await composeUp(ctx, plan, stagedCompose, progress.options);
   }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
 
   await runStep(ctx, "saving the compose file and the hosts file", async () => {
+    touched.saved = true;
     await writeFileAtomic(composeFilePath(state), compiled.composeYaml, { mode: 0o644 });
     await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, compiled.hosts));
     await writeEnvironmentState(environmentStatePath(state.locations), stateOf(progress.inputs, { recreated: progress.options.recreate }));
   }, `Saving the compose file and the hosts file (${state.locations.hostsFile})`);
 
   // After the save: the environment is up either way, and a restart that fails is only worth a warning.
-  await restartChangedApps(ctx, plan, changedRepos(progress.inputs, progress.previous), progress.before);
+  // Without a previous state nothing says which code the running containers have: leave them be.
+  await restartChangedApps(ctx, plan, changedRepos(progress.inputs, progress.previous), progress.previous ? progress.before : []);
 }
 
 /** Waits for every promise, then rethrows the first rejection in list order. */

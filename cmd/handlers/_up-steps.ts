@@ -1,16 +1,30 @@
 /**
  * The steps of `dusty up`, each announced by one progress line and, when it fails, named in the error
- * together with its cause and the promise that nothing the user relies on was changed.
+ * together with its cause. What the failure left behind (restored, down, unchanged) is checked and
+ * added by `_up-recover.ts`, never promised here.
  */
 import { isExpectedError, UserError } from "../../platform/errors.ts";
 import type { CommandContext } from "./_types.ts";
 
-/** A step of `up` failed; the message names the step and the cause. */
+/** A step of `up` failed; the message names the step and the cause, then (once reported) what it left behind. */
 export class UpStepError extends UserError {
   override name = "UpStepError";
+  constructor(
+    /** What `up` was doing, e.g. "starting the containers". */
+    readonly step: string,
+    /** The cause, as the failing part worded it. */
+    readonly reason: string,
+    /** The lines saying what was restored, what is down and what is unchanged; empty until reported. */
+    readonly report: readonly string[] = [],
+  ) {
+    super([`dusty up stopped while ${step}: ${reason}`, ...report].join("\n"));
+  }
 }
 
-/** What a failed `up` leaves alone: said after every failure, so users know what still holds. */
+/**
+ * Said only when a check found it true: the three files `up` writes last compare equal, byte for byte,
+ * to how they were before it started.
+ */
 export const UNCHANGED_NOTE = "The hosts file, the compose file and the config are as they were before this `dusty up`";
 
 /**
@@ -23,7 +37,7 @@ export async function runStep<T>(ctx: Pick<CommandContext, "log">, doing: string
     return await work();
   } catch (error) {
     if (!isExpectedError(error) || error instanceof UpStepError) throw error;
-    throw new UpStepError(`dusty up stopped while ${doing}: ${error.message.trimEnd()}\n${UNCHANGED_NOTE}`);
+    throw new UpStepError(doing, error.message.trimEnd());
   }
 }
 

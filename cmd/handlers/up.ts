@@ -1,20 +1,24 @@
 /**
  * `up` (reference §2.1): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
  * compiles and starts the active bundles; skips everything when nothing changed since the last `up`;
- * never leaves a new hosts section or compose file behind a failed start.
+ * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
+ * and says what it found: never a new hosts section or compose file behind a failed start.
  */
 import { readFile } from "node:fs/promises";
 import { planHostsFile } from "../../core/hosts.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { environmentStatePath, readEnvironmentState } from "../../platform/environment-state.ts";
 import { checkHostsFile, updateHostsFile } from "../../platform/hosts-file.ts";
-import { composeFilePath } from "./_environment.ts";
+import { composeFilePath, composeProject } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readFlag } from "./_up-args.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readState } from "./_state.ts";
-import type { Handler } from "./_types.ts";
+import type { CommandContext, Handler } from "./_types.ts";
+import type { ProjectContainer } from "./_up-containers.ts";
+import { requireFreeHostPorts } from "./_up-ports.ts";
 import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
+import { readFilesBefore, recoverFailedUp, untouched } from "./_up-recover.ts";
 import { startEnvironment } from "./_up-start.ts";
 import { runStep } from "./_up-steps.ts";
 import { renderUpSummary } from "./_up-summary.ts";
@@ -32,23 +36,45 @@ const handler: Handler = {
     requireSetup(state.config);
     // Before anything is pulled or started: a hosts file dusty cannot update must not fail the last step.
     await runStep(ctx, "checking the hosts file", () => checkHostsFile(state.locations.hostsFile));
-    const plan = await prepareUp(ctx, state, options);
-
-    const inputs = await collectInputs(plan);
-    const previous = await readEnvironmentState(environmentStatePath(state.locations));
-    const before = previous ? await plan.containersBefore() : [];
-    const summary = { bindAddress: state.config.bind_address, heading: "Your local environment is now started!" };
-    if (isUnchanged(inputs, previous, before)) {
-      await keepFilesInPlace(plan);
-      ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
-      ctx.output(renderUpSummary(plan.compiled.ports, { ...summary, heading: "Your local environment is running." }));
+    // Read before anything can change them, so a failure reports what it finds, not what it hopes.
+    const filesBefore = await readFilesBefore(state);
+    const touched = untouched();
+    let plan: UpPlan | undefined;
+    let before: ProjectContainer[] = [];
+    try {
+      plan = await prepareUp(ctx, state, options);
+      const inputs = await collectInputs(plan);
+      const previous = await readEnvironmentState(environmentStatePath(state.locations));
+      before = await plan.containersBefore();
+      const summary = { bindAddress: state.config.bind_address, heading: "Your local environment is now started!" };
+      if (isUnchanged(inputs, previous, before)) {
+        await keepFilesInPlace(plan);
+        ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
+        ctx.output(renderUpSummary(plan.compiled.ports, { ...summary, heading: "Your local environment is running." }));
+        return 0;
+      }
+      await checkPorts(ctx, plan);
+      await startEnvironment(ctx, plan, { options, inputs, previous, before, touched });
+      ctx.output(renderUpSummary(plan.compiled.ports, summary));
       return 0;
+    } catch (error) {
+      throw await recoverFailedUp(ctx, { error, state, plan, filesBefore, touched, before, options });
     }
-    await startEnvironment(ctx, plan, { options, inputs, previous, before });
-    ctx.output(renderUpSummary(plan.compiled.ports, summary));
-    return 0;
   },
 };
+
+/**
+ * Every port the environment publishes must be free or held by its own running containers before a
+ * container is touched: compose stops a container it recreates before it finds the new one's port taken.
+ * Only this machine's ports can be tried; on a VM a taken port shows as a compose failure, which is undone.
+ */
+async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
+  if (plan.host.name !== "native") return;
+  const address = plan.state.config.bind_address ?? "127.0.0.1";
+  await runStep(ctx, "checking the host ports", async () =>
+    requireFreeHostPorts(plan.compiled.ports, { address, project: composeProject(plan.state), env: await plan.host.dockerEnv() }),
+    `Checking that the ports to publish on ${address} are free`);
+}
 
 export default handler;
 

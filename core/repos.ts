@@ -3,6 +3,7 @@
  * where its copy lives (`relPath`) and the short name users type. Pure string work, no git.
  */
 import { normalizePosixPath } from "./compile-paths.ts";
+import { joinWords } from "./prose.ts";
 
 /** One repo as dusty sees it. */
 export interface RepoRef {
@@ -85,7 +86,6 @@ export function resolveRepoName(name: string, urls: readonly string[]): { url: s
   const matches = repos.filter((r) => r.shortName === name).map((r) => r.url);
   if (matches.length === 1 && matches[0] !== undefined) return { url: matches[0] };
   if (matches.length === 0) return { error: `Short repo name ${name} does not match any known repos` };
-  const listed =
-    matches.length === 2 ? `both ${matches[0]} and ${matches[1]}` : `${matches.slice(0, -1).join(", ")} and ${matches.at(-1)}`;
+  const listed = `${matches.length === 2 ? "both " : ""}${joinWords(matches)}`;
   return { error: `Short repo name ${name} is ambiguous. It matches ${listed}` };
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { parse } from "yaml";
 import { run } from "../platform/run.ts";
+import { dustyArgv } from "./harness.ts";
 import { freePorts, startExampleEnvironment, type ComposeCommand, type ExampleEnvironment } from "./up-example.ts";
 
 const UNCHANGED = "The hosts file, the compose file and the config are as they were before this `dusty up`";
@@ -26,6 +27,23 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     await env?.cleanup();
   }, 120_000);
 
+  /** Runs `dusty up` and calls `then` as soon as its output first matches `pattern`. */
+  const upAndThen = async (pattern: RegExp, then: () => void) => {
+    const child = Bun.spawn(dustyArgv(["up"]), { env: { ...process.env, ...env.daemon.env }, stdout: "pipe", stderr: "pipe" });
+    let stderr = "";
+    let done = false;
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      if (!done && pattern.test(stderr)) {
+        done = true;
+        then();
+      }
+    }
+    const [stdout, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+    expect(done).toBe(true);
+    return { code, stdout, stderr };
+  };
   const composeFile = () => join(env.configDir, "compose", "docker-compose.yml");
   const stateFile = () => join(env.configDir, "compose", "state.json");
   const held = (port: number) => `${port} (held by ${COMM} (pid ${process.pid}))`;
@@ -145,11 +163,13 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("a faile
     const hostsBefore = readFileSync(env.hostsFile);
     const website = readFileSync(join(env.specs.path, "apps", "website.yml"), "utf8");
     env.specs.commit({ "apps/website.yml": website.replace("httpd -f -p 8000", "echo save test; httpd -f -p 8000") });
-    // A folder where the hosts file should be: compose has recreated the website by the time it cannot be written.
-    rmSync(env.hostsFile);
-    mkdirSync(env.hostsFile);
+    // A folder where the hosts file should be, put there once compose has begun (`up` checks the hosts
+    // file before it starts): compose has recreated the website by the time the file cannot be written.
     try {
-      const result = await env.dusty(["up"]);
+      const result = await upAndThen(/containers with Compose/, () => {
+        rmSync(env.hostsFile);
+        mkdirSync(env.hostsFile);
+      });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("Saving the compose file and the hosts file");
       expect(readFileSync(composeFile())).toEqual(composeBefore);

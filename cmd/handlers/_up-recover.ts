@@ -3,8 +3,9 @@
  * the compose file and state it may have begun to save), then say, from what it finds on disk and in
  * docker, what failed, what was restored or is down, what is unchanged, and the fix.
  */
-import { readFile, rm } from "node:fs/promises";
-import { writeFileAtomic } from "../../platform/atomic-write.ts";
+import { rm } from "node:fs/promises";
+import { joinWords } from "../../core/prose.ts";
+import { readRegularFile, writeFileAtomic } from "../../platform/atomic-write.ts";
 import { environmentStatePath } from "../../platform/environment-state.ts";
 import { isExpectedError } from "../../platform/errors.ts";
 import { composeFilePath } from "./_environment.ts";
@@ -113,15 +114,16 @@ async function compareFiles(state: DaemonState, before: UpFilesBefore): Promise<
   const changed = files.filter(([, same]) => !same).map(([name]) => name);
   if (changed.length === 0) return UNCHANGED_NOTE;
   const kept = files.filter(([, same]) => same).map(([name]) => name);
-  return `Changed since this \`dusty up\` began: ${changed.join(", ")}${kept.length > 0 ? `; as they were: ${kept.join(", ")}` : ""}`;
+  return `Changed since this \`dusty up\` began: ${joinWords(changed)}${kept.length > 0 ? `; as they were: ${joinWords(kept)}` : ""}`;
 }
 
 function filePaths(state: DaemonState): string[] {
   return [state.locations.hostsFile, composeFilePath(state), state.locations.configFile, environmentStatePath(state.locations)];
 }
 
+// Never a plain readFile: the hosts file is read before it is checked, and a FIFO there must not hang `up`.
 async function readOrUndefined(path: string): Promise<Uint8Array | undefined> {
-  return readFile(path).catch(() => undefined);
+  return readRegularFile(path).catch(() => undefined);
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

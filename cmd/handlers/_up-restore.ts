@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { NGINX_SERVICE } from "../../core/compose.ts";
+import { joinWords } from "../../core/prose.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { runCompose } from "./_compose-run.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
@@ -116,8 +117,7 @@ function displayName(service: string): string {
 }
 
 function listNames(services: readonly string[]): string {
-  const names = services.map(displayName);
-  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return joinWords(services.map(displayName));
 }
 
 function unique(values: readonly string[]): string[] {

@@ -34,14 +34,14 @@ const handler: Handler = {
     };
     const state = await readState(ctx);
     requireSetup(state.config);
-    // Before anything is pulled or started: a hosts file dusty cannot update must not fail the last step.
-    await runStep(ctx, "checking the hosts file", () => checkHostsFile(state.locations.hostsFile));
     // Read before anything can change them, so a failure reports what it finds, not what it hopes.
     const filesBefore = await readFilesBefore(state);
     const touched = untouched();
     let plan: UpPlan | undefined;
     let before: ProjectContainer[] = [];
     try {
+      // Before anything is pulled or started: a hosts file dusty cannot update must not fail the last step.
+      await runStep(ctx, "checking the hosts file", () => checkHostsFile(state.locations.hostsFile));
       plan = await prepareUp(ctx, state, options);
       const inputs = await collectInputs(plan);
       const previous = await readEnvironmentState(environmentStatePath(state.locations));

@@ -59,9 +59,11 @@ describe("compileCompose()", () => {
   test("compileCompose() lets dusty's keys win over an app's compose map and keeps the rest", () => {
     const web = composeFor(RAW, ["site"]).web ?? {};
     expect(web.image).toBe("web:1");
+    expect(web.entrypoint).toEqual([]);
     expect(web.init).toBe(true);
     expect(web.command).toEqual(["sh", "/command_files/dusty_command_file_web.sh"]);
     expect(web.user).toBe("node");
+    expect(composeFor({ apps: { e: { image: "e", compose: { entrypoint: ["/init.sh"] } } }, bundles: { b: { apps: ["e"] } } }, ["b"]).e?.entrypoint).toEqual([]);
     expect(web.working_dir).toBe("/web");
     expect(web.ports).toEqual(["127.0.0.1:65001:3000", "127.0.0.1:65002:5000"]);
     expect(web.environment).toEqual({ A: "1", B: null });

@@ -97,6 +97,9 @@ function appService(
   else if (spec.image !== undefined) service.image = spec.image;
   // tini as PID 1 forwards `docker stop`'s signal, so stops take milliseconds instead of the 10 s timeout.
   service.init = true;
+  // An image's ENTRYPOINT would receive `sh /command_files/…` as its arguments instead of running it;
+  // the original forces `[]` too, over the spec's own `compose.entrypoint` (validate warns about that).
+  service.entrypoint = [];
   service.command = ["sh", `/command_files/${commandFileName(name)}`];
   service.user ??= "root";
 

@@ -54,6 +54,12 @@ test("loadSpecs() warns about unknown compose keys of apps and lib test suites, 
   ]);
 });
 
+test("loadSpecs() warns that an app's own compose entrypoint is ignored, unless it is already []", () => {
+  expect(lines([{ path: "apps/web.yml", text: "image: web\ncompose:\n  entrypoint: [/init]\n" }, { path: "apps/api.yml", text: "image: api\ncompose: {entrypoint: []}\n" }])).toEqual([
+    "apps/web.yml:3:3: warning: compose.entrypoint: ignored: apps run their command file with `entrypoint: []`; put what the entrypoint does in commands.always",
+  ]);
+});
+
 test("loadSpecs() sorts each record of specs and sources by name", () => {
   const loaded = loadSpecs(["zeta", "alpha", "mid"].map((name) => ({ path: `apps/${name}.yml`, text: "image: x\n" })));
   expect(Object.keys(loaded.specs.apps)).toEqual(["alpha", "mid", "zeta"]);

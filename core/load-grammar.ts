@@ -50,9 +50,11 @@ function checkHostNames(data: Record<string, unknown>): RuleProblem[] {
   });
 }
 
-// An app's `mount: ""` means "no mount" (the schema's default); a lib always has one.
+// An app's `mount: ""` means "no mount" (the schema's default). A lib must say `mount:`, but Dusty took
+// "" there too: its repo is then in no container and its install runs in $HOME, which is worth a warning.
 function checkMount(data: Record<string, unknown>, emptyMeansNone: boolean): RuleProblem[] {
   if (typeof data.mount !== "string" || (emptyMeansNone && data.mount === "")) return [];
+  if (data.mount === "") return [{ path: ["mount"], message: "empty: this lib's repo is mounted in no container, and its install commands run in $HOME", severity: "warning" }];
   const problem = checkContainerPath(data.mount, { noColon: true, reserved: DUSTY_CONTAINER_DIRS });
   return problem ? [{ path: ["mount"], message: problem }] : [];
 }

@@ -60,6 +60,22 @@ test("loadSpecs() warns that an app's own compose entrypoint is ignored, unless 
   ]);
 });
 
+test("loadSpecs() takes a lib with mount \"\" and an app without commands, as Dusty did, and refuses a service of {}", () => {
+  const files = [
+    { path: "libs/l.yml", text: "repo: /r\nmount: ''\n" },
+    { path: "apps/a.yml", text: "image: a\n" },
+    { path: "services/s.yml", text: "{}\n" },
+  ];
+  const loaded = loadSpecs(files);
+  expect(Object.keys(loaded.specs.libs)).toEqual(["l"]);
+  expect(loaded.specs.apps.a?.commands).toEqual({ always: [], once: [] });
+  expect(Object.keys(loaded.specs.services)).toEqual([]);
+  expect(lines(files)).toEqual([
+    "libs/l.yml:2:8: warning: mount: empty: this lib's repo is mounted in no container, and its install commands run in $HOME",
+    "services/s.yml:1:1: needs image or build: docker-compose cannot create a service without one",
+  ]);
+});
+
 test("loadSpecs() sorts each record of specs and sources by name", () => {
   const loaded = loadSpecs(["zeta", "alpha", "mid"].map((name) => ({ path: `apps/${name}.yml`, text: "image: x\n" })));
   expect(Object.keys(loaded.specs.apps)).toEqual(["alpha", "mid", "zeta"]);

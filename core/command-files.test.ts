@@ -221,6 +221,14 @@ for (const shell of ["busybox", "dash"] as const) {
       expect(existsSync(join(root, "unset.txt"))).toBe(false);
     });
 
+    test("a relative asset path lands under the app's mount, where the main file has already gone", () => {
+      const raw: RawSpecs = {
+        apps: { a: { image: "x", repo: "/code/a", mount: "/srv/a", assets: [{ name: "KEY", path: "conf/key.txt" }], commands: { always: ["cat /srv/a/conf/key.txt"] } } },
+      };
+      const root = makeRoot({ "command_files/main.sh": mainFileOf(raw, "a"), "dusty_assets/KEY": "k\n", "srv/a/conf/.keep": "" }, shell);
+      expect(runIn(root, "/command_files/main.sh")).toEqual({ code: 0, stdout: "k\n", stderr: "" });
+    });
+
     test("a script file hands its arguments, spaces kept, to the last line", () => {
       const files = filesFor({ apps: { a: { image: "x", scripts: [{ name: "s", command: ["echo first", "printf '[%s]'"] }] } } });
       const root = makeRoot({ "command_files/s.sh": files[`a/${commandFileName("a", { script: "s" })}`] ?? "" }, shell);

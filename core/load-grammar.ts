@@ -59,11 +59,13 @@ function checkMount(data: Record<string, unknown>, emptyMeansNone: boolean): Rul
   return problem ? [{ path: ["mount"], message: problem }] : [];
 }
 
+// A relative asset path is relative to the app's mount: the command file has `cd`'d there before it
+// copies assets (Dusty's default fixtures use one). It reaches only a quoted shell word in the container.
 function checkAssetPaths(data: Record<string, unknown>): RuleProblem[] {
   if (!Array.isArray(data.assets)) return [];
   return data.assets.flatMap((asset, i): RuleProblem[] => {
     const path = isMapping(asset) ? asset.path : undefined;
-    const problem = typeof path === "string" ? checkContainerPath(path) : undefined;
+    const problem = typeof path === "string" ? checkAssetPath(path) : undefined;
     return problem ? [{ path: ["assets", i, "path"], message: problem }] : [];
   });
 }
@@ -158,4 +160,13 @@ function checkComposeShapes(map: unknown, path: KeyPath): RuleProblem[] {
 
 function controlProblem(text: string): string | undefined {
   return hasControlChars(text) ? `expected a value without control characters (newline, tab, NUL …), got ${describeValue(text)}` : undefined;
+}
+
+function checkAssetPath(path: string): string | undefined {
+  if (path.startsWith("/")) return checkContainerPath(path);
+  if (path === "") return "expected a path in the container (absolute, or relative to the app's mount), got \"\"";
+  if (hasControlChars(path)) return checkContainerPath(path);
+  // `cp` would read it as an option.
+  if (path.startsWith("-")) return `expected a path that does not start with "-", got ${JSON.stringify(path)}: write "./${path}"`;
+  return undefined;
 }

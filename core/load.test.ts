@@ -130,8 +130,8 @@ test("SpecSource.locate() points at the key of an empty value and at the parent 
   expect(source.locate(["nothing", "here"])).toEqual({ line: 1, col: 1 });
 });
 
-test("loadSpecs() rejects asset names that are not plain file names and relative asset paths", () => {
-  const text = "image: x\nassets:\n  - name: ../secret\n    path: /etc/secret\n  - name: KEY\n    path: relative/key\n";
+test("loadSpecs() rejects asset names that are not plain file names, and takes paths relative to the mount as Dusty did", () => {
+  const text = "image: x\nassets:\n  - name: ../secret\n    path: /etc/secret\n  - name: KEY\n    path: relative/key\n  - name: UP\n    path: ../up\n  - name: NL\n    path: \"a\\nb\"\n  - name: EMPTY\n    path: ''\n  - name: DASH\n    path: -rf\n";
   const { diagnostics } = loadSpecs([{ path: "apps/web.yml", text }]);
-  expect(diagnostics.map((d) => `${d.line}:${d.keyPath}`)).toEqual(["3:assets[0].name", "6:assets[1].path"]);
+  expect(diagnostics.map((d) => `${d.line}:${d.keyPath}`)).toEqual(["3:assets[0].name", "10:assets[3].path", "12:assets[4].path", "14:assets[5].path"]);
 });

@@ -6,6 +6,7 @@ import type { AssembledSpecs } from "./assemble.ts";
 import { commandFileName } from "./command-files.ts";
 import { mergeEnvironment, type EnvOverrides } from "./compile-env-vars.ts";
 import { joinPosixPath } from "./compile-paths.ts";
+import { translateV1Keys } from "./compose-v1.ts";
 import type { PortPlan } from "./ports.ts";
 import { managedRepoPath, parseRepo } from "./repos.ts";
 import type { AppSpec } from "./specs.ts";
@@ -57,9 +58,10 @@ export const CONFIG_HASH_LABEL = "dusty.config-hash";
 /** Every service of the environment, keyed in sorted order. */
 export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, options: ComposeOptions): ComposeFile {
   const services: Record<string, Record<string, unknown>> = { [NGINX_SERVICE]: nginxService(plan, options) };
-  for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, options);
+  const names = new Set([NGINX_SERVICE, ...Object.keys(assembled.apps), ...Object.keys(assembled.services)]);
+  for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, { ...options, names });
   for (const [name, spec] of Object.entries(assembled.services)) {
-    const service: Record<string, unknown> = { ...spec, volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
+    const service: Record<string, unknown> = { ...translateV1Keys(spec, names), volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
     setEnvironment(service, options.envOverrides[name]);
     services[name] = service;
   }
@@ -89,7 +91,7 @@ function appService(
   spec: AppSpec,
   assembled: AssembledSpecs,
   plan: PortPlan,
-  options: ComposeOptions,
+  options: ComposeOptions & { names: ReadonlySet<string> },
 ): Record<string, unknown> {
   const { paths } = options;
   const service: Record<string, unknown> = { ...spec.compose };
@@ -124,7 +126,8 @@ function appService(
   const forwarded = plan.apps[name] ?? [];
   if (forwarded.length > 0) service.ports = forwarded.map((f) => publishedPort(options.bindAddress, f.publishedPort, f.containerPort));
   setEnvironment(service, options.envOverrides[name]);
-  return service;
+  // Last, so a v1 `dockerfile` joins the build context dusty has set.
+  return translateV1Keys(service, options.names);
 }
 
 /** An absolute `build:` as written; a relative one against the checkout of the app's repo. */

@@ -89,6 +89,18 @@ describe("compileCompose()", () => {
     expect(composeFor(RAW, ["site"]).api?.depends_on).toBeUndefined();
   });
 
+  test("compileCompose() keeps a spec's own links to services that run, aliases and all, and drops the rest", () => {
+    const raw: RawSpecs = {
+      apps: { a: { image: "a", compose: { links: ["db:database", "ghost", "b"] } }, b: { image: "b", compose: { links: ["ghost"] } } },
+      services: { db: { image: "postgres", links: ["a", "ghost:g"] }, ghost: { image: "ghost" } },
+      bundles: { all: { apps: ["a", "b"], services: ["db"] } },
+    };
+    const services = composeFor(raw, ["all"]);
+    expect(services.a?.links).toEqual(["db:database", "b"]);
+    expect(services.b).not.toHaveProperty("links");
+    expect(services.db?.links).toEqual(["a"]);
+  });
+
   test("compileCompose() resolves a relative build against the repo's checkout, else the managed clone", () => {
     expect(composeFor(RAW, ["site"]).api?.build).toBe("/etc/dusty/repos/github.com/org/api/build");
     const overridden = composeFor(RAW, ["site"], { repoPaths: { "https://github.com/org/api": "/home/me/api" } });

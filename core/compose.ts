@@ -61,7 +61,7 @@ export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, option
   const names = new Set([NGINX_SERVICE, ...Object.keys(assembled.apps), ...Object.keys(assembled.services)]);
   for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, { ...options, names });
   for (const [name, spec] of Object.entries(assembled.services)) {
-    const service: Record<string, unknown> = { ...translateV1Keys(spec, names), volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
+    const service: Record<string, unknown> = { ...withRunningLinks(translateV1Keys(spec, names), names), volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
     setEnvironment(service, options.envOverrides[name]);
     services[name] = service;
   }
@@ -127,7 +127,26 @@ function appService(
   if (forwarded.length > 0) service.ports = forwarded.map((f) => publishedPort(options.bindAddress, f.publishedPort, f.containerPort));
   setEnvironment(service, options.envOverrides[name]);
   // Last, so a v1 `dockerfile` joins the build context dusty has set.
-  return translateV1Keys(service, options.names);
+  return withRunningLinks(translateV1Keys(service, options.names), options.names);
+}
+
+/** The service a compose link names: `db` of `db` or `db:alias`; undefined for a value that is not text. */
+export function linkTarget(link: unknown): string | undefined {
+  if (typeof link !== "string") return undefined;
+  const colon = link.indexOf(":");
+  return colon < 0 ? link : link.slice(0, colon);
+}
+
+// A spec's own `links` (kept for their aliases) may name a service that is not active: compose refuses
+// a link to a service it does not define, so those are dropped (compile and up warn about each one).
+function withRunningLinks(service: Record<string, unknown>, running: ReadonlySet<string>): Record<string, unknown> {
+  if (!Array.isArray(service.links)) return service;
+  const links = service.links.filter((link) => {
+    const target = linkTarget(link);
+    return target === undefined || running.has(target);
+  });
+  const { links: _, ...rest } = service;
+  return links.length > 0 ? { ...rest, links } : rest;
 }
 
 /** An absolute `build:` as written; a relative one against the checkout of the app's repo. */

@@ -30,6 +30,21 @@ for (const file of files) {
   });
 }
 
+// The schema cannot say this: compose refuses a link or dependency on a service the file does not define.
+for (const file of files) {
+  test(`${file.slice(FIXTURES.length + 1)} links and depends only on services it defines`, () => {
+    const services = (parse(readFileSync(file, "utf8")) as { services: Record<string, Record<string, unknown>> }).services;
+    const dangling: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      const links = Array.isArray(service.links) ? service.links.map((l) => String(l).split(":")[0]) : [];
+      const dependsOn = Array.isArray(service.depends_on) ? service.depends_on.map(String) : Object.keys(service.depends_on ?? {});
+      const mode = typeof service.network_mode === "string" && service.network_mode.startsWith("service:") ? [service.network_mode.slice(8)] : [];
+      for (const target of [...links, ...dependsOn, ...mode]) if (!Object.hasOwn(services, target ?? "")) dangling.push(`${name} → ${target}`);
+    }
+    expect(dangling).toEqual([]);
+  });
+}
+
 test("the schema check fails on a v1 key, so it can catch one", () => {
   expect(validate({ services: { web: { image: "x", net: "container:db" } } })).toBe(false);
   expect(validate({ services: { web: { image: "x", network_mode: "service:db" } } })).toBe(true);

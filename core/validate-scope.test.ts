@@ -30,11 +30,11 @@ test("usedSpecFiles() follows bundles, depends.apps, libs (transitively) and ser
 });
 
 test("scopeDiagnostics() turns errors outside the used specs into warnings that say why, and keeps those inside", () => {
-  const note = "(no bundle being compiled uses this spec: only `dusty validate` fails on it)";
+  const note = "(no bundle this command works on uses this spec: only `dusty validate` fails on it)";
   expect(scoped(FILES, ["site"])).toEqual([
     `apps/broken.yml:2:1: warning: build: only one of image and build is allowed ${note}`,
-    "apps/web.yml:7:15: warning: compose.links[1]: dropped: \"cache\" does not run with the bundles being compiled, and compose refuses a link to a service it does not define",
-    "apps/web.yml:7:30: warning: compose.links[2]: dropped: \"worker\" does not run with the bundles being compiled, and compose refuses a link to a service it does not define",
+    "apps/web.yml:7:15: warning: compose.links[1]: dropped: \"cache\" does not run with these bundles, and compose refuses a link to a service it does not define",
+    "apps/web.yml:7:30: warning: compose.links[2]: dropped: \"worker\" does not run with these bundles, and compose refuses a link to a service it does not define",
     `apps/worker.yml: warning: app "worker" has the same name as lib "worker" ${note}`,
     `apps/worker.yml:3:10: warning: depends.apps[0]: no app named "ghost" ${note}`,
   ]);

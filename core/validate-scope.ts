@@ -25,7 +25,7 @@ export function scopeDiagnostics(loaded: LoadedSpecs, diagnostics: readonly Diag
   const used = usedSpecFiles(loaded, active);
   const scoped = diagnostics.map((d) => {
     if (d.severity !== "error" || !isSpecFile(d.file) || used.has(d.file)) return d;
-    return { ...d, severity: "warning" as const, message: `${d.message} (no bundle being compiled uses this spec: only \`dusty validate\` fails on it)` };
+    return { ...d, severity: "warning" as const, message: `${d.message} (no bundle this command works on uses this spec: only \`dusty validate\` fails on it)` };
   });
   return [...scoped, ...checkLinks(loaded, used)];
 }
@@ -84,7 +84,7 @@ function checkLinks(loaded: LoadedSpecs, used: ReadonlySet<string>): Diagnostic[
     owner.links.forEach((link, i) => {
       const target = linkTarget(link);
       if (!source || target === undefined || running.has(target)) return;
-      out.push(diagnosticAt(source, [...owner.path, i], `dropped: "${target}" does not run with the bundles being compiled, and compose refuses a link to a service it does not define`, { severity: "warning" }));
+      out.push(diagnosticAt(source, [...owner.path, i], `dropped: "${target}" does not run with these bundles, and compose refuses a link to a service it does not define`, { severity: "warning" }));
     });
   }
   return out;

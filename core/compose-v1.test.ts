@@ -15,6 +15,7 @@ test("translateV1Keys() moves log_driver and log_opt into logging, and dockerfil
   expect(translateV1Keys({ log_opt: { tag: "x" }, logging: { driver: "local" } }, HERE)).toEqual({ logging: { driver: "local" } });
   expect(translateV1Keys({ build: "/ctx", dockerfile: "Dockerfile.dev" }, HERE)).toEqual({ build: { context: "/ctx", dockerfile: "Dockerfile.dev" } });
   expect(translateV1Keys({ image: "a", dockerfile: "Dockerfile.dev" }, HERE)).toEqual({ image: "a" });
+  expect(translateV1Keys({ image: "a", volume_driver: "local" }, HERE)).toEqual({ image: "a" });
 });
 
 test("translateV1Keys() leaves a service without v1 keys as it is, and does not change its input", () => {

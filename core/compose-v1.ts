@@ -8,7 +8,8 @@
  * `service` with v1 keys in their Compose Specification form: `net: container:X` becomes
  * `network_mode: service:X` when X is a service of this compose file (`composeServices`), else
  * `container:X` (a container started outside it); `net: host|bridge|none` becomes `network_mode`;
- * `log_driver`/`log_opt` become `logging`; `dockerfile` moves into `build`. A key already written the
+ * `log_driver`/`log_opt` become `logging`; `dockerfile` moves into `build`; `volume_driver`, which the
+ * specification has no place for on a service, is left out (loading warns). A key already written the
  * new way wins over its v1 form.
  */
 export function translateV1Keys(service: Record<string, unknown>, composeServices: ReadonlySet<string>): Record<string, unknown> {
@@ -29,6 +30,7 @@ export function translateV1Keys(service: Record<string, unknown>, composeService
       out.logging = logging;
     }
   }
+  delete out.volume_driver;
   if ("dockerfile" in out) {
     const dockerfile = out.dockerfile;
     delete out.dockerfile;

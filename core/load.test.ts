@@ -76,6 +76,13 @@ test("loadSpecs() takes a lib with mount \"\" and an app without commands, as Du
   ]);
 });
 
+test("loadSpecs() warns that volume_driver is left out of the compose file, in an app's compose and a service", () => {
+  expect(lines([{ path: "apps/web.yml", text: "image: web\ncompose:\n  volume_driver: local\n" }, { path: "services/db.yml", text: "image: db\nvolume_driver: local\n" }])).toEqual([
+    "apps/web.yml:3:3: warning: compose.volume_driver: ignored: the Compose Specification has no volume_driver; give the driver to a named volume instead",
+    "services/db.yml:2:1: warning: volume_driver: ignored: the Compose Specification has no volume_driver; give the driver to a named volume instead",
+  ]);
+});
+
 test("loadSpecs() sorts each record of specs and sources by name", () => {
   const loaded = loadSpecs(["zeta", "alpha", "mid"].map((name) => ({ path: `apps/${name}.yml`, text: "image: x\n" })));
   expect(Object.keys(loaded.specs.apps)).toEqual(["alpha", "mid", "zeta"]);

@@ -6,6 +6,7 @@ import draft07 from "ajv/dist/refs/json-schema-draft-07.json";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { run } from "../platform/run.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures");
 const schema = JSON.parse(readFileSync(join(import.meta.dir, "compose-spec", "compose-spec.json"), "utf8"));
@@ -44,6 +45,17 @@ for (const file of files) {
     expect(dangling).toEqual([]);
   });
 }
+
+// The real reader too: `docker compose config` checks the schema and the references between services.
+const hasComposeV2 = Bun.spawnSync(["docker", "compose", "version"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+test.skipIf(!hasComposeV2)("every fixture's compose file passes `docker compose config`", async () => {
+  const refused: string[] = [];
+  for (const file of files) {
+    const result = await run(["docker", "compose", "-p", "dusty-compose-spec-test", "-f", file, "config", "--quiet"]);
+    if (result.exitCode !== 0) refused.push(`${file.slice(FIXTURES.length + 1)}: ${result.stderr.trim()}`);
+  }
+  expect(refused).toEqual([]);
+});
 
 test("the schema check fails on a v1 key, so it can catch one", () => {
   expect(validate({ services: { web: { image: "x", net: "container:db" } } })).toBe(false);

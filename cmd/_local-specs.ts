@@ -31,7 +31,7 @@ export function validateLocally(specsPath: string | undefined): Promise<void> {
 /** Compiles local specs with the default (native) options and prints the artifacts. */
 export function compileLocally(request: LocalCompileRequest): Promise<void> {
   return runGuarded(async () => {
-    const { loaded, warnings } = await readCheckedSpecs(request.specsPath);
+    const { loaded, warnings } = await readCheckedSpecs(request.specsPath, { bundles: request.bundles.length > 0 ? request.bundles : "all" });
     for (const w of warnings) log.warn(formatDiagnostic(w));
     const bundles = chooseBundles(loaded.specs, request.bundles, Object.keys(loaded.specs.bundles));
     const compiled = compileEnvironment(loaded.specs, { ...defaultCompileOptions(), bundles });

@@ -5,6 +5,7 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostics.ts";
 import { loadSpecs, type LoadedSpecs, type SpecFile } from "../core/load.ts";
 import { validateSpecs } from "../core/validate.ts";
+import { scopeDiagnostics, type BundleScope } from "../core/validate-scope.ts";
 import { SpecError } from "../platform/errors.ts";
 import { readSpecsRepo } from "../platform/specs-folder.ts";
 import { EXAMPLE_SPECS } from "./_example-specs.ts";
@@ -16,19 +17,25 @@ export interface CheckedSpecs {
   origin: string;
 }
 
+/** How strictly to check: `bundles` (for compile and up) lets only errors in the specs they use fail. */
+export interface CheckOptions {
+  bundles?: BundleScope;
+}
+
 /** Reads the specs at `path`, or the built-in example when `path` is undefined. */
-export async function readCheckedSpecs(path: string | undefined): Promise<CheckedSpecs> {
-  if (path === undefined) return checkSpecs(EXAMPLE_SPECS, "the built-in example");
+export async function readCheckedSpecs(path: string | undefined, options: CheckOptions = {}): Promise<CheckedSpecs> {
+  if (path === undefined) return checkSpecs(EXAMPLE_SPECS, "the built-in example", [], options);
   // Files that could not be read are reported with the problems of the rest, all at once.
   const folder = await readSpecsRepo(path);
-  return checkSpecs(folder.files, path, folder.diagnostics);
+  return checkSpecs(folder.files, path, folder.diagnostics, options);
 }
 
 /** Loads and validates spec files (plus the problems met reading them); throws a SpecError listing every error at once. */
-export function checkSpecs(files: readonly SpecFile[], origin: string, readProblems: readonly Diagnostic[] = []): CheckedSpecs {
+export function checkSpecs(files: readonly SpecFile[], origin: string, readProblems: readonly Diagnostic[] = [], options: CheckOptions = {}): CheckedSpecs {
   // Bun's native YAML parser reads plain spec files ~20× faster; core falls back to the careful parser for the rest.
   const loaded = loadSpecs(files, { parseYaml: (text) => Bun.YAML.parse(text) });
-  const diagnostics = sortDiagnostics([...readProblems, ...loaded.diagnostics, ...validateSpecs(loaded)]);
+  const all = [...readProblems, ...loaded.diagnostics, ...validateSpecs(loaded)];
+  const diagnostics = sortDiagnostics(options.bundles === undefined ? all : scopeDiagnostics(loaded, all, options.bundles));
   if (hasErrors(diagnostics)) throw new SpecError(diagnostics, origin);
   return { loaded, warnings: diagnostics, origin };
 }

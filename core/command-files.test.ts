@@ -165,8 +165,8 @@ function copyWithLibraries(program: string, target: string, root: string): void 
   }
 }
 
-function runIn(root: string, file: string, args: string[] = []) {
-  const result = Bun.spawnSync([CHROOT ?? "chroot", root, "/bin/sh", file, ...args], { env: { PATH: "/bin" } });
+function runIn(root: string, file: string, args: string[] = [], env: Record<string, string> = {}) {
+  const result = Bun.spawnSync([CHROOT ?? "chroot", root, "/bin/sh", file, ...args], { env: { PATH: "/bin", ...env } });
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }
 
@@ -221,10 +221,27 @@ for (const shell of ["busybox", "dash"] as const) {
       expect(existsSync(join(root, "unset.txt"))).toBe(false);
     });
 
+    test("a relative asset path lands under the app's mount, where the main file has already gone", () => {
+      const raw: RawSpecs = {
+        apps: { a: { image: "x", repo: "/code/a", mount: "/srv/a", assets: [{ name: "KEY", path: "conf/key.txt" }], commands: { always: ["cat /srv/a/conf/key.txt"] } } },
+      };
+      const root = makeRoot({ "command_files/main.sh": mainFileOf(raw, "a"), "dusty_assets/KEY": "k\n", "srv/a/conf/.keep": "" }, shell);
+      expect(runIn(root, "/command_files/main.sh")).toEqual({ code: 0, stdout: "k\n", stderr: "" });
+    });
+
     test("a script file hands its arguments, spaces kept, to the last line", () => {
       const files = filesFor({ apps: { a: { image: "x", scripts: [{ name: "s", command: ["echo first", "printf '[%s]'"] }] } } });
       const root = makeRoot({ "command_files/s.sh": files[`a/${commandFileName("a", { script: "s" })}`] ?? "" }, shell);
       expect(runIn(root, "/command_files/s.sh", ["x y", "z"])).toEqual({ code: 0, stdout: "first\n[x y][z]", stderr: "" });
+    });
+
+    test("script and suite files of an app without a mount start in $HOME, as the original's bare `cd` did", () => {
+      const raw: RawSpecs = { apps: { a: { image: "x", scripts: [{ name: "s", command: ["pwd"] }], test: { suites: [{ name: "t", command: ["pwd"] }] } } } };
+      const script = filesFor(raw)[`a/${commandFileName("a", { script: "s" })}`] ?? "";
+      const suite = compileTestCommandFiles(specsFromRaw(raw), "a")[`a/test/${commandFileName("a", { suite: "t" })}`] ?? "";
+      const root = makeRoot({ "command_files/s.sh": script, "command_files/t.sh": suite, "home/dev/.keep": "" }, shell);
+      expect(runIn(root, "/command_files/s.sh", [], { HOME: "/home/dev" })).toEqual({ code: 0, stdout: "/home/dev\n", stderr: "" });
+      expect(runIn(root, "/command_files/t.sh", [], { HOME: "/home/dev" })).toEqual({ code: 0, stdout: "/home/dev\n", stderr: "" });
     });
   });
 }

@@ -75,8 +75,10 @@ function commandListFile(mount: string, command: readonly string[]): string {
   return toFile([...cdLines(mount), ...lines]);
 }
 
+// Without a mount a bare `cd` goes to $HOME, as the original's files did: scripts and suites written
+// for it expect to start there, not wherever the image's working directory happens to be.
 function cdLines(mount: string): string[] {
-  return mount === "" ? [] : [`cd ${shellWord(mount)}`];
+  return [mount === "" ? "cd" : `cd ${shellWord(mount)}`];
 }
 
 function toFile(lines: readonly string[]): string {

@@ -8,7 +8,14 @@
 export const FIRST_START_MARKER = "/.dusty_first_time_started";
 /** Where the output of `once` is kept inside the container. */
 export const ONCE_LOG = "/var/log/dusty_once_fn.log";
+/**
+ * Where the marker and the log go when the container's user cannot write the usual places: a spec's
+ * `compose.user` wins over root, and most images let only root write `/` and `/var/log`. /tmp is in the
+ * container's own filesystem too, so the marker still lasts exactly as long as the container.
+ */
+const FALLBACK_DIR = "/tmp";
 const ONCE_PIPE = "/tmp/dusty_once_fn.pipe";
+const LOG_DIR = ONCE_LOG.slice(0, ONCE_LOG.lastIndexOf("/"));
 
 /** A word the shell reads back as exactly `text`: unquoted when that is safe, else single-quoted. */
 export function shellWord(text: string): string {
@@ -37,16 +44,21 @@ export function onceBlock(once: readonly string[]): string[] {
     "dusty_once_fn () {",
     ...once.map((l) => `  ${l}`),
     "}",
-    `if [ ! -f ${FIRST_START_MARKER} ]; then`,
-    `  touch ${FIRST_START_MARKER}`,
+    // The same user finds the same place on every start: a new user means a new container anyway.
+    `dusty_marker=${FIRST_START_MARKER}`,
+    `[ -w / ] || dusty_marker=${FALLBACK_DIR}${FIRST_START_MARKER}`,
+    'if [ ! -f "$dusty_marker" ]; then',
+    '  touch "$dusty_marker"',
     // Off around the call, or a failure would end this script before its status is read; the subshell
     // turns it back on for the once commands themselves (in an `||` list sh would silently ignore it).
     "  set +e",
     "  if command -v tee > /dev/null && command -v mkfifo > /dev/null; then",
-    `    mkdir -p ${ONCE_LOG.slice(0, ONCE_LOG.lastIndexOf("/"))}`,
+    `    dusty_once_log=${ONCE_LOG}`,
+    `    mkdir -p ${LOG_DIR} 2> /dev/null`,
+    `    [ -w ${LOG_DIR} ] || dusty_once_log=${FALLBACK_DIR}${ONCE_LOG.slice(LOG_DIR.length)}`,
     `    rm -f ${ONCE_PIPE}`,
     `    mkfifo ${ONCE_PIPE}`,
-    `    tee ${ONCE_LOG} < ${ONCE_PIPE} &`,
+    `    tee "$dusty_once_log" < ${ONCE_PIPE} &`,
     `    (set -e; dusty_once_fn) > ${ONCE_PIPE} 2>&1`,
     "    dusty_once_status=$?",
     `    rm -f ${ONCE_PIPE}`,

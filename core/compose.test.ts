@@ -59,9 +59,11 @@ describe("compileCompose()", () => {
   test("compileCompose() lets dusty's keys win over an app's compose map and keeps the rest", () => {
     const web = composeFor(RAW, ["site"]).web ?? {};
     expect(web.image).toBe("web:1");
+    expect(web.entrypoint).toEqual([]);
     expect(web.init).toBe(true);
     expect(web.command).toEqual(["sh", "/command_files/dusty_command_file_web.sh"]);
     expect(web.user).toBe("node");
+    expect(composeFor({ apps: { e: { image: "e", compose: { entrypoint: ["/init.sh"] } } }, bundles: { b: { apps: ["e"] } } }, ["b"]).e?.entrypoint).toEqual([]);
     expect(web.working_dir).toBe("/web");
     expect(web.ports).toEqual(["127.0.0.1:65001:3000", "127.0.0.1:65002:5000"]);
     expect(web.environment).toEqual({ A: "1", B: null });
@@ -85,6 +87,18 @@ describe("compileCompose()", () => {
     expect(composeFor(RAW, ["site"]).web?.depends_on).toEqual(["api", "db"]);
     expect(composeFor(RAW, ["site", "admin"]).web?.depends_on).toEqual(["admin", "api", "db"]);
     expect(composeFor(RAW, ["site"]).api?.depends_on).toBeUndefined();
+  });
+
+  test("compileCompose() keeps a spec's own links to services that run, aliases and all, and drops the rest", () => {
+    const raw: RawSpecs = {
+      apps: { a: { image: "a", compose: { links: ["db:database", "ghost", "b"] } }, b: { image: "b", compose: { links: ["ghost"] } } },
+      services: { db: { image: "postgres", links: ["a", "ghost:g"] }, ghost: { image: "ghost" } },
+      bundles: { all: { apps: ["a", "b"], services: ["db"] } },
+    };
+    const services = composeFor(raw, ["all"]);
+    expect(services.a?.links).toEqual(["db:database", "b"]);
+    expect(services.b).not.toHaveProperty("links");
+    expect(services.db?.links).toEqual(["a"]);
   });
 
   test("compileCompose() resolves a relative build against the repo's checkout, else the managed clone", () => {

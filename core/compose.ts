@@ -6,6 +6,7 @@ import type { AssembledSpecs } from "./assemble.ts";
 import { commandFileName } from "./command-files.ts";
 import { mergeEnvironment, type EnvOverrides } from "./compile-env-vars.ts";
 import { joinPosixPath } from "./compile-paths.ts";
+import { translateV1Keys } from "./compose-v1.ts";
 import type { PortPlan } from "./ports.ts";
 import { managedRepoPath, parseRepo } from "./repos.ts";
 import type { AppSpec } from "./specs.ts";
@@ -57,9 +58,10 @@ export const CONFIG_HASH_LABEL = "dusty.config-hash";
 /** Every service of the environment, keyed in sorted order. */
 export function compileCompose(assembled: AssembledSpecs, plan: PortPlan, options: ComposeOptions): ComposeFile {
   const services: Record<string, Record<string, unknown>> = { [NGINX_SERVICE]: nginxService(plan, options) };
-  for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, options);
+  const names = new Set([NGINX_SERVICE, ...Object.keys(assembled.apps), ...Object.keys(assembled.services)]);
+  for (const [name, spec] of Object.entries(assembled.apps)) services[name] = appService(name, spec, assembled, plan, { ...options, names });
   for (const [name, spec] of Object.entries(assembled.services)) {
-    const service: Record<string, unknown> = { ...spec, volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
+    const service: Record<string, unknown> = { ...withRunningLinks(translateV1Keys(spec, names), names), volumes: [...listOf(spec.volumes), `${options.paths.cpDir}/${name}:/cp`] };
     setEnvironment(service, options.envOverrides[name]);
     services[name] = service;
   }
@@ -89,7 +91,7 @@ function appService(
   spec: AppSpec,
   assembled: AssembledSpecs,
   plan: PortPlan,
-  options: ComposeOptions,
+  options: ComposeOptions & { names: ReadonlySet<string> },
 ): Record<string, unknown> {
   const { paths } = options;
   const service: Record<string, unknown> = { ...spec.compose };
@@ -97,6 +99,9 @@ function appService(
   else if (spec.image !== undefined) service.image = spec.image;
   // tini as PID 1 forwards `docker stop`'s signal, so stops take milliseconds instead of the 10 s timeout.
   service.init = true;
+  // An image's ENTRYPOINT would receive `sh /command_files/…` as its arguments instead of running it;
+  // the original forces `[]` too, over the spec's own `compose.entrypoint` (validate warns about that).
+  service.entrypoint = [];
   service.command = ["sh", `/command_files/${commandFileName(name)}`];
   service.user ??= "root";
 
@@ -121,7 +126,27 @@ function appService(
   const forwarded = plan.apps[name] ?? [];
   if (forwarded.length > 0) service.ports = forwarded.map((f) => publishedPort(options.bindAddress, f.publishedPort, f.containerPort));
   setEnvironment(service, options.envOverrides[name]);
-  return service;
+  // Last, so a v1 `dockerfile` joins the build context dusty has set.
+  return withRunningLinks(translateV1Keys(service, options.names), options.names);
+}
+
+/** The service a compose link names: `db` of `db` or `db:alias`; undefined for a value that is not text. */
+export function linkTarget(link: unknown): string | undefined {
+  if (typeof link !== "string") return undefined;
+  const colon = link.indexOf(":");
+  return colon < 0 ? link : link.slice(0, colon);
+}
+
+// A spec's own `links` (kept for their aliases) may name a service that is not active: compose refuses
+// a link to a service it does not define, so those are dropped (compile and up warn about each one).
+function withRunningLinks(service: Record<string, unknown>, running: ReadonlySet<string>): Record<string, unknown> {
+  if (!Array.isArray(service.links)) return service;
+  const links = service.links.filter((link) => {
+    const target = linkTarget(link);
+    return target === undefined || running.has(target);
+  });
+  const { links: _, ...rest } = service;
+  return links.length > 0 ? { ...rest, links } : rest;
 }
 
 /** An absolute `build:` as written; a relative one against the checkout of the app's repo. */

@@ -9,6 +9,7 @@ import { formatDiagnostic, hasErrors, sortDiagnostics } from "./diagnostics.ts";
 import { loadSpecs, type SpecFile } from "./load.ts";
 import { SPEC_KINDS } from "./specs.ts";
 import { validateSpecs } from "./validate.ts";
+import { scopeDiagnostics } from "./validate-scope.ts";
 
 const FIXTURES = join(import.meta.dir, "..", "fixtures");
 const UPDATE = process.env.UPDATE_FIXTURES === "1";
@@ -32,14 +33,19 @@ function readCaseOptions(caseDir: string): CompileOptions {
   return { ...defaultCompileOptions(), ...overrides };
 }
 
-/** What a case produces, as relative path → text. */
+/**
+ * What a case produces, as relative path → text. A case whose case.yml names bundles is seen as
+ * `dusty compile` of them sees it (only errors in the specs they use stop it); one without, as `dusty validate`.
+ */
 function produce(caseDir: string): Record<string, string> {
   const loaded = loadSpecs(readCaseSpecs(caseDir));
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...validateSpecs(loaded)]);
+  const options = readCaseOptions(caseDir);
+  const all = [...loaded.diagnostics, ...validateSpecs(loaded)];
+  const diagnostics = sortDiagnostics(existsSync(join(caseDir, "case.yml")) ? scopeDiagnostics(loaded, all, options.bundles) : all);
   const out: Record<string, string> = {};
   if (diagnostics.length > 0) out["diagnostics.txt"] = diagnostics.map(formatDiagnostic).join("\n") + "\n";
   if (hasErrors(diagnostics)) return out;
-  const compiled = compileEnvironment(loaded.specs, readCaseOptions(caseDir));
+  const compiled = compileEnvironment(loaded.specs, options);
   out["hosts"] = compiled.hosts;
   out["nginx.conf"] = compiled.nginx;
   out["docker-compose.yml"] = compiled.composeYaml;

@@ -16,9 +16,9 @@ export interface ComposeKeyProblem {
 
 /** Every unknown compose key of one spec document of `kind`. */
 export function findUnknownComposeKeys(kind: SpecKind, data: Record<string, unknown>): ComposeKeyProblem[] {
-  if (kind === "services") return checkComposeMap(data, []);
+  if (kind === "services") return [...checkComposeMap(data, []), ...checkDroppedKeys(data, [])];
   if (kind === "bundles") return [];
-  const problems = kind === "apps" ? checkComposeMap(data.compose, ["compose"]) : [];
+  const problems = kind === "apps" ? [...checkComposeMap(data.compose, ["compose"]), ...checkOverriddenKeys(data.compose), ...checkDroppedKeys(data.compose, ["compose"])] : [];
   const suites = isMapping(data.test) ? data.test.suites : undefined;
   if (Array.isArray(suites)) {
     suites.forEach((suite, i) => {
@@ -33,4 +33,17 @@ function checkComposeMap(map: unknown, path: KeyPath): ComposeKeyProblem[] {
   return Object.keys(map)
     .filter((key) => !isComposeServiceKey(key))
     .map((key) => ({ path: [...path, key], message: `unknown docker-compose key${formatSuggestion(key, COMPOSE_SERVICE_KEYS)}` }));
+}
+
+// dusty sets an app's entrypoint to [] so its command file runs whatever the image's ENTRYPOINT is.
+function checkOverriddenKeys(map: unknown): ComposeKeyProblem[] {
+  if (!isMapping(map) || !("entrypoint" in map)) return [];
+  if (Array.isArray(map.entrypoint) && map.entrypoint.length === 0) return [];
+  return [{ path: ["compose", "entrypoint"], message: "ignored: apps run their command file with `entrypoint: []`; put what the entrypoint does in commands.always" }];
+}
+
+// The one docker-compose v1 key the Compose Specification has no place for on a service (core/compose-v1.ts).
+function checkDroppedKeys(map: unknown, path: KeyPath): ComposeKeyProblem[] {
+  if (!isMapping(map) || !("volume_driver" in map)) return [];
+  return [{ path: [...path, "volume_driver"], message: "ignored: the Compose Specification has no volume_driver; give the driver to a named volume instead" }];
 }

@@ -50,18 +50,22 @@ function checkHostNames(data: Record<string, unknown>): RuleProblem[] {
   });
 }
 
-// An app's `mount: ""` means "no mount" (the schema's default); a lib always has one.
+// An app's `mount: ""` means "no mount" (the schema's default). A lib must say `mount:`, but Dusty took
+// "" there too: its repo is then in no container and its install runs in $HOME, which is worth a warning.
 function checkMount(data: Record<string, unknown>, emptyMeansNone: boolean): RuleProblem[] {
   if (typeof data.mount !== "string" || (emptyMeansNone && data.mount === "")) return [];
+  if (data.mount === "") return [{ path: ["mount"], message: "empty: this lib's repo is mounted in no container, and its install commands run in $HOME", severity: "warning" }];
   const problem = checkContainerPath(data.mount, { noColon: true, reserved: DUSTY_CONTAINER_DIRS });
   return problem ? [{ path: ["mount"], message: problem }] : [];
 }
 
+// A relative asset path is relative to the app's mount: the command file has `cd`'d there before it
+// copies assets (Dusty's default fixtures use one). It reaches only a quoted shell word in the container.
 function checkAssetPaths(data: Record<string, unknown>): RuleProblem[] {
   if (!Array.isArray(data.assets)) return [];
   return data.assets.flatMap((asset, i): RuleProblem[] => {
     const path = isMapping(asset) ? asset.path : undefined;
-    const problem = typeof path === "string" ? checkContainerPath(path) : undefined;
+    const problem = typeof path === "string" ? checkAssetPath(path) : undefined;
     return problem ? [{ path: ["assets", i, "path"], message: problem }] : [];
   });
 }
@@ -156,4 +160,13 @@ function checkComposeShapes(map: unknown, path: KeyPath): RuleProblem[] {
 
 function controlProblem(text: string): string | undefined {
   return hasControlChars(text) ? `expected a value without control characters (newline, tab, NUL …), got ${describeValue(text)}` : undefined;
+}
+
+function checkAssetPath(path: string): string | undefined {
+  if (path.startsWith("/")) return checkContainerPath(path);
+  if (path === "") return "expected a path in the container (absolute, or relative to the app's mount), got \"\"";
+  if (hasControlChars(path)) return checkContainerPath(path);
+  // `cp` would read it as an option.
+  if (path.startsWith("-")) return `expected a path that does not start with "-", got ${JSON.stringify(path)}: write "./${path}"`;
+  return undefined;
 }

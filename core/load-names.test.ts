@@ -22,6 +22,12 @@ test("checkSpecName() lets services and bundles use compose-safe names", () => {
   expect(checkSpecName("services", "my db")).toContain("is not allowed");
 });
 
+test("checkSpecName() lets bundles use letters of any script, as Dusty's own tests do, and nothing that leaves the folder", () => {
+  for (const name of ["bundle-Ɯ", "café", "サイト", "Web_2.x", "e\u0301t\u0301e"]) expect(checkSpecName("bundles", name)).toBeUndefined();
+  for (const name of ["a/b", "a\\b", "..", ".Ɯ", "Ɯ b", "Ɯ:x", "-Ɯ", "Ɯ\n"]) expect(checkSpecName("bundles", name)).toContain("is not allowed");
+  expect(checkSpecName("services", "Ɯ")).toContain("is not allowed");
+});
+
 test("checkSpecName() rejects escaping names and the reserved nginx name with their own messages", () => {
   expect(checkSpecName("apps", "")).toBe("the app file has no name: name it like apps/example.yml");
   expect(checkSpecName("services", "..")).toBe('service name ".." is not allowed: names cannot contain ".."');

@@ -18,9 +18,11 @@ export const SPEC_KIND_SINGULAR: Readonly<Record<SpecKind, string>> = {
 /** Dusty runs its own nginx as a compose service of this name. */
 export const RESERVED_NAME = "dustyInternalNginx";
 
-// Dusty 0.7's rule for apps and libs; services and bundles only need to be compose-safe.
+// Dusty 0.7's rule for apps and libs; services only need to be compose-safe. A bundle name reaches no
+// system file (only the config, quoted), and Dusty had no rule for it: its own tests use `bundle-Ɯ`.
 const STRICT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const BUNDLE_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u;
 
 /** The kind and name of a spec file, or undefined for a file that is not a spec (wrong folder or extension). */
 export function parseSpecPath(path: string): SpecPath | undefined {
@@ -49,6 +51,9 @@ export function checkSpecName(kind: SpecKind, name: string): string | undefined 
   }
   if ((kind === "apps" || kind === "libs") && !STRICT_NAME.test(name)) {
     return `${what} name "${name}" is not allowed: use lowercase letters and digits, with single ".", "_" or "-" between them`;
+  }
+  if (kind === "bundles") {
+    return BUNDLE_NAME.test(name) ? undefined : `${what} name "${name}" is not allowed: start with a letter or digit (any script), then use letters, digits, "_", "." or "-"`;
   }
   if (!COMPOSE_NAME.test(name)) {
     return `${what} name "${name}" is not allowed: start with a letter or digit, then use letters, digits, "_", "." or "-"`;

@@ -2,17 +2,18 @@
  * Rules of one spec that a schema cannot say: which keys go together, reserved and repeated names,
  * and (core/load-grammar.ts) the grammar of values that reach system files. They read the raw document so they run even when the schema check failed too.
  */
-import type { KeyPath } from "./diagnostics.ts";
+import type { KeyPath, Severity } from "./diagnostics.ts";
 import { describeValue, isMapping } from "./load-schema.ts";
 import { isPlainFileName } from "./grammar.ts";
 import { checkSpecGrammar } from "./load-grammar.ts";
 import type { SpecKind } from "./specs.ts";
 
-/** One rule problem; `target` says whether to point at the key or its value. */
+/** One rule problem; `target` says whether to point at the key or its value. An error unless `severity` says otherwise. */
 export interface RuleProblem {
   path: KeyPath;
   message: string;
   target?: "key" | "value";
+  severity?: Severity;
 }
 
 /** Every rule problem of one spec document (a mapping) of `kind`. */
@@ -23,7 +24,8 @@ export function checkSpecRules(kind: SpecKind, data: Record<string, unknown>): R
     case "libs":
       return [...checkTestSpec(data), ...checkAssets(data), ...checkSpecGrammar(kind, data)];
     case "services":
-      return [...(hasValue(data, "image") || hasValue(data, "build") ? [] : [{ path: [], message: "needs image or build" }]), ...checkSpecGrammar(kind, data)];
+      // Dusty took any mapping here, `{}` too, and left docker-compose to refuse it at `up`.
+      return [...(hasValue(data, "image") || hasValue(data, "build") ? [] : [{ path: [], message: "needs image or build: docker-compose cannot create a service without one" }]), ...checkSpecGrammar(kind, data)];
     case "bundles":
       return "apps" in data || "services" in data ? [] : [{ path: [], message: "needs apps or services" }];
   }

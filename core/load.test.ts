@@ -54,6 +54,35 @@ test("loadSpecs() warns about unknown compose keys of apps and lib test suites, 
   ]);
 });
 
+test("loadSpecs() warns that an app's own compose entrypoint is ignored, unless it is already []", () => {
+  expect(lines([{ path: "apps/web.yml", text: "image: web\ncompose:\n  entrypoint: [/init]\n" }, { path: "apps/api.yml", text: "image: api\ncompose: {entrypoint: []}\n" }])).toEqual([
+    "apps/web.yml:3:3: warning: compose.entrypoint: ignored: apps run their command file with `entrypoint: []`; put what the entrypoint does in commands.always",
+  ]);
+});
+
+test("loadSpecs() takes a lib with mount \"\" and an app without commands, as Dusty did, and refuses a service of {}", () => {
+  const files = [
+    { path: "libs/l.yml", text: "repo: /r\nmount: ''\n" },
+    { path: "apps/a.yml", text: "image: a\n" },
+    { path: "services/s.yml", text: "{}\n" },
+  ];
+  const loaded = loadSpecs(files);
+  expect(Object.keys(loaded.specs.libs)).toEqual(["l"]);
+  expect(loaded.specs.apps.a?.commands).toEqual({ always: [], once: [] });
+  expect(Object.keys(loaded.specs.services)).toEqual([]);
+  expect(lines(files)).toEqual([
+    "libs/l.yml:2:8: warning: mount: empty: this lib's repo is mounted in no container, and its install commands run in $HOME",
+    "services/s.yml:1:1: needs image or build: docker-compose cannot create a service without one",
+  ]);
+});
+
+test("loadSpecs() warns that volume_driver is left out of the compose file, in an app's compose and a service", () => {
+  expect(lines([{ path: "apps/web.yml", text: "image: web\ncompose:\n  volume_driver: local\n" }, { path: "services/db.yml", text: "image: db\nvolume_driver: local\n" }])).toEqual([
+    "apps/web.yml:3:3: warning: compose.volume_driver: ignored: the Compose Specification has no volume_driver; give the driver to a named volume instead",
+    "services/db.yml:2:1: warning: volume_driver: ignored: the Compose Specification has no volume_driver; give the driver to a named volume instead",
+  ]);
+});
+
 test("loadSpecs() sorts each record of specs and sources by name", () => {
   const loaded = loadSpecs(["zeta", "alpha", "mid"].map((name) => ({ path: `apps/${name}.yml`, text: "image: x\n" })));
   expect(Object.keys(loaded.specs.apps)).toEqual(["alpha", "mid", "zeta"]);
@@ -108,8 +137,8 @@ test("SpecSource.locate() points at the key of an empty value and at the parent 
   expect(source.locate(["nothing", "here"])).toEqual({ line: 1, col: 1 });
 });
 
-test("loadSpecs() rejects asset names that are not plain file names and relative asset paths", () => {
-  const text = "image: x\nassets:\n  - name: ../secret\n    path: /etc/secret\n  - name: KEY\n    path: relative/key\n";
+test("loadSpecs() rejects asset names that are not plain file names, and takes paths relative to the mount as Dusty did", () => {
+  const text = "image: x\nassets:\n  - name: ../secret\n    path: /etc/secret\n  - name: KEY\n    path: relative/key\n  - name: UP\n    path: ../up\n  - name: NL\n    path: \"a\\nb\"\n  - name: EMPTY\n    path: ''\n  - name: DASH\n    path: -rf\n";
   const { diagnostics } = loadSpecs([{ path: "apps/web.yml", text }]);
-  expect(diagnostics.map((d) => `${d.line}:${d.keyPath}`)).toEqual(["3:assets[0].name", "6:assets[1].path"]);
+  expect(diagnostics.map((d) => `${d.line}:${d.keyPath}`)).toEqual(["3:assets[0].name", "10:assets[3].path", "12:assets[4].path", "14:assets[5].path"]);
 });

@@ -134,7 +134,7 @@ function loadSpecFile(file: SpecFile, at: SpecPath): { source: SpecSource; diagn
   }
   const checked = checkSchema(SPEC_SCHEMAS[at.kind], data);
   for (const problem of checked.problems) diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: problem.target }));
-  for (const problem of checkSpecRules(at.kind, data)) diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: problem.target }));
+  for (const problem of checkSpecRules(at.kind, data)) diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: problem.target, severity: problem.severity }));
   for (const problem of findUnknownComposeKeys(at.kind, data)) {
     diagnostics.push(diagnosticAt(source, problem.path, problem.message, { target: "key", severity: "warning" }));
   }

@@ -48,6 +48,21 @@ test("planPorts() keeps spec order within an app and one hosts entry per host na
   expect(plan.apps.c).toEqual([]);
 });
 
+test("planPorts() publishes a container port once however many forwardings reach it, each still a route", () => {
+  const plan = planFor({
+    web: {
+      image: "x",
+      host_forwarding: [
+        { host_name: "local.a.com", host_port: 8080, container_port: 80 },
+        { host_name: "local.b.com", host_port: 8080, container_port: 80 },
+        { host_name: "local.a.com", host_port: 9000, container_port: 9000 },
+      ],
+    },
+  });
+  expect(plan.apps.web).toEqual([{ containerPort: 80, publishedPort: 65000 }, { containerPort: 9000, publishedPort: 65001 }]);
+  expect(plan.routes.map((r) => [r.hostName, r.hostPort, r.publishedPort])).toEqual([["local.a.com", 8080, 65000], ["local.b.com", 8080, 65000], ["local.a.com", 9000, 65001]]);
+});
+
 test("planPorts() of nothing active is empty", () => {
   expect(planFor({})).toEqual({ apps: {}, routes: [], hosts: [] });
 });

@@ -17,7 +17,7 @@ export interface PortRoute {
 
 /** Everything the compilers need to know about ports and names. */
 export interface PortPlan {
-  /** Every active app, with its published ports (empty when it forwards nothing). */
+  /** Every active app, with its published ports, one per container port (empty when it forwards nothing). */
   apps: Record<string, { containerPort: number; publishedPort: number }[]>;
   /** In plan order: apps sorted by name, forwardings in spec order. */
   routes: PortRoute[];
@@ -42,8 +42,12 @@ export function planPorts(assembled: AssembledSpecs, options: PortPlanOptions): 
   for (const app of Object.keys(assembled.apps).sort()) {
     const published: PortPlan["apps"][string] = [];
     for (const fwd of assembled.apps[app]?.host_forwarding ?? []) {
-      const publishedPort = port++;
-      published.push({ containerPort: fwd.container_port, publishedPort });
+      // Several forwardings to one container port share its published port: nginx has a server per forwarding.
+      let publishedPort = published.find((p) => p.containerPort === fwd.container_port)?.publishedPort;
+      if (publishedPort === undefined) {
+        publishedPort = port++;
+        published.push({ containerPort: fwd.container_port, publishedPort });
+      }
       plan.routes.push({
         app,
         hostName: fwd.host_name,

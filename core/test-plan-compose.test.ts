@@ -13,6 +13,7 @@ const specs = specsFromRaw({
           { name: "plain", command: ["true"], compose: { environment: { A: "1" }, ports: ["80:80"], volumes: ["/data:/data"] } },
           { name: "db", command: ["true"], services: ["postgres", "redis"], compose: { hostname: "x", labels: ["team=web"] } },
           { name: "ghost", command: ["true"], services: ["nope"] },
+          { name: "v1", command: ["true"], compose: { net: "host", log_driver: "none" } },
         ],
       },
     },
@@ -34,6 +35,14 @@ const options = (name: string): SuiteComposeOptions => ({
 });
 
 describe("planSuiteCompose()", () => {
+  test("planSuiteCompose() drops a v1 net: as the network_mode it is, and keeps v1 logging in its new form", () => {
+    const plan = planSuiteCompose(specs, options("v1"));
+    if ("error" in plan) throw new Error(plan.error);
+    expect(plan.notes).toEqual(["suite v1's compose: ignored network_mode (a test run reaches its services on localhost)"]);
+    expect(plan.file.services.web).toMatchObject({ network_mode: "bridge", logging: { driver: "none" } });
+    expect(plan.file.services.web).not.toHaveProperty("net");
+  });
+
   test("planSuiteCompose() without services gives the suite container its own namespace, with the suite's compose applied", () => {
     const plan = planSuiteCompose(specs, options("plain"));
     if ("error" in plan) throw new Error(plan.error);

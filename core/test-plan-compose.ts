@@ -7,6 +7,7 @@
  */
 import { ownValue } from "./assemble.ts";
 import type { ComposeFile } from "./compose.ts";
+import { translateV1Keys } from "./compose-v1.ts";
 import type { ServiceSpec, Specs, TestSuite } from "./specs.ts";
 
 /** What `planSuiteCompose()` needs. */
@@ -85,7 +86,8 @@ function withoutKeys(spec: Record<string, unknown>, joined: boolean, what: strin
   const drop = joined ? [...RUN_OWNED_KEYS, ...NAMESPACE_KEYS] : RUN_OWNED_KEYS;
   const service: Record<string, unknown> = {};
   const dropped: string[] = [];
-  for (const [key, value] of Object.entries(spec)) {
+  // In their Compose Specification form first, so a v1 `net:` is dropped as the network_mode it is.
+  for (const [key, value] of Object.entries(translateV1Keys(spec, new Set()))) {
     if (drop.includes(key)) dropped.push(key);
     else service[key] = value;
   }

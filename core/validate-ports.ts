@@ -1,7 +1,8 @@
 /**
- * Host forwardings must not collide: a host name and port pair is forwarded once across all apps,
- * a container port once per app, and a port with a stream (TCP) forwarding serves nothing else,
- * since nginx's stream proxy takes the whole port. Apps are read in sorted order, as the port plan does.
+ * Host forwardings must not collide: a host name and port pair is forwarded once across all apps, and
+ * a port with a stream (TCP) forwarding serves nothing else, since nginx's stream proxy takes the whole
+ * port. Several forwardings may reach one container port (one published port, several nginx servers).
+ * Apps are read in sorted order, as the port plan does.
  */
 import type { Diagnostic } from "./diagnostics.ts";
 import type { LoadedSpecs } from "./load.ts";
@@ -22,7 +23,6 @@ export function checkForwarding(loaded: LoadedSpecs): Diagnostic[] {
   for (const [app, spec] of Object.entries(loaded.specs.apps)) {
     const source = loaded.sources[`apps/${app}`];
     if (!source) continue;
-    const containerPorts = new Map<number, number>();
     spec.host_forwarding.forEach((forward, index) => {
       const here = ["host_forwarding", index] as const;
       const pair = `${forward.host_name}:${forward.host_port}`;
@@ -40,12 +40,6 @@ export function checkForwarding(loaded: LoadedSpecs): Diagnostic[] {
             : `host port ${forward.host_port} is already used by app "${port.app}": a stream forwarding needs a port of its own`;
           out.push(diagnosticAt(source, [...here, "host_port"], message));
         }
-      }
-      const sameContainerPort = containerPorts.get(forward.container_port);
-      if (sameContainerPort === undefined) containerPorts.set(forward.container_port, index);
-      else {
-        const message = `container port ${forward.container_port} is already forwarded by host_forwarding[${sameContainerPort}]`;
-        out.push(diagnosticAt(source, [...here, "container_port"], message));
       }
     });
   }

@@ -67,7 +67,6 @@ test("validateSpecs() reports colliding forwardings at the later one, naming the
     'apps/dbb.yml:3:35: host_forwarding[0].host_port: host port 5432 is already taken by a stream forwarding of app "db"',
     'apps/tcp.yml:3:33: host_forwarding[0].host_port: host port 80 is already used by app "site": a stream forwarding needs a port of its own',
     'apps/web.yml:3:5: host_forwarding[0]: local.web.com:80 is already forwarded by app "site"',
-    "apps/web.yml:4:53: host_forwarding[1].container_port: container port 8000 is already forwarded by host_forwarding[0]",
     "apps/web.yml:5:5: host_forwarding[2]: web:81 is already forwarded by host_forwarding[1]",
   ]);
 });

@@ -12,7 +12,7 @@ import { loadConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import { localRepoPath } from "../../platform/repos.ts";
-import { readCheckedSpecs, type CheckedSpecs } from "../_specs.ts";
+import { readCheckedSpecs, type CheckedSpecs, type CheckOptions } from "../_specs.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** The config as this command sees it. */
@@ -37,10 +37,10 @@ export function specsRepoPath(state: DaemonState): string {
   return localRepoPath(url, state.config, state.locations);
 }
 
-/** Reads and validates the configured specs; warnings go to the client, errors throw a SpecError. */
-export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContext): Promise<CheckedSpecs> {
+/** Reads and validates the configured specs; warnings go to the client, errors (of the specs `options.bundles` use, if given) throw a SpecError. */
+export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContext, options: CheckOptions = {}): Promise<CheckedSpecs> {
   const path = specsRepoPath(state);
-  const checked = await readCheckedSpecs(path);
+  const checked = await readCheckedSpecs(path, options);
   for (const w of checked.warnings) ctx.warn(formatDiagnostic(w));
   return checked;
 }

@@ -64,7 +64,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
       options.pull ? "Updating managed copy of specs-repo before loading specs" : "Using the managed copy of the specs repo as it is (--no-pull)");
   }
 
-  const specs = await runStep(ctx, "reading the specs", async () => (await readConfiguredSpecs(state, ctx)).loaded.specs,
+  const specs = await runStep(ctx, "reading the specs", async () => (await readConfiguredSpecs(state, ctx, { bundles: config.bundles })).loaded.specs,
     `Reading the specs at ${specsRepoPath(state)}`);
   const assembled = assembleActive(specs, config);
   const repos = activeRepoUrls(assembled).filter((url) => url !== specsUrl);

@@ -60,7 +60,9 @@ export const deactivate: Handler = {
 async function readBundles(ctx: CommandContext) {
   const state = await readState(ctx);
   requireSetup(state.config);
-  const { loaded } = await readConfiguredSpecs(state, ctx);
+  // Listing and choosing bundles runs none: a broken spec is a warning here, as in Dusty, or a repo
+  // with one bad app could not even activate the bundles that do not use it.
+  const { loaded } = await readConfiguredSpecs(state, ctx, { bundles: [] });
   const known = Object.entries(loaded.specs.bundles)
     .map(([name, spec]): [string, string] => [name, spec.description])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -17,7 +17,8 @@ const handler: Handler = {
     const requested = readBundlesArg(args.bundles);
     const state = await readState(ctx);
     requireSetup(state.config);
-    const { loaded } = await readConfiguredSpecs(state, ctx);
+    // Only the specs these bundles use must be free of errors, as `up` (Dusty compiled around a broken spec elsewhere).
+    const { loaded } = await readConfiguredSpecs(state, ctx, { bundles: requested.length > 0 ? requested : state.config.bundles });
     const bundles = chooseBundles(loaded.specs, requested, state.config.bundles);
     if (bundles.length === 0) {
       ctx.warn("No bundles are activated, so nothing runs: activate some with `dusty bundles activate <name>`, or pass --bundle <name>");

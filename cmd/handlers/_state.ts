@@ -1,5 +1,5 @@
 /**
- * What most daemon commands start from: the config, the configured specs (read once per command) and
+ * What most daemon commands start from: the config, the configured specs (cmd/handlers/_specs-cache.ts) and
  * the compile options they imply. One place, so every handler reads them the same way.
  */
 import type { AssembledSpecs } from "../../core/assemble.ts";
@@ -12,8 +12,8 @@ import { loadConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import { localRepoPath } from "../../platform/repos.ts";
-import { readSpecsFolder } from "../../platform/specs-folder.ts";
-import { checkSpecs, type CheckedSpecs } from "../_specs.ts";
+import type { CheckedSpecs } from "../_specs.ts";
+import { readDaemonSpecs } from "./_specs-cache.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** The config as this command sees it. */
@@ -41,7 +41,7 @@ export function specsRepoPath(state: DaemonState): string {
 /** Reads and validates the configured specs; warnings go to the client, errors throw a SpecError. */
 export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContext): Promise<CheckedSpecs> {
   const path = specsRepoPath(state);
-  const checked = checkSpecs(await readSpecsFolder(path), path);
+  const checked = await readDaemonSpecs(path);
   for (const w of checked.warnings) ctx.warn(formatDiagnostic(w));
   return checked;
 }

@@ -7,6 +7,7 @@ import { renderTable } from "../../core/table.ts";
 import { dockerServerVersion, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { CommandFailedError } from "../../platform/run.ts";
+import { NextCallSharing } from "../_read-work.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
@@ -24,6 +25,10 @@ export interface StatusRow {
   container: string | null;
 }
 
+// Concurrent `status` commands of one environment share each engine call that has not started yet
+// (never one already under way, which could predate a change the caller has seen).
+const engineCalls = new NextCallSharing();
+
 const handler: Handler = {
   mutates: false,
   async run(ctx, args) {
@@ -31,10 +36,12 @@ const handler: Handler = {
     const state = await readState(ctx);
     requireSetup(state.config);
     const env = await dockerHostFor(state).dockerEnv();
-    await checkEngine(env);
+    const engine = JSON.stringify(env);
+    await engineCalls.run(`version ${engine}`, () => checkEngine(env));
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const assembled = assembleSpecs(specs, state.config.bundles);
-    const containers = await listProjectContainers(composeProject(state), env);
+    const project = composeProject(state);
+    const containers = await engineCalls.run(`ps ${project} ${engine}`, () => listProjectContainers(project, env));
     const states = serviceStates(containers);
     const row = (name: string, type: StatusRow["type"]): StatusRow => {
       if (type === "lib") return { name, type, state: null, container: null };

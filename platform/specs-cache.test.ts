@@ -20,56 +20,56 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe("fingerprintSpecsFolder()", () => {
-  test("fingerprintSpecsFolder() is the same for two passes over unchanged files", () => {
-    expect(fingerprintSpecsFolder(root).key).toBe(fingerprintSpecsFolder(root).key);
+  test("fingerprintSpecsFolder() is the same for two passes over unchanged files", async () => {
+    expect((await fingerprintSpecsFolder(root)).key).toBe((await fingerprintSpecsFolder(root)).key);
   });
 
-  test("fingerprintSpecsFolder() changes when a file is rewritten with other content of the same size", () => {
-    const before = fingerprintSpecsFolder(root).key;
+  test("fingerprintSpecsFolder() changes when a file is rewritten with other content of the same size", async () => {
+    const before = (await fingerprintSpecsFolder(root)).key;
     writeFileSync(join(root, "apps", "web.yml"), "image: busybox:latesT\n");
-    expect(fingerprintSpecsFolder(root).key).not.toBe(before);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(before);
   });
 
-  test("fingerprintSpecsFolder() changes when only a file's mtime is touched", () => {
-    const before = fingerprintSpecsFolder(root).key;
+  test("fingerprintSpecsFolder() changes when only a file's mtime is touched", async () => {
+    const before = (await fingerprintSpecsFolder(root)).key;
     const later = new Date(HOUR_AGO.getTime() + 1_000);
     utimesSync(join(root, "apps", "web.yml"), later, later);
-    expect(fingerprintSpecsFolder(root).key).not.toBe(before);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(before);
   });
 
-  test("fingerprintSpecsFolder() changes when a file is added, also one that is not *.yml", () => {
-    const before = fingerprintSpecsFolder(root).key;
+  test("fingerprintSpecsFolder() changes when a file is added, also one that is not *.yml", async () => {
+    const before = (await fingerprintSpecsFolder(root)).key;
     writeFileSync(join(root, "apps", "worker.yml"), "image: busybox:latest\n");
-    const withYml = fingerprintSpecsFolder(root).key;
+    const withYml = (await fingerprintSpecsFolder(root)).key;
     expect(withYml).not.toBe(before);
     writeFileSync(join(root, "apps", "notes.yaml"), "x\n");
-    expect(fingerprintSpecsFolder(root).key).not.toBe(withYml);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(withYml);
   });
 
-  test("fingerprintSpecsFolder() changes when a file is deleted", () => {
-    const before = fingerprintSpecsFolder(root).key;
+  test("fingerprintSpecsFolder() changes when a file is deleted", async () => {
+    const before = (await fingerprintSpecsFolder(root)).key;
     unlinkSync(join(root, "apps", "api.yml"));
-    expect(fingerprintSpecsFolder(root).key).not.toBe(before);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(before);
   });
 
-  test("fingerprintSpecsFolder() changes when a symlinked spec's target changes", () => {
+  test("fingerprintSpecsFolder() changes when a symlinked spec's target changes", async () => {
     writeFileSync(join(root, "target.yml"), "image: busybox:latest\n");
     utimesSync(join(root, "target.yml"), HOUR_AGO, HOUR_AGO);
     symlinkSync(join(root, "target.yml"), join(root, "apps", "linked.yml"));
-    const before = fingerprintSpecsFolder(root).key;
+    const before = (await fingerprintSpecsFolder(root)).key;
     writeFileSync(join(root, "target.yml"), "image: busybox:latesT\n");
-    expect(fingerprintSpecsFolder(root).key).not.toBe(before);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(before);
   });
 
-  test("fingerprintSpecsFolder() changes when a kind folder is replaced by a file", () => {
-    const before = fingerprintSpecsFolder(root).key;
+  test("fingerprintSpecsFolder() changes when a kind folder is replaced by a file", async () => {
+    const before = (await fingerprintSpecsFolder(root)).key;
     rmSync(join(root, "libs"), { recursive: true });
     writeFileSync(join(root, "libs"), "");
-    expect(fingerprintSpecsFolder(root).key).not.toBe(before);
+    expect((await fingerprintSpecsFolder(root)).key).not.toBe(before);
   });
 
-  test("fingerprintSpecsFolder() throws when the folder does not exist", () => {
-    expect(() => fingerprintSpecsFolder(join(root, "missing"))).toThrow();
+  test("fingerprintSpecsFolder() throws when the folder does not exist", async () => {
+    await expect(fingerprintSpecsFolder(join(root, "missing"))).rejects.toThrow();
   });
 });
 

@@ -15,9 +15,11 @@
  * Specs on a network file system whose server clock runs ahead of this machine's could defeat that
  * rule; the daemon reads its managed clone or a local override, both on local disks.
  */
-import { lstatSync, readdirSync, statSync, type BigIntStats } from "node:fs";
+import type { BigIntStats } from "node:fs";
+import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SPEC_KINDS } from "../core/specs.ts";
+import { NextCallSharing } from "./work-sharing.ts";
 
 /** Changes younger than this, when a fingerprint is taken, may share a clock tick with a later one. */
 export const RACY_WINDOW_MS = 2_000;
@@ -36,21 +38,16 @@ export interface SpecsFingerprint {
  * Stats the folder, each kind folder and every entry in them (not only `*.yml`, so whatever the reader
  * makes of the others, a change to them shows). Throws when `root` itself cannot be stat'ed.
  */
-export function fingerprintSpecsFolder(root: string): SpecsFingerprint {
+export async function fingerprintSpecsFolder(root: string): Promise<SpecsFingerprint> {
   const takenAtMs = Date.now();
+  const paths = [".", ...(await Promise.all(SPEC_KINDS.map(async (kind) => [kind, ...(await listNames(root, kind))]))).flat()];
+  const stats = await Promise.all(paths.map((path) => statEntry(join(root, path), path === ".")));
   let newestChangeMs = 0;
-  const lines: string[] = [];
-  const add = (label: string, path: string, mustExist = false) => {
-    const link = statOrNull(path, lstatSync, mustExist);
-    const target = link?.isSymbolicLink() ? statOrNull(path, statSync) : link;
-    for (const s of [link, target]) if (s) newestChangeMs = Math.max(newestChangeMs, Number(s.mtimeNs / 1_000_000n), Number(s.ctimeNs / 1_000_000n));
-    lines.push(`${label}\t${describeStats(link)}\t${link === target ? "" : describeStats(target)}`);
-  };
-  add(".", root, true);
-  for (const kind of SPEC_KINDS) {
-    add(kind, join(root, kind));
-    for (const name of listNames(join(root, kind))) add(`${kind}/${name}`, join(root, kind, name));
-  }
+  const lines = paths.map((path, i) => {
+    const { link, target } = stats[i]!;
+    for (const s of [link, target]) if (s) newestChangeMs = Math.max(newestChangeMs, toMs(s.mtimeNs), toMs(s.ctimeNs));
+    return `${path}\t${describeStats(link)}\t${link === target ? "" : describeStats(target)}`;
+  });
   return { key: lines.join("\n"), newestChangeMs, takenAtMs };
 }
 
@@ -76,18 +73,20 @@ interface Entry<T> {
 export class SpecsCache<T> {
   readonly #options: SpecsCacheOptions<T>;
   #entry: Entry<T> | undefined;
+  // 200 commands arriving together need one stat pass, not 200 (each is thousands of stats).
+  readonly #passes = new NextCallSharing();
 
   constructor(options: SpecsCacheOptions<T>) {
     this.#options = options;
   }
 
   /** The specs at `root`: the kept (or in-flight) load when the folder has not changed, else a new load. */
-  get(root: string): Promise<T> {
+  async get(root: string): Promise<T> {
     const { load, enabled = true, keepsError = () => false, racyWindowMs = RACY_WINDOW_MS } = this.#options;
     if (!enabled) return load(root);
     let fingerprint: SpecsFingerprint;
     try {
-      fingerprint = fingerprintSpecsFolder(root);
+      fingerprint = await this.#passes.run(root, () => fingerprintSpecsFolder(root));
     } catch {
       // No folder to fingerprint: the load says what is wrong with it, in the reader's words.
       this.#entry = undefined;
@@ -111,13 +110,17 @@ export class SpecsCache<T> {
   }
 }
 
-function statOrNull(path: string, stat: typeof lstatSync, mustExist = false): BigIntStats | null {
-  try {
-    return stat(path, { bigint: true });
-  } catch (error) {
+async function statEntry(path: string, mustExist: boolean): Promise<{ link: BigIntStats | null; target: BigIntStats | null }> {
+  const link = await lstat(path, { bigint: true }).catch((error: unknown) => {
     if (mustExist) throw error;
     return null;
-  }
+  });
+  const target = link?.isSymbolicLink() ? await stat(path, { bigint: true }).catch(() => null) : link;
+  return { link, target };
+}
+
+function toMs(ns: bigint): number {
+  return Number(ns / 1_000_000n);
 }
 
 function describeStats(s: BigIntStats | null): string {
@@ -125,11 +128,11 @@ function describeStats(s: BigIntStats | null): string {
   return `${s.mode.toString(8)} ${s.size} ${s.mtimeNs} ${s.ctimeNs} ${s.ino} ${s.dev}`;
 }
 
-function listNames(dir: string): string[] {
+async function listNames(root: string, kind: string): Promise<string[]> {
   try {
-    return readdirSync(dir).sort();
+    return (await readdir(join(root, kind))).sort().map((name) => `${kind}/${name}`);
   } catch {
-    // Not a folder (or gone): its own stat line above already records what is there.
+    // Not a folder (or gone): its own stat line already records what is there.
     return [];
   }
 }

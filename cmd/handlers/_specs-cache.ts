@@ -11,7 +11,7 @@ import { SpecError } from "../../platform/errors.ts";
 import { SpecsCache } from "../../platform/specs-cache.ts";
 import { readSpecsFolder } from "../../platform/specs-folder.ts";
 import { logDaemon } from "../_daemon-log.ts";
-import { WorkLimiter } from "../_read-work.ts";
+import { WorkLimiter } from "../../platform/work-sharing.ts";
 import { checkSpecs, type CheckedSpecs } from "../_specs.ts";
 
 // Parsing is CPU-bound on the daemon's one thread: more loads at once only add memory, not speed.

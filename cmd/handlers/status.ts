@@ -7,7 +7,7 @@ import { renderTable } from "../../core/table.ts";
 import { dockerServerVersion, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { CommandFailedError } from "../../platform/run.ts";
-import { NextCallSharing } from "../_read-work.ts";
+import { NextCallSharing } from "../../platform/work-sharing.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { NextCallSharing, WorkLimiter } from "./_read-work.ts";
+import { NextCallSharing, WorkLimiter } from "./work-sharing.ts";
 
 /** A promise and the function that settles it. */
 function gate() {

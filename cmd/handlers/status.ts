@@ -3,6 +3,7 @@
  * its type and its container's state (running, exited …, or none), from one `docker ps`.
  */
 import { assembleSpecs } from "../../core/assemble.ts";
+import type { Specs } from "../../core/specs.ts";
 import { renderTable } from "../../core/table.ts";
 import { dockerServerVersion, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
@@ -25,9 +26,10 @@ export interface StatusRow {
   container: string | null;
 }
 
-// Concurrent `status` commands of one environment share each engine call that has not started yet
-// (never one already under way, which could predate a change the caller has seen).
-const engineCalls = new NextCallSharing();
+// Concurrent `status` commands of one environment share each engine call and each rendering that has
+// not started yet (never one already under way, which could predate a change the caller has seen). On
+// a 2,000-app repo one rendering is tens of ms of the daemon's one thread; 200 at once were seconds.
+const shared = new NextCallSharing();
 
 const handler: Handler = {
   mutates: false,
@@ -37,30 +39,14 @@ const handler: Handler = {
     requireSetup(state.config);
     const env = await dockerHostFor(state).dockerEnv();
     const engine = JSON.stringify(env);
-    await engineCalls.run(`version ${engine}`, () => checkEngine(env));
+    await shared.run(`version ${engine}`, () => checkEngine(env));
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
-    const assembled = assembleSpecs(specs, state.config.bundles);
     const project = composeProject(state);
-    const containers = await engineCalls.run(`ps ${project} ${engine}`, () => listProjectContainers(project, env));
-    const states = serviceStates(containers);
-    const row = (name: string, type: StatusRow["type"]): StatusRow => {
-      if (type === "lib") return { name, type, state: null, container: null };
-      const service = serviceNameFor(name);
-      const container = containers.find((c) => c.service === service && c.state === states.get(service));
-      return { name, type, state: states.get(service) ?? "none", container: container?.name ?? null };
-    };
-    const rows = [
-      row("nginx", "nginx"),
-      ...Object.keys(assembled.apps).map((n) => row(n, "app")),
-      ...Object.keys(assembled.libs).map((n) => row(n, "lib")),
-      ...Object.keys(assembled.services).map((n) => row(n, "service")),
-    ];
-    if (json) {
-      ctx.output(JSON.stringify({ project: composeProject(state), bundles: assembled.bundles, rows }, null, 2));
-    } else {
-      ctx.output(renderTable(["Name", "Type", "Container"], rows.map((r) => [r.name, r.type, r.state ?? "-"])).trimEnd());
-      if (assembled.bundles.length === 0) ctx.log("No bundles are activated: activate some with `dusty bundles activate <name>`, then run `dusty up`");
-    }
+    // The same specs object (the daemon's cache hands it to every command), bundles, project and engine give the same answer.
+    const key = `status ${specsId(specs)} ${JSON.stringify(state.config.bundles)} ${project} ${engine} ${json}`;
+    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, json }));
+    ctx.output(text);
+    if (noBundles) ctx.log("No bundles are activated: activate some with `dusty bundles activate <name>`, then run `dusty up`");
     return 0;
   },
 };
@@ -78,4 +64,46 @@ async function checkEngine(env: DockerEnv): Promise<void> {
       `Cannot show the status: the Docker Engine does not answer (${detail}). Start it (\`sudo systemctl start docker\`), or run \`dusty up\``,
     );
   }
+}
+
+/** What one `status` rendering depends on. */
+interface StatusInput {
+  specs: Specs;
+  bundles: string[];
+  project: string;
+  env: DockerEnv;
+  json: boolean;
+}
+
+/** The status table (or JSON) from one `docker ps`, and whether no bundle is active. */
+async function describeStatus(input: StatusInput): Promise<{ text: string; noBundles: boolean }> {
+  const { specs, project, env, json } = input;
+  const assembled = assembleSpecs(specs, input.bundles);
+  const containers = await listProjectContainers(project, env);
+  const states = serviceStates(containers);
+  const row = (name: string, type: StatusRow["type"]): StatusRow => {
+    if (type === "lib") return { name, type, state: null, container: null };
+    const service = serviceNameFor(name);
+    const container = containers.find((c) => c.service === service && c.state === states.get(service));
+    return { name, type, state: states.get(service) ?? "none", container: container?.name ?? null };
+  };
+  const rows = [
+    row("nginx", "nginx"),
+    ...Object.keys(assembled.apps).map((n) => row(n, "app")),
+    ...Object.keys(assembled.libs).map((n) => row(n, "lib")),
+    ...Object.keys(assembled.services).map((n) => row(n, "service")),
+  ];
+  const noBundles = assembled.bundles.length === 0;
+  if (json) return { text: JSON.stringify({ project, bundles: assembled.bundles, rows }, null, 2), noBundles: false };
+  return { text: renderTable(["Name", "Type", "Container"], rows.map((r) => [r.name, r.type, r.state ?? "-"])).trimEnd(), noBundles };
+}
+
+const specsIds = new WeakMap<Specs, number>();
+let lastSpecsId = 0;
+
+// Identity, not content: only commands handed the very same (cached) specs share a rendering.
+function specsId(specs: Specs): number {
+  let id = specsIds.get(specs);
+  if (id === undefined) specsIds.set(specs, (id = ++lastSpecsId));
+  return id;
 }

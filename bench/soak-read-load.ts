@@ -12,6 +12,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseConfig } from "../core/config.ts";
+import { writeConfig } from "../platform/config-file.ts";
 import { RACY_WINDOW_MS } from "../platform/specs-cache.ts";
 import { makeTempDir } from "../test/git-fixtures.ts";
 import { RawClient, ROOT, runDusty, startDaemon, type DaemonHandle } from "../test/harness.ts";
@@ -79,8 +81,11 @@ async function measureMode(label: string, env: Record<string, string>, specsPath
   try {
     const project = `dustysoak${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
     const url = "https://example.invalid/soak-specs.git";
-    const config = { bundles, specs_repo: url, repo_overrides: { [url]: specsPath }, setup_has_run: true, compose_project: project };
-    writeFileSync(join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml"), JSON.stringify(config));
+    const configFile = join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml");
+    // Written as dusty writes it (block YAML): every command parses it, and JSON-style flow YAML parses slower.
+    const parsed = parseConfig(JSON.stringify({ bundles, specs_repo: url, repo_overrides: { [url]: specsPath }, setup_has_run: true, compose_project: project }), configFile);
+    if (!("config" in parsed)) throw new Error(`soak config: ${JSON.stringify(parsed.diagnostics)}`);
+    await writeConfig(configFile, parsed.config);
     const idleMb = memory(daemon.pid).rssMb;
     // One of each first: proves both commands work here, and fills the cache when there is one.
     for (const command of ["status", "bundles.list"]) {

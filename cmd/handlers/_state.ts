@@ -12,6 +12,7 @@ import { loadConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import { localRepoPath } from "../../platform/repos.ts";
+import { NextCallSharing } from "../../platform/work-sharing.ts";
 import type { CheckedSpecs } from "../_specs.ts";
 import { readDaemonSpecs } from "./_specs-cache.ts";
 import type { CommandContext } from "./_types.ts";
@@ -22,9 +23,14 @@ export interface DaemonState {
   locations: Locations;
 }
 
+// Every command parses the config first: 200 arriving together share one read, one that started after
+// they all arrived (so none sees a config older than its request), instead of parsing it 200 times.
+const configReads = new NextCallSharing();
+
 /** Reads the config (warnings go to the client). */
 export async function readState(ctx: CommandContext): Promise<DaemonState> {
-  const { config, warnings } = await loadConfig(ctx.locations.configFile);
+  const file = ctx.locations.configFile;
+  const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(formatDiagnostic(w));
   return { config, locations: ctx.locations };
 }

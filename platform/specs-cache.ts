@@ -42,13 +42,16 @@ export async function fingerprintSpecsFolder(root: string): Promise<SpecsFingerp
   const takenAtMs = Date.now();
   const paths = [".", ...(await Promise.all(SPEC_KINDS.map(async (kind) => [kind, ...(await listNames(root, kind))]))).flat()];
   const stats = await Promise.all(paths.map((path) => statEntry(join(root, path), path === ".")));
-  let newestChangeMs = 0;
+  let newestNs = 0n;
   const lines = paths.map((path, i) => {
     const { link, target } = stats[i]!;
-    for (const s of [link, target]) if (s) newestChangeMs = Math.max(newestChangeMs, toMs(s.mtimeNs), toMs(s.ctimeNs));
+    for (const s of [link, target]) {
+      if (s && s.mtimeNs > newestNs) newestNs = s.mtimeNs;
+      if (s && s.ctimeNs > newestNs) newestNs = s.ctimeNs;
+    }
     return `${path}\t${describeStats(link)}\t${link === target ? "" : describeStats(target)}`;
   });
-  return { key: lines.join("\n"), newestChangeMs, takenAtMs };
+  return { key: lines.join("\n"), newestChangeMs: Number(newestNs / 1_000_000n), takenAtMs };
 }
 
 /** Options of a SpecsCache. */
@@ -117,10 +120,6 @@ async function statEntry(path: string, mustExist: boolean): Promise<{ link: BigI
   });
   const target = link?.isSymbolicLink() ? await stat(path, { bigint: true }).catch(() => null) : link;
   return { link, target };
-}
-
-function toMs(ns: bigint): number {
-  return Number(ns / 1_000_000n);
 }
 
 function describeStats(s: BigIntStats | null): string {

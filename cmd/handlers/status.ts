@@ -14,7 +14,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { readFlag } from "./_up-args.ts";
-import { listProjectContainers, serviceStates } from "./_up-containers.ts";
+import { listProjectContainers, serviceStates, type ProjectContainer } from "./_up-containers.ts";
 
 /** One row of `dusty status`. */
 export interface StatusRow {
@@ -75,11 +75,28 @@ interface StatusInput {
   json: boolean;
 }
 
-/** The status table (or JSON) from one `docker ps`, and whether no bundle is active. */
-async function describeStatus(input: StatusInput): Promise<{ text: string; noBundles: boolean }> {
+/** A status answer, and whether no bundle is active. */
+interface StatusText {
+  text: string;
+  noBundles: boolean;
+}
+
+// The last answer and what it was made from: while neither the cached specs nor a container changes,
+// renderings that follow one another (a burst of `status`) only run their `docker ps`.
+let lastAnswer: { key: string; answer: StatusText } | undefined;
+
+/** The status table (or JSON) from one `docker ps`. */
+async function describeStatus(input: StatusInput): Promise<StatusText> {
   const { specs, project, env, json } = input;
-  const assembled = assembleSpecs(specs, input.bundles);
   const containers = await listProjectContainers(project, env);
+  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${json} ${JSON.stringify(containers)}`;
+  if (lastAnswer?.key !== key) lastAnswer = { key, answer: renderStatus(input, containers) };
+  return lastAnswer.answer;
+}
+
+function renderStatus(input: StatusInput, containers: ProjectContainer[]): StatusText {
+  const { specs, project, json } = input;
+  const assembled = assembleSpecs(specs, input.bundles);
   const states = serviceStates(containers);
   const row = (name: string, type: StatusRow["type"]): StatusRow => {
     if (type === "lib") return { name, type, state: null, container: null };

@@ -22,19 +22,40 @@ export interface CheckOptions {
   bundles?: BundleScope;
 }
 
+/** Every spec file read and loaded, with every problem found (unscoped, unsorted): what can be shared between commands. */
+export interface AnalysedSpecs {
+  loaded: LoadedSpecs;
+  diagnostics: Diagnostic[];
+}
+
 /** Reads the specs at `path`, or the built-in example when `path` is undefined. */
 export async function readCheckedSpecs(path: string | undefined, options: CheckOptions = {}): Promise<CheckedSpecs> {
   if (path === undefined) return checkSpecs(EXAMPLE_SPECS, "the built-in example", [], options);
+  return judgeSpecs(await readAnalysedSpecs(path), path, options);
+}
+
+/** Reads and loads the specs repo at `path`; problems come back as diagnostics, never thrown. */
+export async function readAnalysedSpecs(path: string): Promise<AnalysedSpecs> {
   // Files that could not be read are reported with the problems of the rest, all at once.
   const folder = await readSpecsRepo(path);
-  return checkSpecs(folder.files, path, folder.diagnostics, options);
+  return analyseSpecs(folder.files, folder.diagnostics);
 }
 
 /** Loads and validates spec files (plus the problems met reading them); throws a SpecError listing every error at once. */
 export function checkSpecs(files: readonly SpecFile[], origin: string, readProblems: readonly Diagnostic[] = [], options: CheckOptions = {}): CheckedSpecs {
+  return judgeSpecs(analyseSpecs(files, readProblems), origin, options);
+}
+
+/** Loads and validates spec files; every problem is a diagnostic. */
+export function analyseSpecs(files: readonly SpecFile[], readProblems: readonly Diagnostic[] = []): AnalysedSpecs {
   // Bun's native YAML parser reads plain spec files ~20× faster; core falls back to the careful parser for the rest.
   const loaded = loadSpecs(files, { parseYaml: (text) => Bun.YAML.parse(text) });
-  const all = [...readProblems, ...loaded.diagnostics, ...validateSpecs(loaded)];
+  return { loaded, diagnostics: [...readProblems, ...loaded.diagnostics, ...validateSpecs(loaded)] };
+}
+
+/** What one command makes of analysed specs: errors (of the specs `options.bundles` use, if given) throw a SpecError. */
+export function judgeSpecs(analysed: AnalysedSpecs, origin: string, options: CheckOptions = {}): CheckedSpecs {
+  const { loaded, diagnostics: all } = analysed;
   const diagnostics = sortDiagnostics(options.bundles === undefined ? all : scopeDiagnostics(loaded, all, options.bundles));
   if (hasErrors(diagnostics)) throw new SpecError(diagnostics, origin);
   return { loaded, warnings: diagnostics, origin };

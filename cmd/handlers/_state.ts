@@ -1,5 +1,5 @@
 /**
- * What most daemon commands start from: the config, the configured specs (read once per command) and
+ * What most daemon commands start from: the config, the configured specs (cmd/handlers/_specs-cache.ts) and
  * the compile options they imply. One place, so every handler reads them the same way.
  */
 import type { AssembledSpecs } from "../../core/assemble.ts";
@@ -12,7 +12,9 @@ import { loadConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import { localRepoPath } from "../../platform/repos.ts";
-import { readCheckedSpecs, type CheckedSpecs, type CheckOptions } from "../_specs.ts";
+import { NextCallSharing } from "../../platform/work-sharing.ts";
+import type { CheckedSpecs, CheckOptions } from "../_specs.ts";
+import { readDaemonSpecs } from "./_specs-cache.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** The config as this command sees it. */
@@ -21,9 +23,14 @@ export interface DaemonState {
   locations: Locations;
 }
 
+// Every command parses the config first: 200 arriving together share one read, one that started after
+// they all arrived (so none sees a config older than its request), instead of parsing it 200 times.
+const configReads = new NextCallSharing();
+
 /** Reads the config (warnings go to the client). */
 export async function readState(ctx: CommandContext): Promise<DaemonState> {
-  const { config, warnings } = await loadConfig(ctx.locations.configFile);
+  const file = ctx.locations.configFile;
+  const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(formatDiagnostic(w));
   return { config, locations: ctx.locations };
 }
@@ -40,7 +47,7 @@ export function specsRepoPath(state: DaemonState): string {
 /** Reads and validates the configured specs; warnings go to the client, errors (of the specs `options.bundles` use, if given) throw a SpecError. */
 export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContext, options: CheckOptions = {}): Promise<CheckedSpecs> {
   const path = specsRepoPath(state);
-  const checked = await readCheckedSpecs(path, options);
+  const checked = await readDaemonSpecs(path, options);
   for (const w of checked.warnings) ctx.warn(formatDiagnostic(w));
   return checked;
 }

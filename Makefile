@@ -4,8 +4,9 @@ BUN := ./node_modules/.bin/bun
 TSC := ./node_modules/.bin/tsc
 SOURCES := $(shell find cmd core platform -name '*.ts' ! -name '*.test.ts' 2>/dev/null) package.json
 # Where releases are published (<RELEASE_URL>/index.json, <RELEASE_URL>/<version>/<file>): the Homebrew
-# formula's URLs and `dusty upgrade`'s default. A placeholder until the project publishes releases.
-export RELEASE_URL ?= https://dusty.invalid/releases
+# formula's URLs and `dusty upgrade`'s default. Unset, `dusty upgrade` needs DUSTY_RELEASE_URL and the
+# formula gets a placeholder: `make release RELEASE_URL=https://…` for a real release.
+export RELEASE_URL ?=
 
 .PHONY: help deps build release test check typecheck bench soak demo embed fixtures docker images clean
 

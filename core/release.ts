@@ -107,13 +107,12 @@ function comparePrerelease(a: string, b: string): number {
 /** What `dusty upgrade` does, decided from the versions alone. */
 export type UpgradeDecision =
   | { action: "install"; version: string; direction: "upgrade" | "downgrade" | "reinstall" }
-  | { action: "none"; reason: string };
+  | { action: "none"; why: "installed" | "older" };
 
 /** Decides whether to install `wanted` over `current`: a downgrade or a reinstall only with force. */
 export function decideUpgrade(current: string, wanted: string, options: { force?: boolean } = {}): UpgradeDecision {
   const order = compareVersions(wanted, current);
   if (order > 0) return { action: "install", version: wanted, direction: "upgrade" };
   if (options.force) return { action: "install", version: wanted, direction: order < 0 ? "downgrade" : "reinstall" };
-  if (order === 0) return { action: "none", reason: `dusty ${current} is already installed` };
-  return { action: "none", reason: `${wanted} is older than the installed ${current}` };
+  return { action: "none", why: order === 0 ? "installed" : "older" };
 }

@@ -29,7 +29,7 @@ for t in "${targets[@]}"; do
   [[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || { echo "release: unknown target \"$t\": expected one of ${ALL_TARGETS[*]}" >&2; exit 2; }
 done
 [ -n "$version" ] || version=$($BUN -p 'require("./package.json").version')
-export RELEASE_URL=${RELEASE_URL:-https://dusty.invalid/releases}
+export RELEASE_URL=${RELEASE_URL:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dusty-release.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -72,7 +72,12 @@ for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 if [ -n "$formula" ]; then
   if [ ${#targets[@]} -eq ${#ALL_TARGETS[@]} ]; then
     mkdir -p "$(dirname "$formula")"
-    $BUN scripts/release-files.ts formula --version "$version" --url "$RELEASE_URL" --sums "$out/SHA256SUMS" --out "$formula"
+    url=$RELEASE_URL
+    if [ -z "$url" ]; then
+      url=https://dusty.invalid/releases
+      echo "release: RELEASE_URL is not set: $formula points at the placeholder $url" >&2
+    fi
+    $BUN scripts/release-files.ts formula --version "$version" --url "$url" --sums "$out/SHA256SUMS" --out "$formula"
     cp "$formula" "$out/dusty.rb"
   else
     echo "release: not writing $formula: the formula needs every target (${ALL_TARGETS[*]})" >&2

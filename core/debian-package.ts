@@ -69,7 +69,7 @@ set -e
 if [ "$1" = configure ]; then
   getent group ${DEBIAN_GROUP} >/dev/null || groupadd --system ${DEBIAN_GROUP}
   if command -v deb-systemd-helper >/dev/null; then
-    deb-systemd-helper enable ${SYSTEMD_UNIT_NAME} >/dev/null || true
+    deb-systemd-helper enable ${SYSTEMD_UNIT_NAME} >/dev/null 2>&1 || true
   fi
   if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload >/dev/null || true
@@ -95,8 +95,8 @@ if [ -d /run/systemd/system ]; then
   systemctl --system daemon-reload >/dev/null || true
 fi
 if [ "$1" = purge ] && command -v deb-systemd-helper >/dev/null; then
-  deb-systemd-helper purge ${SYSTEMD_UNIT_NAME} >/dev/null || true
-  deb-systemd-helper unmask ${SYSTEMD_UNIT_NAME} >/dev/null || true
+  deb-systemd-helper purge ${SYSTEMD_UNIT_NAME} >/dev/null 2>&1 || true
+  deb-systemd-helper unmask ${SYSTEMD_UNIT_NAME} >/dev/null 2>&1 || true
 fi
 exit 0
 `;

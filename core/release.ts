@@ -42,11 +42,6 @@ export function parseSha256Sums(text: string): Map<string, string> {
   return sums;
 }
 
-/** SHA256SUMS text for `[file, hex]` pairs, sorted by file name, in `sha256sum`'s format (so `sha256sum -c` reads it). */
-export function renderSha256Sums(entries: Iterable<[string, string]>): string {
-  return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, hex]) => `${hex}  ${file}\n`).join("");
-}
-
 /** The release index: which versions the release URL holds, and the newest. */
 export interface ReleaseIndex {
   latest: string;

@@ -26,7 +26,7 @@ export async function findPackageOwner(binaryPath: string, options: PackageOwner
   const paths = [...new Set([binaryPath, resolved])];
   // Homebrew installs every version under <prefix>/Cellar/<formula>/<version>/ and links bin/ to it.
   if (paths.some((path) => /\/Cellar\/[^/]+\/[^/]+\//.test(path))) {
-    return { manager: "Homebrew", packageName: "dusty", upgradeWith: "brew upgrade dusty" };
+    return { manager: "Homebrew", packageName: "dusty", upgradeWith: "`brew upgrade dusty`" };
   }
   for (const path of paths) {
     const owner = await dpkgOwner(path, options.run);

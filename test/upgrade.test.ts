@@ -1,0 +1,164 @@
+// `dusty upgrade` against a release folder made by scripts/release.sh, served on 127.0.0.1. The binary
+// upgraded is always a copy of dist/dusty in a temp folder, never dist/dusty itself.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, normalize } from "node:path";
+import type { Server } from "bun";
+import { VERSION } from "../cmd/_version.ts";
+import { tarballName } from "../core/release.ts";
+import { buildTestRelease, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, RELEASE_ROOT } from "./_release.ts";
+import { dustyArgv, runDusty } from "./harness.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "dusty-upgrade-test-"));
+const TARBALL = tarballName(NEXT_VERSION, "linux-x64");
+let server: Server<undefined>;
+let dyingServer: Server<undefined>;
+
+/** Serves RELEASE_ROOT under /good/, with every tarball altered by one byte under /corrupt/. */
+function serveReleases(request: Request): Response {
+  const [, mode, ...rest] = new URL(request.url).pathname.split("/");
+  const path = normalize(join(RELEASE_ROOT, ...rest));
+  if (!path.startsWith(`${RELEASE_ROOT}/`) || !Bun.file(path).size) return new Response("not found", { status: 404 });
+  if (mode === "corrupt" && path.endsWith(".tar.gz")) {
+    const bytes = new Uint8Array(readFileSync(path));
+    bytes[bytes.length >> 1]! ^= 0xff;
+    return new Response(bytes);
+  }
+  return new Response(Bun.file(path));
+}
+
+beforeAll(async () => {
+  await Promise.all([buildTestRelease(NEXT_VERSION, ["linux-x64"]), buildTestRelease(VERSION, ["linux-x64"])]);
+  writeFileSync(join(RELEASE_ROOT, "index.json"), JSON.stringify({ latest: NEXT_VERSION, versions: [VERSION, NEXT_VERSION] }));
+  server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: serveReleases });
+  // A server that dies mid-download: it announces the whole tarball, sends half, and stops with its connections.
+  dyingServer = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      if (!request.url.endsWith(".tar.gz")) return serveReleases(new Request(request.url.replace("/dying/", "/good/")));
+      const bytes = readFileSync(join(RELEASE_ROOT, NEXT_VERSION, TARBALL));
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(bytes.subarray(0, bytes.length >> 1));
+            return;
+          }
+          dyingServer.stop(true);
+        },
+      });
+      return new Response(body, { headers: { "content-length": String(bytes.length) } });
+    },
+  });
+}, RELEASE_BUILD_TIMEOUT_MS);
+afterAll(() => {
+  server?.stop(true);
+  dyingServer?.stop(true);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+let copies = 0;
+/** A fresh copy of dist/dusty with an unusual mode, in its own folder. */
+function copyOfDusty(): string {
+  const dir = join(scratch, `install-${++copies}`);
+  mkdirSync(dir);
+  const path = join(dir, "dusty");
+  copyFileSync(dustyArgv([])[0]!, path);
+  chmodSync(path, 0o750);
+  return path;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
+  return hasher.digest("hex");
+}
+
+/** Runs `<binary> upgrade …` against a release URL, with the daemon's socket moved into the temp folder. */
+const upgrade = (binary: string, url: string, args: string[] = []) =>
+  runDusty(["upgrade", ...args], { bin: binary, env: { DUSTY_RELEASE_URL: url, DUSTY_SOCKET_PATH: join(scratch, "no-daemon.sock") } });
+
+const good = () => `http://127.0.0.1:${server.port}/good`;
+
+describe("dusty upgrade", () => {
+  test("installs the index's latest version in one rename, keeps the mode, and the new binary runs", async () => {
+    const binary = copyOfDusty();
+    const inode = statSync(binary).ino;
+    const result = await upgrade(binary, good());
+    expect(result).toEqual({
+      code: 0,
+      stdout: `Upgraded ${binary} from ${VERSION} to ${NEXT_VERSION}\n`,
+      stderr: `Downloading ${good()}/${NEXT_VERSION}/${TARBALL}\n`,
+    });
+    expect(statSync(binary).mode & 0o7777).toBe(0o750);
+    // A new inode: the file was renamed into place, not rewritten where a running dusty reads it.
+    expect(statSync(binary).ino).not.toBe(inode);
+    expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
+    expect(await runDusty(["-v"], { bin: binary })).toEqual({ code: 0, stdout: `Dusty version ${NEXT_VERSION}\n`, stderr: "" });
+  });
+
+  test("refuses a downgrade without --force, installs it with --force, and does nothing for the same version", async () => {
+    const binary = copyOfDusty();
+    expect((await upgrade(binary, good(), [NEXT_VERSION])).code).toBe(0);
+    const upgraded = await sha256Of(binary);
+
+    const refused = await upgrade(binary, good(), [VERSION]);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `Cannot downgrade dusty from ${NEXT_VERSION} to ${VERSION}: it is older. Add --force to install it anyway\n`,
+    });
+    expect(await sha256Of(binary)).toBe(upgraded);
+
+    const forced = await upgrade(binary, good(), [VERSION, "--force"]);
+    expect(forced.stdout).toBe(`Downgraded ${binary} from ${NEXT_VERSION} to ${VERSION}\n`);
+    expect(forced.code).toBe(0);
+    expect((await runDusty(["-v"], { bin: binary })).stdout).toBe(`Dusty version ${VERSION}\n`);
+
+    const same = await upgrade(binary, good(), [VERSION]);
+    expect(same).toEqual({ code: 0, stdout: `dusty ${VERSION} is already installed at ${binary}: nothing to do (add --force to install it again)\n`, stderr: "" });
+  });
+
+  test("refuses a tarball that does not match SHA256SUMS and replaces nothing", async () => {
+    const binary = copyOfDusty();
+    const [before, inode] = [await sha256Of(binary), statSync(binary).ino];
+    const url = `http://127.0.0.1:${server.port}/corrupt`;
+    const result = await upgrade(binary, url);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(
+      new RegExp(`^Downloading .*\\nCannot upgrade to dusty ${NEXT_VERSION.replaceAll(".", "\\.")}: ${TARBALL.replaceAll(".", "\\.")} \\(\\d+ bytes\\) has sha256 [0-9a-f]{64}, but SHA256SUMS says [0-9a-f]{64}\\. Nothing was replaced\\.`),
+    );
+    expect([await sha256Of(binary), statSync(binary).ino, statSync(binary).mode & 0o7777]).toEqual([before, inode, 0o750]);
+    expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
+  });
+
+  test("refuses a download the server breaks off and replaces nothing", async () => {
+    const binary = copyOfDusty();
+    const [before, inode] = [await sha256Of(binary), statSync(binary).ino];
+    const url = `http://127.0.0.1:${dyingServer.port}/dying`;
+    const result = await upgrade(binary, url);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toStartWith(`Downloading ${url}/${NEXT_VERSION}/${TARBALL}\nCannot download ${url}/${NEXT_VERSION}/${TARBALL}: `);
+    expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
+    expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
+  });
+
+  test("refuses a binary Homebrew installed and says to use brew", async () => {
+    const cellar = join(scratch, "homebrew", "Cellar", "dusty", VERSION, "bin");
+    mkdirSync(cellar, { recursive: true });
+    copyFileSync(dustyArgv([])[0]!, join(cellar, "dusty"));
+    mkdirSync(join(scratch, "homebrew", "bin"));
+    const linked = join(scratch, "homebrew", "bin", "dusty");
+    symlinkSync(join(cellar, "dusty"), linked);
+    const result = await upgrade(linked, good());
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `Cannot upgrade ${join(cellar, "dusty")}: Homebrew installed it (package "dusty"), and would not know about a replaced binary. Upgrade it with \`brew upgrade dusty\`\n`,
+    });
+  });
+});

@@ -32,8 +32,7 @@ describe("homebrew formula", () => {
     expect(service).toContain("keep_alive true");
     expect(service).toContain(`working_dir "${plistValue("WorkingDirectory")}"`);
     expect(service).toContain(`environment_variables PATH: "${plistValue("PATH")}", HOME: OS.mac? ? "${plistValue("HOME")}" : "/root"`);
-    expect(service).toContain(`log_path "${plistValue("StandardOutPath")}"`);
-    expect(service).toContain(`error_log_path "${plistValue("StandardErrorPath")}"`);
+    expect(service).toContain(`if OS.mac?\n      log_path "${plistValue("StandardOutPath")}"\n      error_log_path "${plistValue("StandardErrorPath")}"\n    end`);
     // The socket is the daemon's default in both: neither sets DUSTY_SOCKET_PATH.
     expect(`${service} ${plist}`).not.toContain("DUSTY_SOCKET_PATH");
   });

@@ -26,7 +26,7 @@ export function tarballFolder(version: string, target: string): string {
   return `dusty-${version}-${target}`;
 }
 
-/** The release target of a machine (`process.platform`, `process.arch`), or undefined when dusty has none for it. */
+/** The release target of a machine (Node's platform and arch names), or undefined when dusty has none for it. */
 export function releaseTargetFor(platform: string, arch: string): ReleaseTarget | undefined {
   const target = `${platform}-${arch}`;
   return (RELEASE_TARGETS as readonly string[]).includes(target) ? (target as ReleaseTarget) : undefined;

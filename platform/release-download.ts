@@ -1,5 +1,5 @@
 /**
- * Reading a release over HTTP(S) for `dusty upgrade`: small text files whole, tarballs streamed to disk
+ * Reading a release over HTTP(S) for `dusty upgrade` (whose binary stays as it is when any of this fails): small text files whole, tarballs streamed to disk
  * while their sha256 is computed, so a truncated or altered download is caught before anything is replaced.
  */
 import { UserError } from "./errors.ts";
@@ -58,15 +58,17 @@ async function request(url: string): Promise<Response> {
     await response.body?.cancel().catch(() => {});
     throw new UserError(
       `Cannot download ${url}: the server answered ${response.status} ${response.statusText}`.trimEnd() +
-        ". Check the version and the release URL (DUSTY_RELEASE_URL)",
+        ". Nothing was replaced. Check the version and the release URL (DUSTY_RELEASE_URL)",
     );
   }
   return response;
 }
 
 function downloadError(url: string, error: unknown, received?: number): UserError {
-  // Bun's messages may end in a question ("… access the url?"), which would read badly before ours.
-  const reason = (error instanceof Error ? error.message : String(error)).replace(/[.?!\s]+$/, "");
+  // Bun's first sentence says what happened; the rest is advice for programmers ("pass `verbose: true` …").
+  const reason = (error instanceof Error ? error.message : String(error)).split(/(?<=[.?!])\s/)[0]!.replace(/[.?!\s]+$/, "");
   const after = received === undefined ? "" : ` after ${received} bytes`;
-  return new UserError(`Cannot download ${url}: ${reason}${after}. Check the network and the release URL (DUSTY_RELEASE_URL), then try again`);
+  return new UserError(
+    `Cannot download ${url}: ${reason}${after}. Nothing was replaced. Check the network and the release URL (DUSTY_RELEASE_URL), then try again`,
+  );
 }

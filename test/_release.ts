@@ -49,3 +49,10 @@ export function buildTestRelease(version: string, targets: readonly string[] = R
 export function formulaPathOf(version: string): string {
   return join(RELEASE_ROOT, `formula-${version}`, "dusty.rb");
 }
+
+/** The sha256 (hex) of a file, read as a stream (release files are ~55 MB). */
+export async function sha256Of(path: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
+  return hasher.digest("hex");
+}

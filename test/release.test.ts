@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DEBIAN_BINARY_PATH, DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
 import { parseSha256Sums, RELEASE_TARGETS, tarballFolder, tarballName } from "../core/release.ts";
 import { renderSystemdUnit } from "../core/service-files.ts";
-import { buildTestRelease, formulaPathOf, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS } from "./_release.ts";
+import { buildTestRelease, formulaPathOf, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of } from "./_release.ts";
 import { clientVersionPattern, runDusty, startDaemon } from "./harness.ts";
 
 const DEB = `dusty_${NEXT_VERSION}_amd64.deb`;
@@ -24,12 +24,6 @@ async function sh(argv: string[]): Promise<{ code: number; stdout: string; stder
   const child = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { code, stdout, stderr };
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
-  return hasher.digest("hex");
 }
 
 /** Unpacks only the binary of one target's tarball and returns its path. */

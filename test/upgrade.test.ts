@@ -7,8 +7,8 @@ import { join, normalize } from "node:path";
 import type { Server } from "bun";
 import { VERSION } from "../cmd/_version.ts";
 import { tarballName } from "../core/release.ts";
-import { buildTestRelease, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, RELEASE_ROOT } from "./_release.ts";
-import { dustyArgv, runDusty } from "./harness.ts";
+import { buildTestRelease, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, RELEASE_ROOT, sha256Of } from "./_release.ts";
+import { dustyArgv, runDusty, startDaemon } from "./harness.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "dusty-upgrade-test-"));
 const TARBALL = tarballName(NEXT_VERSION, "linux-x64");
@@ -71,12 +71,6 @@ function copyOfDusty(): string {
   return path;
 }
 
-async function sha256Of(path: string): Promise<string> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
-  return hasher.digest("hex");
-}
-
 /** Runs `<binary> upgrade …` against a release URL, with the daemon's socket moved into the temp folder. */
 const upgrade = (binary: string, url: string, args: string[] = []) =>
   runDusty(["upgrade", ...args], { bin: binary, env: { DUSTY_RELEASE_URL: url, DUSTY_SOCKET_PATH: join(scratch, "no-daemon.sock") } });
@@ -84,15 +78,23 @@ const upgrade = (binary: string, url: string, args: string[] = []) =>
 const good = () => `http://127.0.0.1:${server.port}/good`;
 
 describe("dusty upgrade", () => {
-  test("installs the index's latest version in one rename, keeps the mode, and the new binary runs", async () => {
+  test("installs the index's latest version in one rename, keeps the mode, the new binary runs, and the old daemon is named", async () => {
     const binary = copyOfDusty();
     const inode = statSync(binary).ino;
-    const result = await upgrade(binary, good());
-    expect(result).toEqual({
-      code: 0,
-      stdout: `Upgraded ${binary} from ${VERSION} to ${NEXT_VERSION}\n`,
-      stderr: `Downloading ${good()}/${NEXT_VERSION}/${TARBALL}\n`,
-    });
+    // A daemon started by hand from the copy: no service manager can restart it, so the upgrade says so.
+    const daemon = await startDaemon({ bin: binary });
+    try {
+      const result = await daemon.run(["upgrade"], { env: { DUSTY_RELEASE_URL: good() } });
+      expect(result).toEqual({
+        code: 0,
+        stdout: `Upgraded ${binary} from ${VERSION} to ${NEXT_VERSION}\n`,
+        stderr:
+          `Downloading ${good()}/${NEXT_VERSION}/${TARBALL}\n` +
+          `The dusty daemon at ${daemon.socketPath} still runs the old binary and no service manager runs it: stop it and start \`sudo dusty -d\` again\n`,
+      });
+    } finally {
+      await daemon.stop();
+    }
     expect(statSync(binary).mode & 0o7777).toBe(0o750);
     // A new inode: the file was renamed into place, not rewritten where a running dusty reads it.
     expect(statSync(binary).ino).not.toBe(inode);
@@ -142,7 +144,11 @@ describe("dusty upgrade", () => {
     const url = `http://127.0.0.1:${dyingServer.port}/dying`;
     const result = await upgrade(binary, url);
     expect(result.code).toBe(1);
-    expect(result.stderr).toStartWith(`Downloading ${url}/${NEXT_VERSION}/${TARBALL}\nCannot download ${url}/${NEXT_VERSION}/${TARBALL}: `);
+    const download = `${url}/${NEXT_VERSION}/${TARBALL}`;
+    const [first, second, rest] = result.stderr.split("\n");
+    expect([first, rest]).toEqual([`Downloading ${download}`, ""]);
+    expect(second).toStartWith(`Cannot download ${download}: `);
+    expect(second).toMatch(/ after \d+ bytes\. Nothing was replaced\. Check the network and the release URL \(DUSTY_RELEASE_URL\), then try again$/);
     expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
     expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
   });

@@ -1,7 +1,7 @@
 /**
- * Test releases made by the real scripts/release.sh, at most once per version in a test run (bun runs
- * every test file in one process, so test/release.test.ts and test/upgrade.test.ts share them). They live
- * in one temp folder laid out like a release URL: <root>/<version>/{SHA256SUMS, tarballs, .debs}.
+ * Test releases made by the real scripts/release.sh, in a temp folder laid out like a release URL:
+ * <root>/<version>/{SHA256SUMS, tarballs, .debs}. Each test file makes its own and removes it in afterAll
+ * (bun test fires no process "exit" event, so nothing could clean up a folder shared between files).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,24 +13,18 @@ import { ROOT } from "./harness.ts";
 /** A version newer than the one dist/dusty is built with: what a test upgrade installs. */
 export const NEXT_VERSION = VERSION.replace(/^(\d+)\.(\d+)\.(\d+).*$/, (_, major, minor, patch) => `${major}.${minor}.${Number(patch) + 1}`);
 
-/** The folder served as the release URL in tests. */
-export const RELEASE_ROOT = mkdtempSync(join(tmpdir(), "dusty-release-test-"));
-process.on("exit", () => rmSync(RELEASE_ROOT, { recursive: true, force: true }));
-
 /** How long a release build may take on a loaded 2-core machine (each target compiles and compresses ~110 MB). */
 export const RELEASE_BUILD_TIMEOUT_MS = 300_000;
 
-const builds = new Map<string, { targets: readonly string[]; done: Promise<string> }>();
+/** A folder of test releases. */
+export class TestReleases {
+  /** The folder served as the release URL in tests. */
+  readonly root = mkdtempSync(join(tmpdir(), "dusty-release-test-"));
 
-/** Builds (or reuses) the release of `version` for at least `targets`; resolves with its folder. */
-export function buildTestRelease(version: string, targets: readonly string[] = RELEASE_TARGETS): Promise<string> {
-  const existing = builds.get(version);
-  if (existing && targets.every((target) => existing.targets.includes(target))) return existing.done;
-  const folder = join(RELEASE_ROOT, version);
-  const formula = join(RELEASE_ROOT, `formula-${version}`, "dusty.rb");
-  const done = (async () => {
-    await existing?.done.catch(() => {});
-    const child = Bun.spawn(["bash", "scripts/release.sh", "--out", folder, "--version", version, "--formula", formula, ...targets], {
+  /** Builds the release of `version` for `targets` into <root>/<version>/; resolves with that folder. */
+  async build(version: string, targets: readonly string[] = RELEASE_TARGETS): Promise<string> {
+    const folder = join(this.root, version);
+    const child = Bun.spawn(["bash", "scripts/release.sh", "--out", folder, "--version", version, "--formula", this.formulaPath(version), ...targets], {
       cwd: ROOT,
       // Level 1 compresses 2.4 times faster here; the release is otherwise the one `make release` makes.
       env: { ...process.env, GZIP_LEVEL: "1", RELEASE_URL: "" },
@@ -40,14 +34,16 @@ export function buildTestRelease(version: string, targets: readonly string[] = R
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     if (code !== 0) throw new Error(`scripts/release.sh ${version} ${targets.join(" ")} exited with ${code}:\n${stdout}${stderr}`);
     return folder;
-  })();
-  builds.set(version, { targets, done });
-  return done;
-}
+  }
 
-/** The Homebrew formula the full release of `version` wrote (after buildTestRelease with every target). */
-export function formulaPathOf(version: string): string {
-  return join(RELEASE_ROOT, `formula-${version}`, "dusty.rb");
+  /** Where build() asks for the Homebrew formula (written only when every target is built). */
+  formulaPath(version: string): string {
+    return join(this.root, `formula-${version}`, "dusty.rb");
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
 }
 
 /** The sha256 (hex) of a file, read as a stream (release files are ~55 MB). */

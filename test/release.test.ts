@@ -7,17 +7,21 @@ import { join } from "node:path";
 import { DEBIAN_BINARY_PATH, DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
 import { parseSha256Sums, RELEASE_TARGETS, tarballFolder, tarballName } from "../core/release.ts";
 import { renderSystemdUnit } from "../core/service-files.ts";
-import { buildTestRelease, formulaPathOf, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of } from "./_release.ts";
+import { NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of, TestReleases } from "./_release.ts";
 import { clientVersionPattern, runDusty, startDaemon } from "./harness.ts";
 
 const DEB = `dusty_${NEXT_VERSION}_amd64.deb`;
 const scratch = mkdtempSync(join(tmpdir(), "dusty-release-check-"));
+const releases = new TestReleases();
 let release: string;
 
 beforeAll(async () => {
-  release = await buildTestRelease(NEXT_VERSION);
+  release = await releases.build(NEXT_VERSION);
 }, RELEASE_BUILD_TIMEOUT_MS);
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  releases.remove();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 /** Runs a program to completion (this test drives dpkg, tar, file and ruby, as a user would). */
 async function sh(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -86,7 +90,7 @@ describe("make release", () => {
   });
 
   test("the Homebrew formula parses with Ruby and its sha256 values are the tarballs'", async () => {
-    const formula = formulaPathOf(NEXT_VERSION);
+    const formula = releases.formulaPath(NEXT_VERSION);
     expect(readFileSync(join(release, "dusty.rb"), "utf8")).toBe(readFileSync(formula, "utf8"));
     expect(await sh(["ruby", "-c", formula])).toEqual({ code: 0, stdout: "Syntax OK\n", stderr: "" });
     const text = readFileSync(formula, "utf8");

@@ -7,11 +7,13 @@ import { join, normalize } from "node:path";
 import type { Server } from "bun";
 import { VERSION } from "../cmd/_version.ts";
 import { tarballName } from "../core/release.ts";
-import { buildTestRelease, NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, RELEASE_ROOT, sha256Of } from "./_release.ts";
+import { NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of, TestReleases } from "./_release.ts";
 import { dustyArgv, runDusty, startDaemon } from "./harness.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "dusty-upgrade-test-"));
 const TARBALL = tarballName(NEXT_VERSION, "linux-x64");
+const releases = new TestReleases();
+const RELEASE_ROOT = releases.root;
 let server: Server<undefined>;
 let dyingServer: Server<undefined>;
 
@@ -29,7 +31,7 @@ function serveReleases(request: Request): Response {
 }
 
 beforeAll(async () => {
-  await Promise.all([buildTestRelease(NEXT_VERSION, ["linux-x64"]), buildTestRelease(VERSION, ["linux-x64"])]);
+  await Promise.all([releases.build(NEXT_VERSION, ["linux-x64"]), releases.build(VERSION, ["linux-x64"])]);
   writeFileSync(join(RELEASE_ROOT, "index.json"), JSON.stringify({ latest: NEXT_VERSION, versions: [VERSION, NEXT_VERSION] }));
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: serveReleases });
   // A server that dies mid-download: it announces the whole tarball, sends half, and stops with its connections.
@@ -57,6 +59,7 @@ beforeAll(async () => {
 afterAll(() => {
   server?.stop(true);
   dyingServer?.stop(true);
+  releases.remove();
   rmSync(scratch, { recursive: true, force: true });
 });
 

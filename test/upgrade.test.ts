@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, normalize } from "node:path";
 import type { Server } from "bun";
 import { VERSION } from "../cmd/_version.ts";
-import { tarballName } from "../core/release.ts";
+import { tarballFolder, tarballName } from "../core/release.ts";
 import { NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of, TestReleases } from "./_release.ts";
 import { dustyArgv, runDusty, startDaemon } from "./harness.ts";
 
@@ -17,11 +17,15 @@ const RELEASE_ROOT = releases.root;
 let server: Server<undefined>;
 let dyingServer: Server<undefined>;
 
-/** Serves RELEASE_ROOT under /good/, with every tarball altered by one byte under /corrupt/. */
+// A release whose tarball and SHA256SUMS agree, but whose binary is another version than its name says.
+const MISLABELED_ROOT = join(scratch, "mislabeled");
+
+/** Serves RELEASE_ROOT under /good/, with every tarball altered by one byte under /corrupt/, and MISLABELED_ROOT under /mislabeled/. */
 function serveReleases(request: Request): Response {
   const [, mode, ...rest] = new URL(request.url).pathname.split("/");
-  const path = normalize(join(RELEASE_ROOT, ...rest));
-  if (!path.startsWith(`${RELEASE_ROOT}/`) || !Bun.file(path).size) return new Response("not found", { status: 404 });
+  const root = mode === "mislabeled" ? MISLABELED_ROOT : RELEASE_ROOT;
+  const path = normalize(join(root, ...rest));
+  if (!path.startsWith(`${root}/`) || !Bun.file(path).size) return new Response("not found", { status: 404 });
   if (mode === "corrupt" && path.endsWith(".tar.gz")) {
     const bytes = new Uint8Array(readFileSync(path));
     bytes[bytes.length >> 1]! ^= 0xff;
@@ -33,6 +37,12 @@ function serveReleases(request: Request): Response {
 beforeAll(async () => {
   await Promise.all([releases.build(NEXT_VERSION, ["linux-x64"]), releases.build(VERSION, ["linux-x64"])]);
   writeFileSync(join(RELEASE_ROOT, "index.json"), JSON.stringify({ latest: NEXT_VERSION, versions: [VERSION, NEXT_VERSION] }));
+  const folder = join(MISLABELED_ROOT, NEXT_VERSION);
+  mkdirSync(join(folder, tarballFolder(NEXT_VERSION, "linux-x64")), { recursive: true });
+  copyFileSync(dustyArgv([])[0]!, join(folder, tarballFolder(NEXT_VERSION, "linux-x64"), "dusty"));
+  const tar = Bun.spawnSync(["tar", "-czf", TARBALL, tarballFolder(NEXT_VERSION, "linux-x64")], { cwd: folder, env: { ...process.env, GZIP: "-1" } });
+  expect(tar.exitCode).toBe(0);
+  writeFileSync(join(folder, "SHA256SUMS"), `${await sha256Of(join(folder, TARBALL))}  ${TARBALL}\n`);
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: serveReleases });
   // A server that dies mid-download: it announces the whole tarball, sends half, and stops with its connections.
   dyingServer = Bun.serve({
@@ -154,6 +164,21 @@ describe("dusty upgrade", () => {
     expect(second).toMatch(/ after \d+ bytes\. Nothing was replaced\. Check the network and the release URL \(DUSTY_RELEASE_URL\), then try again$/);
     expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
     expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
+  });
+
+  test("refuses a tarball whose binary is not the version it is named for, and replaces nothing", async () => {
+    const binary = copyOfDusty();
+    const [before, inode] = [await sha256Of(binary), statSync(binary).ino];
+    const url = `http://127.0.0.1:${server.port}/mislabeled`;
+    const result = await upgrade(binary, url, [NEXT_VERSION]);
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        `Downloading ${url}/${NEXT_VERSION}/${TARBALL}\n` +
+        `Cannot upgrade to dusty ${NEXT_VERSION}: the downloaded binary does not run as dusty ${NEXT_VERSION} here (\`dusty -v\` said: Dusty version ${VERSION}). Nothing was replaced\n`,
+    });
+    expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
   });
 
   test("refuses a binary Homebrew installed and says to use brew", async () => {

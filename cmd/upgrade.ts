@@ -1,7 +1,8 @@
 /**
  * `dusty upgrade [VERSION] [--force]`: replaces this binary with a release (the latest by default) and
  * restarts the daemon's service so it runs the new one. Runs in the client: the daemon may be the very
- * thing being replaced. A binary from Homebrew or a .deb is left to brew or apt.
+ * thing being replaced. A binary from Homebrew or a .deb is left to brew or apt. Releases are found at
+ * DUSTY_RELEASE_URL, else the config's release_url, else the RELEASE_URL the binary was built with.
  */
 import { defineCommand } from "citty";
 import { resolveLocations } from "../platform/locations.ts";
@@ -25,7 +26,7 @@ export default defineCommand({
       }
       const target = releaseTargetFor(process.platform, process.arch);
       if (!target) throw new UserError(`Cannot upgrade dusty on ${process.platform}-${process.arch}: releases exist only for macOS and Linux on x64 and arm64`);
-      const releaseUrl = process.env.DUSTY_RELEASE_URL || RELEASE_URL;
+      const releaseUrl = process.env.DUSTY_RELEASE_URL || (await configuredReleaseUrl()) || RELEASE_URL;
       const { upgradeSelf } = await import("../platform/self-upgrade.ts");
       const result = await upgradeSelf({
         binaryPath: process.execPath,
@@ -45,6 +46,12 @@ export default defineCommand({
       await restartDaemon(result.path);
     }),
 });
+
+/** The config's release_url; the config is read here, in the client, as there may be no daemon to ask. */
+async function configuredReleaseUrl(): Promise<string | undefined> {
+  const { readConfig } = await import("../platform/config-file.ts");
+  return (await readConfig(resolveLocations().configFile)).release_url;
+}
 
 /** Restarts the service that runs the daemon, or says what to do when dusty cannot. */
 async function restartDaemon(binaryPath: string): Promise<void> {

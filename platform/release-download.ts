@@ -58,7 +58,7 @@ async function request(url: string): Promise<Response> {
     await response.body?.cancel().catch(() => {});
     throw new UserError(
       `Cannot download ${url}: the server answered ${response.status} ${response.statusText}`.trimEnd() +
-        ". Nothing was replaced. Check the version and the release URL (DUSTY_RELEASE_URL)",
+        ". Nothing was replaced. Check the version and the release URL (config key release_url, or DUSTY_RELEASE_URL)",
     );
   }
   return response;
@@ -69,6 +69,6 @@ function downloadError(url: string, error: unknown, received?: number): UserErro
   const reason = (error instanceof Error ? error.message : String(error)).split(/(?<=[.?!])\s/)[0]!.replace(/[.?!\s]+$/, "");
   const after = received === undefined ? "" : ` after ${received} bytes`;
   return new UserError(
-    `Cannot download ${url}: ${reason}${after}. Nothing was replaced. Check the network and the release URL (DUSTY_RELEASE_URL), then try again`,
+    `Cannot download ${url}: ${reason}${after}. Nothing was replaced. Check the network and the release URL (config key release_url, or DUSTY_RELEASE_URL), then try again`,
   );
 }

@@ -58,10 +58,12 @@ export async function upgradeSelf(options: SelfUpgradeOptions): Promise<SelfUpgr
   }
   const base = options.releaseUrl.replace(/\/+$/, "");
   if (base === "") {
-    throw new UserError("Cannot upgrade dusty: this build knows no release URL. Set DUSTY_RELEASE_URL to where the releases are published (…/index.json, …/<version>/SHA256SUMS)");
+    throw new UserError(
+      "Cannot upgrade dusty: no release URL is set. Set it with `sudo dusty config set release_url https://…` (or DUSTY_RELEASE_URL) to where the releases are published (…/index.json, …/<version>/SHA256SUMS)",
+    );
   }
   if (!/^https?:\/\//.test(base)) {
-    throw new UserError(`Cannot upgrade dusty: the release URL "${options.releaseUrl}" is not an http(s) URL. Set DUSTY_RELEASE_URL to where the releases are published`);
+    throw new UserError(`Cannot upgrade dusty: the release URL "${options.releaseUrl}" is not an http(s) URL. Set release_url (or DUSTY_RELEASE_URL) to where the releases are published`);
   }
   const version = options.version ?? (await latestVersion(base));
   if (!isVersion(version)) throw new UserError(`Cannot upgrade dusty: "${version}" is not a version like 1.2.3. Give one of the versions in ${base}/${RELEASE_INDEX_FILE}`);

@@ -84,9 +84,12 @@ function copyOfDusty(): string {
   return path;
 }
 
-/** Runs `<binary> upgrade …` against a release URL, with the daemon's socket moved into the temp folder. */
-const upgrade = (binary: string, url: string, args: string[] = []) =>
-  runDusty(["upgrade", ...args], { bin: binary, env: { DUSTY_RELEASE_URL: url, DUSTY_SOCKET_PATH: join(scratch, "no-daemon.sock") } });
+/** Runs `<binary> upgrade …` against a release URL, with the daemon's socket and the config moved into the temp folder. */
+const upgrade = (binary: string, url: string | undefined, args: string[] = [], configDir = join(scratch, "no-config")) =>
+  runDusty(["upgrade", ...args], {
+    bin: binary,
+    env: { DUSTY_RELEASE_URL: url, DUSTY_CONFIG_DIR: configDir, DUSTY_SOCKET_PATH: join(scratch, "no-daemon.sock") },
+  });
 
 const good = () => `http://127.0.0.1:${server.port}/good`;
 
@@ -117,7 +120,11 @@ describe("dusty upgrade", () => {
 
   test("refuses a downgrade without --force, installs it with --force, and does nothing for the same version", async () => {
     const binary = copyOfDusty();
-    expect((await upgrade(binary, good(), [NEXT_VERSION])).code).toBe(0);
+    // The config's release_url, with no DUSTY_RELEASE_URL.
+    const configDir = join(scratch, "etc-dusty");
+    mkdirSync(configDir);
+    writeFileSync(join(configDir, "config.yml"), `release_url: ${good()}\n`);
+    expect((await upgrade(binary, undefined, [NEXT_VERSION], configDir)).stdout).toBe(`Upgraded ${binary} from ${VERSION} to ${NEXT_VERSION}\n`);
     const upgraded = await sha256Of(binary);
 
     const refused = await upgrade(binary, good(), [VERSION]);
@@ -161,7 +168,7 @@ describe("dusty upgrade", () => {
     const [first, second, rest] = result.stderr.split("\n");
     expect([first, rest]).toEqual([`Downloading ${download}`, ""]);
     expect(second).toStartWith(`Cannot download ${download}: `);
-    expect(second).toMatch(/ after \d+ bytes\. Nothing was replaced\. Check the network and the release URL \(DUSTY_RELEASE_URL\), then try again$/);
+    expect(second).toMatch(/ after \d+ bytes\. Nothing was replaced\. Check the network and the release URL \(config key release_url, or DUSTY_RELEASE_URL\), then try again$/);
     expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
     expect(readdirSync(join(binary, ".."))).toEqual(["dusty"]);
   });
@@ -179,6 +186,20 @@ describe("dusty upgrade", () => {
         `Cannot upgrade to dusty ${NEXT_VERSION}: the downloaded binary does not run as dusty ${NEXT_VERSION} here (\`dusty -v\` said: Dusty version ${VERSION}). Nothing was replaced\n`,
     });
     expect([await sha256Of(binary), statSync(binary).ino]).toEqual([before, inode]);
+  });
+
+  test("without a release URL says how to set one, and touches nothing", async () => {
+    const binary = copyOfDusty();
+    const before = await sha256Of(binary);
+    // dist/dusty is built without RELEASE_URL (the Makefile's default), and neither the env nor a config sets one.
+    expect(await upgrade(binary, undefined)).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "Cannot upgrade dusty: no release URL is set. Set it with `sudo dusty config set release_url https://…` (or DUSTY_RELEASE_URL) " +
+        "to where the releases are published (…/index.json, …/<version>/SHA256SUMS)\n",
+    });
+    expect(await sha256Of(binary)).toBe(before);
   });
 
   test("refuses a binary Homebrew installed and says to use brew", async () => {

@@ -3,8 +3,12 @@ SHELL := /bin/bash
 BUN := ./node_modules/.bin/bun
 TSC := ./node_modules/.bin/tsc
 SOURCES := $(shell find cmd core platform -name '*.ts' ! -name '*.test.ts' 2>/dev/null) package.json
+# Where releases are published (<RELEASE_URL>/index.json, <RELEASE_URL>/<version>/<file>): the Homebrew
+# formula's URLs and `dusty upgrade`'s default. Unset, `dusty upgrade` needs DUSTY_RELEASE_URL and the
+# formula gets a placeholder: `make release RELEASE_URL=https://…` for a real release.
+export RELEASE_URL ?=
 
-.PHONY: help deps build test check typecheck bench soak demo embed fixtures docker images clean
+.PHONY: help deps build release test check typecheck bench soak demo embed fixtures docker images clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -16,9 +20,12 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed ## Install the npm packages (bun, citty, yaml, valibot, consola, tsc)
 
 dist/dusty: node_modules/.installed $(SOURCES)
-	$(BUN) build --compile --no-compile-autoload-dotenv --no-compile-autoload-bunfig --minify --bytecode --format=esm --splitting --outfile dist/dusty cmd/main.ts
+	bash scripts/build-binary.sh dist/dusty
 
 build: dist/dusty ## Build the self-contained binary dist/dusty
+
+release: deps ## Cross-compile every target into dist/release/ (tarballs, SHA256SUMS, .debs) and write packaging/homebrew/dusty.rb
+	bash scripts/release.sh --out dist/release --formula packaging/homebrew/dusty.rb
 
 typecheck: deps ## Type-check everything (bun test does not), and core/ under Deno too: proof it is runtime-neutral
 	$(TSC) --noEmit -p .

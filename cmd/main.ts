@@ -33,6 +33,7 @@ export const COMMANDS = {
   stop: () => load(import("./stop.ts"))(),
   test: () => load(import("./test.ts"))(),
   up: () => load(import("./up.ts"))(),
+  upgrade: () => load(import("./upgrade.ts"))(),
   validate: () => load(import("./validate.ts"))(),
   version: () => load(import("./version.ts"))(),
 };

@@ -63,6 +63,7 @@ export const DustyConfig = v.object({
   bind_address: v.nullish(v.pipe(v.string(), v.ip((issue) => `expected an IP address, got ${issue.received}`)), "127.0.0.1"),
   port_base: v.nullish(portNumber, 65000),
   socket_group: v.nullish(nonEmpty("a group name"), "dusty"),
+  release_url: optional(v.pipe(v.string(), v.regex(/^https?:\/\/\S+$/, (issue) => `expected an http(s) URL, got ${issue.received}`))),
 });
 /** The config with defaults applied. Keys a newer dusty wrote are carried along unchanged (see parseConfig). */
 export type DustyConfig = v.InferOutput<typeof DustyConfig>;
@@ -92,6 +93,7 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
   { key: "mac_username", description: "User who owns the VM; VM, Docker and Compose commands run as this user", settable: true },
   { key: "nginx_image", description: "Image of the nginx proxy container", settable: true },
   { key: "port_base", description: "First host port forwarded to apps; later ones count up from it", settable: true },
+  { key: "release_url", description: "Where `dusty upgrade` finds releases (DUSTY_RELEASE_URL overrides it)", settable: true },
   { key: "repo_overrides", description: "Repos for which your local copy is used instead of dusty's managed clone", settable: false, changeWith: "dusty repos override / manage" },
   { key: "setup_has_run", description: "Whether `dusty setup` has run", settable: false, changeWith: "dusty setup" },
   { key: "socket_group", description: "Group whose members may talk to the dusty daemon", settable: true },

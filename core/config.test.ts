@@ -162,7 +162,7 @@ test("setConfigValue() sets string keys and converts number keys", () => {
 test("setConfigValue() names the known keys and guesses a typo", () => {
   expect(errorOf("specs_rep", "x")).toBe(
     'Unknown config key "specs_rep" (did you mean "specs_repo"?). Known keys: bind_address, compose_command, ' +
-      "compose_project, docker_host_driver, mac_username, nginx_image, port_base, socket_group, specs_repo, vm_memory_size",
+      "compose_project, docker_host_driver, mac_username, nginx_image, port_base, release_url, socket_group, specs_repo, vm_memory_size",
   );
   expect(errorOf("colour", "x")).toStartWith('Unknown config key "colour". Known keys: bind_address');
 });
@@ -188,4 +188,10 @@ test("CONFIG_SETTINGS lists every key but changeset, sorted, each with a way to 
   expect(keys).toEqual([...keys].sort());
   expect([...keys].sort()).toEqual(CONFIG_KEYS.filter((k) => k !== "changeset").sort());
   for (const setting of CONFIG_SETTINGS) expect(setting.settable || Boolean(setting.changeWith)).toBe(true);
+});
+
+test("setConfigValue() takes an http(s) release_url only", () => {
+  const result = setConfigValue(base, "release_url", "https://releases.example.com/dusty");
+  expect("config" in result && result.config.release_url).toBe("https://releases.example.com/dusty");
+  expect(errorOf("release_url", "ftp://x")).toBe('Cannot set release_url to "ftp://x": expected an http(s) URL, got "ftp://x"');
 });

@@ -24,9 +24,10 @@ export const LAUNCHD_LOG_FILE = "/var/log/dusty.log";
 
 // launchd starts daemons with PATH=/usr/bin:/bin:/usr/sbin:/sbin, where neither docker nor git from
 // Homebrew or Docker Desktop live; the original wrapped dusty in `bash -c 'export PATH=…'` for this.
-const LAUNCHD_PATH = "/usr/local/bin:/opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-const LAUNCHD_HOME = "/var/root";
-const LAUNCHD_WORKING_DIRECTORY = "/usr/local";
+// The Homebrew formula's service (core/homebrew-formula.ts) gives launchd the same values.
+export const LAUNCHD_PATH = "/usr/local/bin:/opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+export const LAUNCHD_HOME = "/var/root";
+export const LAUNCHD_WORKING_DIRECTORY = "/usr/local";
 
 /** Option → the environment variable the daemon reads it from (platform/locations.ts), sorted by variable. */
 const ENVIRONMENT_VARIABLES = [

@@ -1,12 +1,14 @@
 // systemctl and launchctl cannot run here (systemd is not PID 1, and this is not a Mac), so a recorder
 // stands in for them and the tests assert the exact argv lists; the files are written for real under a temp root.
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { UserError } from "./errors.ts";
+import { DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
 import {
   installDaemonService,
+  restartDaemonService,
   LAUNCHD_PLIST_PATH,
   SYSTEMD_UNIT_PATH,
   type CommandResult,
@@ -130,4 +132,55 @@ test("installDaemonService() refuses paths systemd cannot read before writing an
   );
   expect(existsSync(join(root, "etc"))).toBe(false);
   expect(run.calls).toEqual([]);
+});
+
+describe("restartDaemonService()", () => {
+  /** Writes a file under the temp root, as if installed there. */
+  const place = (path: string, text = "") => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const unitFor = (binaryPath: string) => `ExecStart=${binaryPath} -d\n`;
+
+  test("restarts the systemd unit that runs the replaced binary, when systemd is PID 1", async () => {
+    place("/run/systemd/system/.keep");
+    place(SYSTEMD_UNIT_PATH, unitFor(BINARY));
+    const run = recorder();
+    expect(await restartDaemonService({ platform: "linux", binaryPath: BINARY, isRoot: true, root }, run)).toEqual({
+      kind: "restarted",
+      command: ["systemctl", "try-restart", "dusty.service"],
+    });
+    expect(run.calls).toEqual([["systemctl", "try-restart", "dusty.service"]]);
+  });
+
+  test("finds the .deb's unit too, and only says what to run when not root", async () => {
+    place("/run/systemd/system/.keep");
+    place(DEBIAN_UNIT_PATH, unitFor("/usr/bin/dusty"));
+    const run = recorder();
+    expect(await restartDaemonService({ platform: "linux", binaryPath: "/usr/bin/dusty", isRoot: false, root }, run)).toEqual({
+      kind: "needs-root",
+      command: ["systemctl", "try-restart", "dusty.service"],
+    });
+    expect(run.calls).toEqual([]);
+  });
+
+  test("leaves alone a machine without systemd, and a unit that runs another dusty", async () => {
+    place(SYSTEMD_UNIT_PATH, unitFor(BINARY));
+    const run = recorder();
+    expect(await restartDaemonService({ platform: "linux", binaryPath: BINARY, isRoot: true, root }, run)).toEqual({ kind: "no-service" });
+    place("/run/systemd/system/.keep");
+    expect(await restartDaemonService({ platform: "linux", binaryPath: "/tmp/copy/dusty", isRoot: true, root }, run)).toEqual({ kind: "no-service" });
+    expect(run.calls).toEqual([]);
+  });
+
+  test("kickstarts the launchd job on macOS, and reports a failure with what to do", async () => {
+    place(LAUNCHD_PLIST_PATH, `<string>${BINARY}</string>`);
+    const run = recorder(() => ({ exitCode: 113, stderr: "Could not find service" }));
+    const restart = restartDaemonService({ platform: "darwin", binaryPath: BINARY, isRoot: true, root }, run);
+    expect(restart).rejects.toThrow(
+      "Cannot restart the dusty daemon: `launchctl kickstart -k system/com.gamechanger.dusty` exited with 113: Could not find service. Run it yourself once the cause is fixed",
+    );
+    await restart.catch(() => {});
+    expect(run.calls).toEqual([["launchctl", "kickstart", "-k", "system/com.gamechanger.dusty"]]);
+  });
 });

@@ -2,8 +2,10 @@
  * `dusty daemon install`: writes the file that starts `dusty -d` at boot and asks the service manager
  * (systemd on Linux, launchd on macOS) to start it now and at every boot. Running it again is safe.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
 import {
   checkServiceFileOptions,
   LAUNCHD_LABEL,
@@ -112,4 +114,59 @@ function describeFailure(argv: string[], outcome: CommandResult, manager: Servic
     `Cannot start the dusty daemon: \`${argv.join(" ")}\` exited with ${outcome.exitCode}: ${detail}. ` +
     `Check ${logs}, fix the cause and run \`sudo dusty daemon install\` again`
   );
+}
+
+/** Where to look for an installed service, and whether this process may restart it. */
+export interface RestartDaemonServiceOptions {
+  platform: "linux" | "darwin";
+  /** Prefix of every path looked at (tests). */
+  root?: string;
+  /** Whether this process runs as root; restarting a system service needs it. */
+  isRoot: boolean;
+  /** The binary that was replaced: a service that starts another dusty is left alone. */
+  binaryPath: string;
+}
+
+/** What restartDaemonService() did. */
+export type RestartOutcome =
+  | { kind: "restarted"; command: string[] }
+  | { kind: "needs-root"; command: string[] }
+  | { kind: "no-service" };
+
+
+/**
+ * Restarts the daemon when a service manager runs it (after `dusty upgrade` replaced the binary), so it
+ * runs the new binary. Without an installed service, or without a running systemd, it changes nothing.
+ */
+export async function restartDaemonService(options: RestartDaemonServiceOptions, run: RunCommand): Promise<RestartOutcome> {
+  const at = (path: string) => join(options.root ?? "/", path);
+  let command: string[];
+  if (options.platform === "linux") {
+    // systemd is PID 1 exactly when this folder exists (sd_booted()); in a container or chroot it is not.
+    // `dusty daemon install` writes SYSTEMD_UNIT_PATH; the .deb ships DEBIAN_UNIT_PATH.
+    const units = [SYSTEMD_UNIT_PATH, DEBIAN_UNIT_PATH];
+    if (!existsSync(at("/run/systemd/system")) || !units.some((unit) => startsBinary(at(unit), options.binaryPath))) return { kind: "no-service" };
+    // try-restart: restarts a running daemon, and leaves one the administrator stopped stopped.
+    command = ["systemctl", "try-restart", SYSTEMD_UNIT_NAME];
+  } else {
+    if (!startsBinary(at(LAUNCHD_PLIST_PATH), options.binaryPath)) return { kind: "no-service" };
+    command = ["launchctl", "kickstart", "-k", `system/${LAUNCHD_LABEL}`];
+  }
+  if (!options.isRoot) return { kind: "needs-root", command };
+  const outcome = await run(command);
+  if (outcome.exitCode !== 0) {
+    const detail = outcome.stderr.trim().split("\n").slice(-3).join(" ") || "no message";
+    throw new UserError(`Cannot restart the dusty daemon: \`${command.join(" ")}\` exited with ${outcome.exitCode}: ${detail}. Run it yourself once the cause is fixed`);
+  }
+  return { kind: "restarted", command };
+}
+
+/** True when the service file at `path` exists and names `binaryPath` (its ExecStart= or ProgramArguments). */
+function startsBinary(path: string, binaryPath: string): boolean {
+  if (!existsSync(path)) return false;
+  try {
+    return readFileSync(path, "utf8").includes(binaryPath);
+  } catch {
+    return false;
+  }
 }

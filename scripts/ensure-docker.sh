@@ -8,7 +8,8 @@
 # Environment: DOCKERD_LOG (default /var/log/dusty-dockerd.log), DOCKER_WAIT_SECONDS (default 30).
 set -euo pipefail
 
-PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream)
+# ruby and file: test/release.test.ts checks the Homebrew formula with `ruby -c` and each binary's format.
+PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file)
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dusty-dockerd.log}
 DOCKER_WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-30}
 COMPOSE_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-compose

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../cmd/_version.ts";
 import { encodeFrame, MAX_REQUEST_BYTES } from "../core/protocol.ts";
-import { ROOT, RawClient, dustyArgv, exchangeRaw, runDusty, startDaemon, waitUntil, type DaemonHandle } from "./harness.ts";
+import { ROOT, RawClient, clientVersionPattern, dustyArgv, exchangeRaw, runDusty, startDaemon, waitUntil, type DaemonHandle } from "./harness.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "dusty-daemon-test-"));
 let daemon: DaemonHandle;
@@ -26,7 +26,7 @@ describe("dusty version", () => {
     const result = await daemon.run(["version"]);
     expect(result).toEqual({
       code: 0,
-      stdout: `Dusty client version: ${VERSION}\nDusty daemon version: ${VERSION}\n`,
+      stdout: expect.stringMatching(new RegExp(`^${clientVersionPattern()}Dusty daemon version: ${VERSION.replaceAll(".", "\\.")}\n$`)),
       stderr: "",
     });
   });
@@ -36,7 +36,7 @@ describe("dusty version", () => {
     const result = await runDusty(["version"], { env: { DUSTY_SOCKET_PATH: socketPath } });
     expect(result).toEqual({
       code: 1,
-      stdout: `Dusty client version: ${VERSION}\n`,
+      stdout: expect.stringMatching(new RegExp(`^${clientVersionPattern()}$`)),
       stderr: `Cannot connect to the dusty daemon at "${socketPath}": no such file. Start it with \`sudo dusty -d\`\n`,
     });
   });

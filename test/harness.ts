@@ -41,6 +41,8 @@ export interface RunOptions {
   cwd?: string;
   /** Killed after this long (default 60 s); the result then has code -1. */
   timeoutMs?: number;
+  /** The dusty binary to run instead of $DUSTY_BIN (an installed or copied one). */
+  bin?: string;
 }
 
 /** Options of startDaemon. */
@@ -51,6 +53,8 @@ export interface DaemonOptions {
   args?: string[];
   /** How long to wait for the socket to answer (default 20 s). */
   startTimeoutMs?: number;
+  /** The dusty binary to run instead of $DUSTY_BIN, for the daemon and its clients. */
+  bin?: string;
 }
 
 /** A daemon started by startDaemon. */
@@ -85,15 +89,14 @@ process.on("exit", () => {
 });
 
 /** The argv that runs dusty with `args`. */
-export function dustyArgv(args: string[]): string[] {
-  const bin = process.env.DUSTY_BIN;
+export function dustyArgv(args: string[], bin: string | undefined = process.env.DUSTY_BIN): string[] {
   if (bin) return [isAbsolute(bin) ? bin : join(ROOT, bin), ...args];
   return [process.execPath, join(ROOT, "cmd", "main.ts"), ...args];
 }
 
 /** Runs dusty to completion and collects its output. */
 export async function runDusty(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const child = Bun.spawn(dustyArgv(args), {
+  const child = Bun.spawn(dustyArgv(args, options.bin), {
     env: mergeEnv(process.env, options.env ?? {}),
     cwd: options.cwd ?? ROOT,
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
@@ -125,7 +128,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonHa
   };
   writeFileSync(env.DUSTY_HOSTS_FILE!, "127.0.0.1 localhost\n");
 
-  const child = Bun.spawn(dustyArgv(["-d", "--allow-non-root", ...(options.args ?? [])]), {
+  const child = Bun.spawn(dustyArgv(["-d", "--allow-non-root", ...(options.args ?? [])], options.bin), {
     env: mergeEnv(process.env, env),
     cwd: ROOT,
     stdin: "ignore",
@@ -149,7 +152,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonHa
     pid: child.pid,
     exited: child.exited,
     log: () => log,
-    run: (args, runOptions = {}) => runDusty(args, { ...runOptions, env: { ...env, ...runOptions.env } }),
+    run: (args, runOptions = {}) => runDusty(args, { bin: options.bin, ...runOptions, env: { ...env, ...runOptions.env } }),
     waitForLog: (pattern, timeoutMs = 10_000) =>
       waitUntil(() => pattern.test(log), timeoutMs, () => `daemon log never matched ${pattern}:\n${log}`),
     stop: () =>
@@ -310,4 +313,9 @@ function mergeEnv(base: Record<string, string | undefined>, extra: Record<string
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...base, ...extra })) if (value !== undefined) env[key] = value;
   return env;
+}
+
+/** The pattern of `dusty version`'s first line; the commit baked into the binary is not known to the test. */
+export function clientVersionPattern(version: string = VERSION, target = `${process.platform}-${process.arch}`): string {
+  return `Dusty client version: ${version.replaceAll(".", "\\.")} \\(commit ([0-9a-f]{12}(-dirty)?|unknown), ${target}\\)\\n`;
 }

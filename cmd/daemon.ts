@@ -3,6 +3,7 @@
  * other `dusty` command is a client that asks it over the Unix socket. Start order: flags, root check,
  * preflight, socket, serve until SIGTERM or SIGINT.
  */
+import { adoptChildRecord } from "../platform/children.ts";
 import { isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { runPreflight } from "../platform/preflight.ts";
@@ -63,6 +64,7 @@ export async function runDaemon(argv: string[]): Promise<number> {
   }
   logDaemon("Completed preflight check successfully");
   if (flags.has("--preflight-only")) return 0;
+  await adoptChildRecord(locations, logDaemon);
 
   let server;
   try {

@@ -1,0 +1,229 @@
+/**
+ * The daemon's record of the programs it is running (compose, docker, git, rsync …), so that a daemon
+ * killed with SIGKILL does not leave `docker compose up` running behind the next one. run() starts each
+ * program as the leader of its own process group; this file keeps each leader's pid with its start time
+ * (which tells that pid apart from a later process that reuses the number) and, at the next start, ends
+ * the groups still running from that record, and nothing else.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.ts";
+import type { Locations } from "./locations.ts";
+import { trackChildren, type ChildTracker } from "./run.ts";
+
+/** One program the daemon started, as recorded. */
+export interface ChildEntry {
+  pid: number;
+  /** Field 22 of /proc/PID/stat: clock ticks after boot at which the process started. */
+  startTicks: number;
+  /** The first words of its command line, for the log. */
+  argv: string[];
+}
+
+/** The file's content. */
+interface ChildRecordFile {
+  version: 1;
+  /** /proc/sys/kernel/random/boot_id: after a reboot every recorded pid means something else. */
+  bootId: string;
+  daemon: { pid: number; startTicks: number };
+  children: ChildEntry[];
+}
+
+/** What a process is, from /proc/PID/stat. */
+export interface ProcessStat {
+  pid: number;
+  /** Process group id. */
+  pgrp: number;
+  /** Session id. */
+  session: number;
+  startTicks: number;
+}
+
+/** What `endLeftoverChildren()` found and did. */
+export interface LeftoverReport {
+  /** The recorded programs still running that were ended, as "pid 123 (docker compose up)". */
+  ended: string[];
+  /** Why the record was not acted on, when it was not. */
+  skipped?: string;
+  /** The pid of the daemon that wrote the record, when it is still running (then the record is its own). */
+  liveDaemon?: number;
+}
+
+/** How long leftovers get to exit on SIGTERM (compose stops its own work) before SIGKILL. */
+const LEFTOVER_GRACE_MS = 5000;
+
+/** Where the daemon keeps its record of running programs. */
+export function childRecordPath(locations: Pick<Locations, "persistDir">): string {
+  return join(locations.persistDir, "children.json");
+}
+
+/** /proc/PID/stat of one process, or undefined when it does not exist (or there is no /proc). */
+export function readProcessStat(pid: number): ProcessStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may itself contain spaces and parentheses.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is field 3 (state): field N is fields[N - 3].
+  return { pid, pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
+}
+
+/**
+ * Keeps the record file in step with the running programs. Writes are coalesced: one at a time, the
+ * latest state last, so a burst of short programs costs a write or two rather than one each.
+ */
+export class ChildRecord implements ChildTracker {
+  readonly #path: string;
+  readonly #children = new Map<number, ChildEntry>();
+  readonly #header: Omit<ChildRecordFile, "children">;
+  #writing: Promise<void> | undefined;
+  #dirty = false;
+
+  constructor(path: string) {
+    this.#path = path;
+    this.#header = { version: 1, bootId: readBootId(), daemon: { pid: process.pid, startTicks: readProcessStat(process.pid)?.startTicks ?? 0 } };
+  }
+
+  started(pid: number, argv: readonly string[]): void {
+    this.#children.set(pid, { pid, startTicks: readProcessStat(pid)?.startTicks ?? 0, argv: argv.slice(0, 4) });
+    this.#schedule();
+  }
+
+  exited(pid: number): void {
+    if (this.#children.delete(pid)) this.#schedule();
+  }
+
+  /** Writes the record now (at start: an empty one, replacing the previous daemon's). */
+  save(): Promise<void> {
+    this.#schedule();
+    return this.flush();
+  }
+
+  /** Resolves once the file says what is running now. */
+  async flush(): Promise<void> {
+    while (this.#writing) await this.#writing;
+  }
+
+  #schedule(): void {
+    this.#dirty = true;
+    this.#writing ??= this.#writeLoop().finally(() => (this.#writing = undefined));
+  }
+
+  async #writeLoop(): Promise<void> {
+    while (this.#dirty) {
+      this.#dirty = false;
+      const file: ChildRecordFile = { ...this.#header, children: [...this.#children.values()] };
+      try {
+        await mkdir(dirname(this.#path), { recursive: true, mode: 0o755 });
+        await writeFileAtomic(this.#path, `${JSON.stringify(file)}\n`, { mode: 0o600 });
+      } catch {
+        // A record that cannot be written only costs the clean-up after a crash; the command goes on.
+      }
+    }
+  }
+}
+
+/**
+ * Ends the programs a previous daemon started and left running (it was killed, or the machine lost its
+ * daemon mid-command), as its record lists them. A group is signalled only when its leader is the very
+ * process recorded (same pid, same start time, same boot); when the leader is gone, only the processes
+ * still in its session and group that started after it. Nothing the record does not prove ours is touched.
+ */
+export async function endLeftoverChildren(path: string): Promise<LeftoverReport> {
+  let file: ChildRecordFile;
+  try {
+    file = JSON.parse(readFileSync(path, "utf8")) as ChildRecordFile;
+  } catch {
+    return { ended: [] }; // no record: the first start, or a clean one
+  }
+  if (file.version !== 1 || !Array.isArray(file.children)) return { ended: [], skipped: `${path} is not a record this daemon knows` };
+  if (file.children.length === 0) return { ended: [] };
+  if (!readProcessStat(process.pid)) return { ended: [], skipped: "there is no /proc to tell which recorded processes are still the same" };
+  if (file.bootId !== readBootId()) return { ended: [] }; // rebooted since: they all died with the machine
+  const previous = readProcessStat(file.daemon.pid);
+  if (file.daemon.pid !== process.pid && previous?.startTicks === file.daemon.startTicks) {
+    return { ended: [], skipped: `the daemon that wrote it (pid ${file.daemon.pid}) is still running`, liveDaemon: file.daemon.pid };
+  }
+
+  const ended: string[] = [];
+  for (const child of file.children) {
+    const members = leftoversOf(child);
+    if (members.length === 0) continue;
+    ended.push(`pid ${child.pid} (${child.argv.join(" ")})`);
+    signalAll(members, "SIGTERM");
+  }
+  const remaining = () => file.children.flatMap(leftoversOf);
+  const deadline = Date.now() + LEFTOVER_GRACE_MS;
+  while (remaining().length > 0 && Date.now() < deadline) await Bun.sleep(50);
+  // Listed again: a group may have started more processes before its SIGTERM arrived.
+  signalAll(remaining(), "SIGKILL");
+  return { ended };
+}
+
+/**
+ * At daemon start: ends what the previous daemon left running, then records every program this one
+ * starts (run() puts each in its own process group from now on).
+ */
+export async function adoptChildRecord(locations: Pick<Locations, "persistDir">, log: (text: string) => void): Promise<ChildRecord> {
+  const path = childRecordPath(locations);
+  const report = await endLeftoverChildren(path);
+  if (report.skipped) log(`Left the programs in ${path} alone: ${report.skipped}`);
+  if (report.ended.length > 0) {
+    log(`Ended ${report.ended.length} program${report.ended.length === 1 ? "" : "s"} a previous daemon left running: ${report.ended.join(", ")}`);
+  }
+  const record = new ChildRecord(path);
+  // A live daemon's record stays its own; this one is about to find that daemon on the socket and stop.
+  if (report.liveDaemon !== undefined) return record;
+  await record.save();
+  trackChildren(record);
+  return record;
+}
+
+/** The processes still running from one recorded group: the leader if it is the same process, and its group's members. */
+function leftoversOf(child: ChildEntry): ProcessStat[] {
+  const leader = readProcessStat(child.pid);
+  // A different process under the recorded pid: the pid was reused, so the old group is gone (Linux
+  // keeps a pid unused while any process is in the group or session it names).
+  if (leader && leader.startTicks !== child.startTicks) return [];
+  return listProcesses().filter(
+    (p) => p.pgrp === child.pid && p.session === child.pid && p.startTicks >= child.startTicks,
+  );
+}
+
+function isStillSame(target: ProcessStat): boolean {
+  return readProcessStat(target.pid)?.startTicks === target.startTicks;
+}
+
+function signalAll(targets: ProcessStat[], signal: NodeJS.Signals): void {
+  for (const target of targets) {
+    // Checked again right before the signal: the process may have exited and its pid been reused.
+    if (!isStillSame(target)) continue;
+    try {
+      process.kill(target.pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+function listProcesses(): ProcessStat[] {
+  const stats: ProcessStat[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcessStat(Number(name));
+    if (stat) stats.push(stat);
+  }
+  return stats;
+}
+
+function readBootId(): string {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "";
+  }
+}

@@ -3,7 +3,8 @@
  * disk need. The CLI rather than the Engine API: it already knows DOCKER_HOST, contexts and TLS, and
  * its errors are the ones users search for.
  */
-import { CommandFailedError, run, runChecked, type RunOptions, type RunResult } from "./run.ts";
+import { UserError } from "./errors.ts";
+import { CommandFailedError, formatArgv, run, type RunOptions, type RunResult } from "./run.ts";
 
 /** The docker CLI, found on PATH. */
 export const DOCKER = "docker";
@@ -72,6 +73,103 @@ export interface DockerOptions {
   env?: DockerEnv;
 }
 
+/**
+ * How long an engine call may take before dusty gives up on it. A hung engine accepts the connection and
+ * never answers, so without a limit `status` or `up` would wait for ever. Queries (version, ps, inspect)
+ * answer in well under a second on a healthy engine; work (compose up, pull, build) may take minutes.
+ */
+export interface EngineTimeouts {
+  /** DUSTY_ENGINE_TIMEOUT_MS, default 30 s. */
+  queryMs: number;
+  /** DUSTY_COMPOSE_TIMEOUT_MS, default 30 min. */
+  workMs: number;
+}
+
+const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+const DEFAULT_WORK_TIMEOUT_MS = 30 * 60_000;
+/** Where the docker CLI goes without DOCKER_HOST (and without a context, which dusty does not set). */
+const DEFAULT_ENGINE = "unix:///var/run/docker.sock";
+
+/** The limits from the daemon's environment. */
+export function engineTimeouts(env: Record<string, string | undefined> = process.env): EngineTimeouts {
+  const read = (value: string | undefined, fallback: number) => {
+    const ms = Number(value);
+    return value && Number.isFinite(ms) && ms > 0 ? ms : fallback;
+  };
+  return { queryMs: read(env.DUSTY_ENGINE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS), workMs: read(env.DUSTY_COMPOSE_TIMEOUT_MS, DEFAULT_WORK_TIMEOUT_MS) };
+}
+
+/** The engine the docker CLI talks to with `env`, as users set it: DOCKER_HOST, else the default socket. */
+export function describeEngine(env: DockerEnv = {}): string {
+  return env.DOCKER_HOST || process.env.DOCKER_HOST || DEFAULT_ENGINE;
+}
+
+/** An engine call ran past its limit; dusty stopped the program. The message names the engine and the fix. */
+export class EngineTimeoutError extends UserError {
+  override name = "EngineTimeoutError";
+  readonly argv: string[];
+
+  constructor(argv: readonly string[], options: { timeoutMs: number; env?: DockerEnv; work?: boolean; what?: string }) {
+    const engine = describeEngine(options.env);
+    const limit = formatDuration(options.timeoutMs);
+    const variable = options.work ? "DUSTY_COMPOSE_TIMEOUT_MS" : "DUSTY_ENGINE_TIMEOUT_MS";
+    const command = options.what ?? formatArgv(commandWords(argv));
+    const what = options.work
+      ? `\`${command}\` did not finish within ${limit} on the Docker Engine at ${engine}: dusty stopped it`
+      : `The Docker Engine at ${engine} did not answer \`${command}\` within ${limit}: it seems hung, so dusty stopped waiting`;
+    super(
+      `${what}. Check it with \`docker info\`, restart it (\`sudo systemctl restart docker\`) or point DOCKER_HOST at a working engine; ` +
+        `on a slow engine raise ${variable} in the daemon's environment`,
+    );
+    this.argv = [...argv];
+  }
+}
+
+/** Options of runEngine: `run()`'s, and which limit applies. */
+export interface EngineRunOptions extends RunOptions {
+  /** Work that may take minutes (compose up, pull, build, rm): the long limit. Default: a query. */
+  work?: boolean;
+  /** How a timeout message names the command, e.g. "docker compose up" (default: its first words). */
+  what?: string;
+}
+
+/**
+ * Runs an engine command with its time limit; a timeout becomes an EngineTimeoutError. Everything else
+ * is as `run()`.
+ */
+export async function runEngine(argv: string[], options: EngineRunOptions = {}): Promise<RunResult> {
+  const { work, what, ...runOptions } = options;
+  const limits = engineTimeouts();
+  const timeoutMs = runOptions.timeoutMs ?? (work ? limits.workMs : limits.queryMs);
+  try {
+    return await run(argv, { ...runOptions, timeoutMs });
+  } catch (error) {
+    if (error instanceof CommandFailedError && error.timedOut) {
+      throw new EngineTimeoutError(argv, { timeoutMs, env: runOptions.env as DockerEnv | undefined, work, what });
+    }
+    throw error;
+  }
+}
+
+/** Like `runEngine()`, but a non-zero exit code rejects with a CommandFailedError. */
+export async function runEngineChecked(argv: string[], options: EngineRunOptions = {}): Promise<RunResult> {
+  const result = await runEngine(argv, options);
+  if (result.exitCode !== 0) throw new CommandFailedError(result);
+  return result;
+}
+
+/** `docker version`, `docker container inspect`: the words before the first flag, at most three. */
+function commandWords(argv: readonly string[]): string[] {
+  const end = argv.findIndex((arg) => arg.startsWith("-"));
+  return argv.slice(0, Math.min(end === -1 ? argv.length : end, 3));
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
+
 /** Options for `docker logs`. */
 export interface LogsOptions {
   follow?: boolean;
@@ -82,7 +180,7 @@ export interface LogsOptions {
 /** True when a Docker Engine answers the CLI. */
 export async function dockerAvailable(options: DockerOptions = {}): Promise<boolean> {
   try {
-    return (await run([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).exitCode === 0;
+    return (await runEngine([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).exitCode === 0;
   } catch {
     return false; // no docker CLI at all
   }
@@ -90,12 +188,12 @@ export async function dockerAvailable(options: DockerOptions = {}): Promise<bool
 
 /** The Engine's version, e.g. "20.10.24+dfsg1"; throws CommandFailedError when no engine answers. */
 export async function dockerServerVersion(options: DockerOptions = {}): Promise<string> {
-  return (await runChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
+  return (await runEngineChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
 }
 
 /** True when an image with this reference (or id) exists locally. */
 export async function imageExists(ref: string, options: DockerOptions = {}): Promise<boolean> {
-  return (await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
+  return (await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
 }
 
 /** Ids (full length) of the containers that match, newest first. */
@@ -106,13 +204,13 @@ export async function containerIds(filter: ContainerFilter = {}, options: Docker
     argv.push("--filter", value === true ? `label=${key}` : `label=${key}=${value}`);
   }
   if (filter.name !== undefined) argv.push("--filter", `name=${filter.name}`);
-  return splitLines((await runChecked(argv, { env: options.env })).stdout);
+  return splitLines((await runEngineChecked(argv, { env: options.env })).stdout);
 }
 
 /** Details of the given containers, in the same order; containers that vanished meanwhile are left out. */
 export async function inspectContainers(ids: readonly string[], options: DockerOptions = {}): Promise<ContainerInfo[]> {
   if (ids.length === 0) return [];
-  return parseInspectOutput(await run([DOCKER, "container", "inspect", ...ids], { env: options.env })).map(toContainerInfo);
+  return parseInspectOutput(await runEngine([DOCKER, "container", "inspect", ...ids], { env: options.env })).map(toContainerInfo);
 }
 
 /** `containerIds()` and `inspectContainers()` in one call. */
@@ -128,29 +226,30 @@ export async function composeProjectContainers(project: string, options: DockerO
 /** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */
 export async function removeContainers(ids: readonly string[], options: DockerOptions & { volumes?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
-  await runChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids], { env: options.env });
+  await runEngineChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids], { env: options.env, work: true });
 }
 
 /** Restarts one container, giving it `timeoutSeconds` to stop before it is killed. */
 export async function restartContainer(id: string, options: DockerOptions & { timeoutSeconds?: number } = {}): Promise<void> {
-  await runChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id], { env: options.env });
+  await runEngineChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id], { env: options.env, work: true });
 }
 
 /** Runs a program inside a running container; resolves whatever its exit code, like `run()` (whose `env` picks the engine). */
 export function execInContainer(id: string, command: readonly string[], options: RunOptions & { user?: string } = {}): Promise<RunResult> {
   const { user, ...runOptions } = options;
   const flags = [...(runOptions.input !== undefined ? ["--interactive"] : []), ...(user ? ["--user", user] : [])];
+  // No engine limit: the program in the container (a test suite, a script) may rightly run for hours.
   return run([DOCKER, "exec", ...flags, id, ...command], runOptions);
 }
 
 /** Copies a local file or folder into a container (`docker cp`, which works on stopped containers too). */
 export async function copyToContainer(localPath: string, id: string, containerPath: string, options: DockerOptions = {}): Promise<void> {
-  await runChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`], { env: options.env });
+  await runEngineChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`], { env: options.env, work: true });
 }
 
 /** Copies a file or folder out of a container (`docker cp`). */
 export async function copyFromContainer(id: string, containerPath: string, localPath: string, options: DockerOptions = {}): Promise<void> {
-  await runChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env });
+  await runEngineChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env, work: true });
 }
 
 /** The argv of `docker logs`, for the client to run with its own stdout (or through `run()` with onLine). */
@@ -166,7 +265,7 @@ export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] 
 
 /** What images, containers, volumes and build cache take on the engine's disk (`docker system df`). */
 export async function dockerDiskUsage(options: DockerOptions = {}): Promise<DiskUsageRow[]> {
-  const result = await runChecked([DOCKER, "system", "df", "--format", "{{json .}}"], { env: options.env });
+  const result = await runEngineChecked([DOCKER, "system", "df", "--format", "{{json .}}"], { env: options.env, work: true });
   return splitLines(result.stdout).map((line) => {
     const row = JSON.parse(line) as Record<string, string>;
     return {
@@ -181,12 +280,12 @@ export async function dockerDiskUsage(options: DockerOptions = {}): Promise<Disk
 
 /** Ids of dangling images (untagged and unused as parents), for `disk cleanup_images`. */
 export async function danglingImageIds(options: DockerOptions = {}): Promise<string[]> {
-  return splitLines((await runChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"], { env: options.env })).stdout);
+  return splitLines((await runEngineChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"], { env: options.env })).stdout);
 }
 
 /** Removes one image by id or reference, without force: an image a container uses stays. Resolves with the result, as failures are only reported. */
 export function removeImage(ref: string, options: DockerOptions = {}): Promise<RunResult> {
-  return run([DOCKER, "rmi", ref], { env: options.env });
+  return runEngine([DOCKER, "rmi", ref], { env: options.env, work: true });
 }
 
 /**
@@ -194,7 +293,7 @@ export function removeImage(ref: string, options: DockerOptions = {}): Promise<R
  * lists no gateway, and docker gives the bridge the subnet's first address, so that is the fallback.
  */
 export async function networkGateway(network = "bridge", options: DockerOptions = {}): Promise<string> {
-  const result = await runChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network], { env: options.env });
+  const result = await runEngineChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network], { env: options.env });
   const configs = (JSON.parse(result.stdout) ?? []) as { Subnet?: string; Gateway?: string }[];
   const ipv4 = configs.find((c) => c.Subnet && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c.Subnet));
   if (ipv4?.Gateway) return ipv4.Gateway;

@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { sameContainerRepos } from "../../core/assemble.ts";
 import { planHostsFile } from "../../core/hosts.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
-import { restartContainer } from "../../platform/docker.ts";
+import { restartContainer, runEngine } from "../../platform/docker.ts";
 import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import { UserError } from "../../platform/errors.ts";
-import { formatArgv, run } from "../../platform/run.ts";
+import { formatArgv } from "../../platform/run.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
 import { publishFolder, stagingDir } from "./_up-files.ts";
@@ -84,9 +84,11 @@ async function composeUp(ctx: CommandContext, plan: UpPlan, file: string, option
   // for the staged file, for `stop` and for `logs`.
   const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])];
   const argv = compose.argv(file, composeProject(state), ...sub);
-  const result = await run(argv, {
+  const result = await runEngine(argv, {
     env: await host.dockerEnv(),
     signal: ctx.signal,
+    work: true,
+    what: formatArgv([...compose.command, "up"]),
     onLine: (line) => {
       if (line.trim() !== "") ctx.log(line);
     },

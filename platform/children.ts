@@ -33,6 +33,8 @@ interface ChildRecordFile {
 /** What a process is, from /proc/PID/stat. */
 export interface ProcessStat {
   pid: number;
+  /** R, S, D, Z (zombie: exited, waiting for its parent to reap it) … */
+  state: string;
   /** Process group id. */
   pgrp: number;
   /** Session id. */
@@ -69,7 +71,7 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   // The command name (field 2) is in parentheses and may itself contain spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // fields[0] is field 3 (state): field N is fields[N - 3].
-  return { pid, pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
+  return { pid, state: fields[0] ?? "", pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
 }
 
 /**
@@ -189,13 +191,15 @@ function leftoversOf(child: ChildEntry): ProcessStat[] {
   // A different process under the recorded pid: the pid was reused, so the old group is gone (Linux
   // keeps a pid unused while any process is in the group or session it names).
   if (leader && leader.startTicks !== child.startTicks) return [];
+  // Zombies have exited already: nothing to end, only a parent (or init) to reap them.
   return listProcesses().filter(
-    (p) => p.pgrp === child.pid && p.session === child.pid && p.startTicks >= child.startTicks,
+    (p) => p.pgrp === child.pid && p.session === child.pid && p.startTicks >= child.startTicks && p.state !== "Z",
   );
 }
 
 function isStillSame(target: ProcessStat): boolean {
-  return readProcessStat(target.pid)?.startTicks === target.startTicks;
+  const now = readProcessStat(target.pid);
+  return now !== undefined && now.startTicks === target.startTicks && now.state !== "Z";
 }
 
 function signalAll(targets: ProcessStat[], signal: NodeJS.Signals): void {

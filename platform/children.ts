@@ -231,3 +231,29 @@ function readBootId(): string {
     return "";
   }
 }
+
+/**
+ * Compose processes (v1 or v2, whoever started them) working on a project, by their command line:
+ * `--project-name <project>` as dusty passes it. Empty where there is no /proc.
+ */
+export function findComposeProcesses(project: string): number[] {
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const at = argv.indexOf("--project-name");
+    if (at >= 0 && argv[at + 1] === project && argv.some((arg) => arg.includes("compose"))) pids.push(Number(name));
+  }
+  return pids;
+}

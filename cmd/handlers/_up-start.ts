@@ -18,6 +18,7 @@ import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-
 import { publishFolder, stagingDir } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import { syncRepos } from "./_up-repos.ts";
+import { settleHalfFinishedRun } from "./_up-leftovers.ts";
 import { runStep } from "./_up-steps.ts";
 import { changedRepos, stateOf, type UpInputs } from "./_up-unchanged.ts";
 import type { CommandContext } from "./_types.ts";
@@ -56,6 +57,7 @@ export async function startEnvironment(
   const stagedCompose = join(staging, "docker-compose.yml");
   await runStep(ctx, "starting the containers", async () => {
     await writeFile(stagedCompose, compiled.composeYaml, { mode: 0o644 });
+    await settleHalfFinishedRun(ctx, plan);
     await composeUp(ctx, plan, stagedCompose, progress.options);
   }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
 

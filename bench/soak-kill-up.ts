@@ -19,6 +19,8 @@ import { formatMs, median } from "./_timing.ts";
 
 const TRIALS = Number(process.env.SOAK_TRIALS ?? 100);
 const COMPOSE = (process.env.SOAK_COMPOSE ?? "docker compose") as ComposeCommand;
+/** Kills land in the first this-many ms of an `up` (default: anywhere in it). */
+const MAX_KILL_MS = Number(process.env.SOAK_MAX_KILL_MS ?? Number.POSITIVE_INFINITY);
 process.env.DUSTY_BIN ??= join(ROOT, "dist", "dusty"); // the harness starts this binary as the daemon
 
 interface Trial {
@@ -33,6 +35,12 @@ interface Trial {
   followUpMs: number;
   followUpCode: number;
   followUpError: string;
+}
+
+// Exit codes of daemons that have exited, to tell a dead daemon from a failing command.
+const exits = new Map<DaemonHandle, number>();
+function watch(handle: DaemonHandle): void {
+  void handle.exited.then((code) => exits.set(handle, code));
 }
 
 async function main(): Promise<void> {
@@ -57,7 +65,7 @@ async function main(): Promise<void> {
     for (let i = 1; i <= TRIALS; i++) {
       const kind = i % 3 === 0 ? "create" : "recreate";
       await prepare(kind, i, dusty, env.project);
-      const killAfterMs = Math.random() * (kind === "create" ? createMs : recreateMs);
+      const killAfterMs = Math.random() * Math.min(MAX_KILL_MS, kind === "create" ? createMs : recreateMs);
       const client = Bun.spawn(dustyArgv(["up", "--no-pull"]), { env: { ...process.env, ...daemon.env }, stdout: "ignore", stderr: "ignore" });
       await Bun.sleep(killAfterMs);
       const finishedBeforeKill = client.exitCode !== null;
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
       const restartStart = performance.now();
       daemon = await startDaemon({ env: daemon.env });
       daemons.push(daemon);
+      watch(daemon);
       const restartMs = performance.now() - restartStart;
       const composeAfterRestart = findComposeProcesses(env.project).length;
       const ended = /Ended (\d+) programs? a previous daemon left running/.exec(daemon.log());
@@ -91,6 +100,14 @@ async function main(): Promise<void> {
       trials.push(trial);
       if (trial.followUpCode !== 0 || composeAfterRestart > 0) {
         console.log(`  trial ${i} (${kind}, kill at ${killAfterMs.toFixed(0)} ms): follow-up exit ${followUp.code}, compose after restart ${composeAfterRestart}: ${trial.followUpError}`);
+        await Bun.sleep(50);
+        const exit = exits.get(daemon) ?? null;
+        console.log(`  the daemon ${exit === null ? "runs" : `exited with ${exit}`}; its log ends:\n${daemon.log().trimEnd().split("\n").slice(-12).map((l) => `    ${l}`).join("\n")}`);
+        if (exit !== null) {
+          daemon = await startDaemon({ env: daemon.env });
+          daemons.push(daemon);
+          watch(daemon);
+        }
       }
     }
   } finally {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitUntil } from "../test/harness.ts";
-import { childRecordPath, endLeftoverChildren, readProcessStat } from "./children.ts";
+import { childRecordPath, DAEMON_MARK_VARIABLE, endLeftoverChildren, readProcessStat } from "./children.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dusty-children-"));
 const started: number[] = [];
@@ -93,6 +93,24 @@ describe("endLeftoverChildren", () => {
     expect(await endLeftoverChildren(path)).toEqual({ ended: [] });
     expect(alive(stranger.pid)).toBe(true);
     stranger.kill();
+  });
+
+  test("endLeftoverChildren() ends a program that carries the dead daemon's mark though the record missed it, and no other", async () => {
+    // The daemon was killed in the moment between starting a program and recording it.
+    const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const daemon = { pid: 999_999_999, startTicks: 1 };
+    const path = join(dir, "unrecorded.json");
+    writeFileSync(path, JSON.stringify({ version: 1, bootId, daemon, children: [] }));
+    const mark = (pid: number) => ({ ...process.env, [DAEMON_MARK_VARIABLE]: `${bootId}:${pid}:1` });
+    const ours = Bun.spawn(["sleep", "300"], { env: mark(daemon.pid) });
+    const anotherDaemons = Bun.spawn(["sleep", "300"], { env: mark(999_999_998) });
+    started.push(ours.pid, anotherDaemons.pid);
+    await waitUntil(() => alive(ours.pid) && alive(anotherDaemons.pid), 5000, () => "the sleeps did not start");
+
+    expect(await endLeftoverChildren(path)).toEqual({ ended: [`pid ${ours.pid} (sleep 300)`] });
+    await ours.exited;
+    expect(alive(anotherDaemons.pid)).toBe(true);
+    anotherDaemons.kill();
   });
 
   test("endLeftoverChildren() leaves a live daemon's record alone", async () => {

@@ -3,7 +3,9 @@
  * killed with SIGKILL does not leave `docker compose up` running behind the next one. run() starts each
  * program as the leader of its own process group; this file keeps each leader's pid with its start time
  * (which tells that pid apart from a later process that reuses the number) and, at the next start, ends
- * the groups still running from that record, and nothing else.
+ * the groups still running from that record, and nothing else. Every program also carries a mark in its
+ * environment (inherited by whatever it starts): a program started in the moment before the record was
+ * written, or one that left its group, is still known as ours by that mark.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -52,6 +54,9 @@ export interface LeftoverReport {
   liveDaemon?: number;
 }
 
+/** The variable that marks the daemon's programs: `<boot id>:<daemon pid>:<daemon start ticks>`. */
+export const DAEMON_MARK_VARIABLE = "DUSTY_DAEMON_PROGRAM_OF";
+
 /** How long leftovers get to exit on SIGTERM (compose stops its own work) before SIGKILL. */
 const LEFTOVER_GRACE_MS = 5000;
 
@@ -79,6 +84,7 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
  * latest state last, so a burst of short programs costs a write or two rather than one each.
  */
 export class ChildRecord implements ChildTracker {
+  readonly env: Record<string, string>;
   readonly #path: string;
   readonly #children = new Map<number, ChildEntry>();
   readonly #header: Omit<ChildRecordFile, "children">;
@@ -88,6 +94,7 @@ export class ChildRecord implements ChildTracker {
   constructor(path: string) {
     this.#path = path;
     this.#header = { version: 1, bootId: readBootId(), daemon: { pid: process.pid, startTicks: readProcessStat(process.pid)?.startTicks ?? 0 } };
+    this.env = { [DAEMON_MARK_VARIABLE]: markOf(this.#header) };
   }
 
   started(pid: number, argv: readonly string[]): void {
@@ -143,7 +150,6 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
     return { ended: [] }; // no record: the first start, or a clean one
   }
   if (file.version !== 1 || !Array.isArray(file.children)) return { ended: [], skipped: `${path} is not a record this daemon knows` };
-  if (file.children.length === 0) return { ended: [] };
   if (!readProcessStat(process.pid)) return { ended: [], skipped: "there is no /proc to tell which recorded processes are still the same" };
   if (file.bootId !== readBootId()) return { ended: [] }; // rebooted since: they all died with the machine
   const previous = readProcessStat(file.daemon.pid);
@@ -151,14 +157,15 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
     return { ended: [], skipped: `the daemon that wrote it (pid ${file.daemon.pid}) is still running`, liveDaemon: file.daemon.pid };
   }
 
-  const ended: string[] = [];
-  for (const child of file.children) {
-    const members = leftoversOf(child);
-    if (members.length === 0) continue;
-    ended.push(`pid ${child.pid} (${child.argv.join(" ")})`);
-    signalAll(members, "SIGTERM");
-  }
-  const remaining = () => file.children.flatMap(leftoversOf);
+  const mark = `${DAEMON_MARK_VARIABLE}=${markOf(file)}`;
+  const remaining = () => {
+    const byPid = new Map<number, ProcessStat>();
+    for (const p of [...file.children.flatMap(leftoversOf), ...listProcesses().filter((p) => isMarked(p, mark))]) byPid.set(p.pid, p);
+    return [...byPid.values()];
+  };
+  const found = remaining();
+  const ended = describeGroups(found, file.children);
+  signalAll(found, "SIGTERM");
   const deadline = Date.now() + LEFTOVER_GRACE_MS;
   while (remaining().length > 0 && Date.now() < deadline) await Bun.sleep(50);
   // Listed again: a group may have started more processes before its SIGTERM arrived.
@@ -187,6 +194,7 @@ export async function adoptChildRecord(locations: Pick<Locations, "persistDir">,
 
 /** The processes still running from one recorded group: the leader if it is the same process, and its group's members. */
 function leftoversOf(child: ChildEntry): ProcessStat[] {
+  if (!child.startTicks) return []; // its start time could not be read: nothing proves a process is it
   const leader = readProcessStat(child.pid);
   // A different process under the recorded pid: the pid was reused, so the old group is gone (Linux
   // keeps a pid unused while any process is in the group or session it names).
@@ -195,6 +203,41 @@ function leftoversOf(child: ChildEntry): ProcessStat[] {
   return listProcesses().filter(
     (p) => p.pgrp === child.pid && p.session === child.pid && p.startTicks >= child.startTicks && p.state !== "Z",
   );
+}
+
+function markOf(file: Pick<ChildRecordFile, "bootId" | "daemon">): string {
+  return `${file.bootId}:${file.daemon.pid}:${file.daemon.startTicks}`;
+}
+
+/** True when the process's environment carries `mark` (readable for root, or for processes of the same user). */
+function isMarked(process_: ProcessStat, mark: string): boolean {
+  try {
+    return readFileSync(`/proc/${process_.pid}/environ`, "utf8").split("\0").includes(mark);
+  } catch {
+    return false;
+  }
+}
+
+/** One entry per process group: its recorded command line, else the first member's. */
+function describeGroups(found: ProcessStat[], recorded: ChildEntry[]): string[] {
+  const groups = new Map<number, string>();
+  const leaders = new Set([...found.map((p) => p.pid), ...recorded.map((c) => c.pid)]);
+  for (const p of found) {
+    // A member of one of our groups is told by its group; a process outside them by itself.
+    const key = leaders.has(p.pgrp) ? p.pgrp : p.pid;
+    if (groups.has(key)) continue;
+    const argv = recorded.find((c) => c.pid === key)?.argv ?? readCommandLine(key).slice(0, 4);
+    groups.set(key, `pid ${key} (${argv.join(" ")})`);
+  }
+  return [...groups.values()];
+}
+
+function readCommandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 function isStillSame(target: ProcessStat): boolean {
@@ -246,12 +289,7 @@ export function findComposeProcesses(project: string): number[] {
   }
   for (const name of names) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue; // exited meanwhile
-    }
+    const argv = readCommandLine(Number(name));
     const at = argv.indexOf("--project-name");
     if (at >= 0 && argv[at + 1] === project && argv.some((arg) => arg.includes("compose"))) pids.push(Number(name));
   }

@@ -146,14 +146,21 @@ describe("run() for the daemon", () => {
     expect(error.name).toBe("AbortError");
   });
 
-  test("under trackChildren() a program leads its own process group, is reported, and an abort ends its whole group", async () => {
+  test("under trackChildren() a program leads its own process group, carries the mark, is reported, and an abort ends its whole group", async () => {
     const events: string[] = [];
-    trackChildren({ started: (pid, argv) => events.push(`started ${pid} ${argv[0]}`), exited: (pid) => events.push(`exited ${pid}`) });
+    trackChildren({
+      env: { DUSTY_RUN_TEST_MARK: "ours" },
+      started: (pid, argv) => events.push(`started ${pid} ${argv[0]}`),
+      exited: (pid) => events.push(`exited ${pid}`),
+    });
     try {
       const controller = new AbortController();
       let grandchild = 0;
       let leader = 0;
       // The shell starts a background sleep (a grandchild, like compose's plugin under the docker CLI) and waits.
+      // The mark reaches the program's environment, and so everything it starts.
+      expect((await run(["sh", "-c", "echo $DUSTY_RUN_TEST_MARK"])).stdout).toBe("ours\n");
+      events.length = 0;
       const error = await run(["sh", "-c", "sleep 30 & echo $$ $!; wait"], {
         signal: controller.signal,
         onLine: (line) => {

@@ -86,6 +86,8 @@ export class CommandNotFoundError extends Error {
 
 /** Watches every program run() starts, so that a daemon can find its children again after it was killed. */
 export interface ChildTracker {
+  /** Added to every program's environment (and so inherited by what it starts): a mark to know them by. */
+  readonly env: Record<string, string>;
   /** The program is running as the leader of its own process group (pgid = pid). */
   started(pid: number, argv: readonly string[]): void;
   exited(pid: number): void;
@@ -117,9 +119,9 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<Run
   const ambient = commandSignal.getStore();
   const signal = options.signal && ambient && options.signal !== ambient ? AbortSignal.any([options.signal, ambient]) : options.signal ?? ambient;
   signal?.throwIfAborted();
-  const group = tracker !== undefined;
-  const proc = spawn(argv, options, group);
   const watcher = tracker;
+  const group = watcher !== undefined;
+  const proc = spawn(argv, watcher ? { ...options, env: { ...options.env, ...watcher.env } } : options, group);
   watcher?.started(proc.pid, argv);
   void proc.exited.then(() => watcher?.exited(proc.pid), () => watcher?.exited(proc.pid));
 

@@ -26,6 +26,8 @@ Options:
 
 Environment:
   DUSTY_SOCKET_PATH    The socket to listen on (default /var/run/dusty/dusty.sock)
+  DUSTY_ENGINE_TIMEOUT_MS   How long a Docker Engine query (version, ps, inspect) may take (default 30000)
+  DUSTY_COMPOSE_TIMEOUT_MS  How long compose up/stop and other engine work may take (default 1800000)
 `;
 
 const FLAGS = ["--suppress-warnings", "--preflight-only", "--allow-non-root", "-h", "--help"] as const;

@@ -37,6 +37,7 @@ export interface ProcessStat {
   pid: number;
   /** R, S, D, Z (zombie: exited, waiting for its parent to reap it) … */
   state: string;
+  ppid: number;
   /** Process group id. */
   pgrp: number;
   /** Session id. */
@@ -76,7 +77,7 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   // The command name (field 2) is in parentheses and may itself contain spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // fields[0] is field 3 (state): field N is fields[N - 3].
-  return { pid, state: fields[0] ?? "", pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
+  return { pid, state: fields[0] ?? "", ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
 }
 
 /**
@@ -158,10 +159,12 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
   }
 
   const mark = `${DAEMON_MARK_VARIABLE}=${markOf(file)}`;
+  // This daemon and whatever started it are never leftovers, even if one of them inherited the mark.
+  const spared = ancestry(process.pid);
   const remaining = () => {
     const byPid = new Map<number, ProcessStat>();
     for (const p of [...file.children.flatMap(leftoversOf), ...listProcesses().filter((p) => isMarked(p, mark))]) byPid.set(p.pid, p);
-    return [...byPid.values()];
+    return [...byPid.values()].filter((p) => !spared.has(p.pid));
   };
   const found = remaining();
   const ended = describeGroups(found, file.children);
@@ -203,6 +206,15 @@ function leftoversOf(child: ChildEntry): ProcessStat[] {
   return listProcesses().filter(
     (p) => p.pgrp === child.pid && p.session === child.pid && p.startTicks >= child.startTicks && p.state !== "Z",
   );
+}
+
+/** A process and its ancestors, up to init. */
+function ancestry(pid: number): Set<number> {
+  const chain = new Set<number>();
+  for (let current = readProcessStat(pid); current && !chain.has(current.pid) && current.pid > 1; current = readProcessStat(current.ppid)) {
+    chain.add(current.pid);
+  }
+  return chain;
 }
 
 function markOf(file: Pick<ChildRecordFile, "bootId" | "daemon">): string {

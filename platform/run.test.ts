@@ -144,6 +144,9 @@ describe("run() for the daemon", () => {
     });
     const error = await started.catch((e) => e);
     expect(error.name).toBe("AbortError");
+    // Clean-up after the abort (say, removing containers) still runs.
+    const cleanup = await withCommandSignal(controller.signal, () => run(["echo", "cleaned"]));
+    expect(cleanup.stdout).toBe("cleaned\n");
   });
 
   test("under trackChildren() a program leads its own process group, carries the mark, is reported, and an abort ends its whole group", async () => {

@@ -108,7 +108,10 @@ export function trackChildren(next: ChildTracker | undefined): void {
 // command is aborted, without threading a signal through each platform function it calls on the way.
 const commandSignal = new AsyncLocalStorage<AbortSignal>();
 
-/** Runs `fn` with `signal` applying to every run() inside it (also across awaits), as if passed as `signal`. */
+/**
+ * Runs `fn` with `signal` applying to every run() inside it (also across awaits): aborting it ends the
+ * programs then running. Programs started after the abort run (they are the command's clean-up).
+ */
 export function withCommandSignal<T>(signal: AbortSignal, fn: () => T): T {
   return commandSignal.run(signal, fn);
 }
@@ -116,7 +119,10 @@ export function withCommandSignal<T>(signal: AbortSignal, fn: () => T): T {
 /** Runs a program to completion. Resolves whatever its exit code; rejects only when it cannot run, times out or is aborted. */
 export async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   if (argv.length === 0) throw new Error("run() needs a program to run: argv is empty");
-  const ambient = commandSignal.getStore();
+  // A program started once the command was already aborted is its clean-up (removing a test run's
+  // containers, say): the command's signal ends the programs running when it fires, not those.
+  const stored = commandSignal.getStore();
+  const ambient = stored?.aborted ? undefined : stored;
   const signal = options.signal && ambient && options.signal !== ambient ? AbortSignal.any([options.signal, ambient]) : options.signal ?? ambient;
   signal?.throwIfAborted();
   const watcher = tracker;

@@ -19,15 +19,15 @@ afterAll(() => {
 const alive = (pid: number) => ![undefined, "Z"].includes(readProcessStat(pid)?.state);
 
 /**
- * A stand-in daemon process: adopts the record in `persistDir` as the daemon does, starts through run()
+ * A stand-in daemon process: adopts the record beside `socketPath` as the daemon does, starts through run()
  * a shell that starts a background sleep (like the docker CLI and its compose plugin), prints both pids
  * once the record lists the shell, then waits to be killed.
  */
-async function crashingDaemon(persistDir: string): Promise<{ daemon: Bun.Subprocess; leader: number; grandchild: number }> {
+async function crashingDaemon(socketPath: string): Promise<{ daemon: Bun.Subprocess; leader: number; grandchild: number }> {
   const script = `
 import { adoptChildRecord } from ${JSON.stringify(join(import.meta.dir, "children.ts"))};
 import { run } from ${JSON.stringify(join(import.meta.dir, "run.ts"))};
-const record = await adoptChildRecord({ persistDir: ${JSON.stringify(persistDir)} }, (t) => console.error(t));
+const record = await adoptChildRecord({ socketPath: ${JSON.stringify(socketPath)} }, (t) => console.error(t));
 void run(["sh", "-c", "sleep 300 & echo $$ $!; wait"], {
   onLine: (line) => void record.flush().then(() => console.log(line)),
 });
@@ -43,29 +43,29 @@ setInterval(() => {}, 1000);`;
 
 describe("endLeftoverChildren", () => {
   test("endLeftoverChildren() ends the whole group a SIGKILLed daemon left running", async () => {
-    const persistDir = join(dir, "crash");
-    const { daemon, leader, grandchild } = await crashingDaemon(persistDir);
+    const socketPath = join(dir, "crash", "dusty.sock");
+    const { daemon, leader, grandchild } = await crashingDaemon(socketPath);
     daemon.kill("SIGKILL");
     await daemon.exited;
     // The bug being fixed: the daemon's children outlive it.
     expect(alive(leader)).toBe(true);
     expect(alive(grandchild)).toBe(true);
 
-    const report = await endLeftoverChildren(childRecordPath({ persistDir }));
+    const report = await endLeftoverChildren(childRecordPath({ socketPath }));
     expect(report).toEqual({ ended: [`pid ${leader} (sh -c sleep 300 & echo $$ $!; wait)`] });
     await waitUntil(() => !alive(leader) && !alive(grandchild), 5000, () => "the leftovers still run");
   });
 
   test("endLeftoverChildren() ends the rest of a group whose leader has exited", async () => {
-    const persistDir = join(dir, "leaderless");
-    const { daemon, leader, grandchild } = await crashingDaemon(persistDir);
+    const socketPath = join(dir, "leaderless", "dusty.sock");
+    const { daemon, leader, grandchild } = await crashingDaemon(socketPath);
     daemon.kill("SIGKILL");
     await daemon.exited;
     process.kill(leader, "SIGKILL"); // the shell dies; its background sleep stays in the group
     await waitUntil(() => !alive(leader), 5000, () => "the leader still runs");
     expect(alive(grandchild)).toBe(true);
 
-    const report = await endLeftoverChildren(childRecordPath({ persistDir }));
+    const report = await endLeftoverChildren(childRecordPath({ socketPath }));
     expect(report.ended).toHaveLength(1);
     await waitUntil(() => !alive(grandchild), 5000, () => "the grandchild still runs");
   });

@@ -61,9 +61,12 @@ export const DAEMON_MARK_VARIABLE = "DUSTY_DAEMON_PROGRAM_OF";
 /** How long leftovers get to exit on SIGTERM (compose stops its own work) before SIGKILL. */
 const LEFTOVER_GRACE_MS = 5000;
 
-/** Where the daemon keeps its record of running programs. */
-export function childRecordPath(locations: Pick<Locations, "persistDir">): string {
-  return join(locations.persistDir, "children.json");
+/**
+ * Where the daemon keeps its record of running programs: beside its socket, with the other runtime
+ * state (the persist dir would put it in every `disk backup`, and a reboot clears the run dir anyway).
+ */
+export function childRecordPath(locations: Pick<Locations, "socketPath">): string {
+  return join(dirname(locations.socketPath), "dusty-children.json");
 }
 
 /** /proc/PID/stat of one process, or undefined when it does not exist (or there is no /proc). */
@@ -180,7 +183,7 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
  * At daemon start: ends what the previous daemon left running, then records every program this one
  * starts (run() puts each in its own process group from now on).
  */
-export async function adoptChildRecord(locations: Pick<Locations, "persistDir">, log: (text: string) => void): Promise<ChildRecord> {
+export async function adoptChildRecord(locations: Pick<Locations, "socketPath">, log: (text: string) => void): Promise<ChildRecord> {
   const path = childRecordPath(locations);
   const report = await endLeftoverChildren(path);
   if (report.skipped) log(`Left the programs in ${path} alone: ${report.skipped}`);

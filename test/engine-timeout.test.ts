@@ -62,7 +62,7 @@ describe("a client that leaves", () => {
     try {
       const client = await RawClient.connect(own.socketPath);
       client.request("status");
-      const record = childRecordPath({ persistDir: own.env.DUSTY_PERSIST_DIR! });
+      const record = childRecordPath({ socketPath: own.socketPath });
       const children = () => (JSON.parse(readFileSync(record, "utf8")) as { children: { argv: string[] }[] }).children;
       // `docker version` is running against the hung engine, and the daemon's record lists it.
       await waitUntil(() => children().some((c) => c.argv.join(" ").startsWith("docker version")), 20_000, () => JSON.stringify(children()));

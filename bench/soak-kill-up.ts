@@ -10,7 +10,7 @@
  *   make build && bun bench/soak-kill-up.ts            SOAK_TRIALS=20 SOAK_COMPOSE=docker-compose bun bench/soak-kill-up.ts
  */
 import { join } from "node:path";
-import { findComposeProcesses } from "../platform/children.ts";
+import { findComposeProcesses } from "../platform/processes.ts";
 import { COMPOSE_PROJECT_LABEL } from "../platform/docker.ts";
 import { run } from "../platform/run.ts";
 import { dustyArgv, ROOT, startDaemon, type DaemonHandle } from "../test/harness.ts";
@@ -78,6 +78,9 @@ async function main(): Promise<void> {
       daemon = await startDaemon({ env: daemon.env });
       daemons.push(daemon);
       watch(daemon);
+      // The killed daemon's listening socket lingers in the kernel for a moment after it is reaped, so
+      // the harness's probe can be answered by it: the new daemon is ready once it says so.
+      await daemon.waitForLog(/listening on/, 30_000);
       const restartMs = performance.now() - restartStart;
       const composeAfterRestart = findComposeProcesses(env.project).length;
       const ended = /Ended (\d+) programs? a previous daemon left running/.exec(daemon.log());
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
           daemon = await startDaemon({ env: daemon.env });
           daemons.push(daemon);
           watch(daemon);
+          await daemon.waitForLog(/listening on/, 30_000);
         }
       }
     }

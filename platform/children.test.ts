@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitUntil } from "../test/harness.ts";
-import { childRecordPath, DAEMON_MARK_VARIABLE, endLeftoverChildren, readProcessStat } from "./children.ts";
+import { childRecordPath, DAEMON_MARK_VARIABLE, endLeftoverChildren } from "./children.ts";
+import { readProcessStat } from "./processes.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dusty-children-"));
 const started: number[] = [];

@@ -7,11 +7,12 @@
  * environment (inherited by whatever it starts): a program started in the moment before the record was
  * written, or one that left its group, is still known as ours by that mark.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
 import type { Locations } from "./locations.ts";
+import { ancestry, hasEnvironmentEntry, listProcesses, readBootId, readCommandLine, readProcessStat, type ProcessStat } from "./processes.ts";
 import { trackChildren, type ChildTracker } from "./run.ts";
 
 /** One program the daemon started, as recorded. */
@@ -30,19 +31,6 @@ interface ChildRecordFile {
   bootId: string;
   daemon: { pid: number; startTicks: number };
   children: ChildEntry[];
-}
-
-/** What a process is, from /proc/PID/stat. */
-export interface ProcessStat {
-  pid: number;
-  /** R, S, D, Z (zombie: exited, waiting for its parent to reap it) … */
-  state: string;
-  ppid: number;
-  /** Process group id. */
-  pgrp: number;
-  /** Session id. */
-  session: number;
-  startTicks: number;
 }
 
 /** What `endLeftoverChildren()` found and did. */
@@ -67,20 +55,6 @@ const LEFTOVER_GRACE_MS = 5000;
  */
 export function childRecordPath(locations: Pick<Locations, "socketPath">): string {
   return join(dirname(locations.socketPath), "dusty-children.json");
-}
-
-/** /proc/PID/stat of one process, or undefined when it does not exist (or there is no /proc). */
-export function readProcessStat(pid: number): ProcessStat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) is in parentheses and may itself contain spaces and parentheses.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  // fields[0] is field 3 (state): field N is fields[N - 3].
-  return { pid, state: fields[0] ?? "", ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]), startTicks: Number(fields[19]) };
 }
 
 /**
@@ -166,7 +140,7 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
   const spared = ancestry(process.pid);
   const remaining = () => {
     const byPid = new Map<number, ProcessStat>();
-    for (const p of [...file.children.flatMap(leftoversOf), ...listProcesses().filter((p) => isMarked(p, mark))]) byPid.set(p.pid, p);
+    for (const p of [...file.children.flatMap(leftoversOf), ...listProcesses().filter((p) => hasEnvironmentEntry(p.pid, mark))]) byPid.set(p.pid, p);
     return [...byPid.values()].filter((p) => !spared.has(p.pid));
   };
   const found = remaining();
@@ -211,26 +185,8 @@ function leftoversOf(child: ChildEntry): ProcessStat[] {
   );
 }
 
-/** A process and its ancestors, up to init. */
-function ancestry(pid: number): Set<number> {
-  const chain = new Set<number>();
-  for (let current = readProcessStat(pid); current && !chain.has(current.pid) && current.pid > 1; current = readProcessStat(current.ppid)) {
-    chain.add(current.pid);
-  }
-  return chain;
-}
-
 function markOf(file: Pick<ChildRecordFile, "bootId" | "daemon">): string {
   return `${file.bootId}:${file.daemon.pid}:${file.daemon.startTicks}`;
-}
-
-/** True when the process's environment carries `mark` (readable for root, or for processes of the same user). */
-function isMarked(process_: ProcessStat, mark: string): boolean {
-  try {
-    return readFileSync(`/proc/${process_.pid}/environ`, "utf8").split("\0").includes(mark);
-  } catch {
-    return false;
-  }
 }
 
 /** One entry per process group: its recorded command line, else the first member's. */
@@ -245,14 +201,6 @@ function describeGroups(found: ProcessStat[], recorded: ChildEntry[]): string[] 
     groups.set(key, `pid ${key} (${argv.join(" ")})`);
   }
   return [...groups.values()];
-}
-
-function readCommandLine(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
-  } catch {
-    return [];
-  }
 }
 
 function isStillSame(target: ProcessStat): boolean {
@@ -272,41 +220,3 @@ function signalAll(targets: ProcessStat[], signal: NodeJS.Signals): void {
   }
 }
 
-function listProcesses(): ProcessStat[] {
-  const stats: ProcessStat[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readProcessStat(Number(name));
-    if (stat) stats.push(stat);
-  }
-  return stats;
-}
-
-function readBootId(): string {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return "";
-  }
-}
-
-/**
- * Compose processes (v1 or v2, whoever started them) working on a project, by their command line:
- * `--project-name <project>` as dusty passes it. Empty where there is no /proc.
- */
-export function findComposeProcesses(project: string): number[] {
-  const pids: number[] = [];
-  let names: string[];
-  try {
-    names = readdirSync("/proc");
-  } catch {
-    return pids;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const argv = readCommandLine(Number(name));
-    const at = argv.indexOf("--project-name");
-    if (at >= 0 && argv[at + 1] === project && argv.some((arg) => arg.includes("compose"))) pids.push(Number(name));
-  }
-  return pids;
-}

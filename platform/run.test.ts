@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitUntil } from "../test/harness.ts";
-import { readProcessStat } from "./children.ts";
+import { readProcessStat } from "./processes.ts";
 import { CommandFailedError, CommandNotFoundError, formatArgv, run, runChecked, trackChildren, withCommandSignal } from "./run.ts";
 
 describe("run()", () => {

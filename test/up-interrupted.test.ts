@@ -1,7 +1,7 @@
 // `dusty up` after an `up` that was stopped midway, end to end on the real Docker Engine with Compose v2:
 // the daemon SIGKILLed while compose runs, and the half-made containers such a kill leaves behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { findComposeProcesses } from "../platform/children.ts";
+import { findComposeProcesses } from "../platform/processes.ts";
 import { run } from "../platform/run.ts";
 import { dustyArgv, startDaemon, waitUntil, type DaemonHandle } from "./harness.ts";
 import { startExampleEnvironment, type ExampleEnvironment } from "./up-example.ts";
@@ -38,6 +38,9 @@ describe("dusty up after an interrupted up", () => {
 
     daemon = await startDaemon({ env: daemon.env });
     restarted.push(daemon);
+    // The killed daemon's listening socket can linger in the kernel a moment after it is reaped and
+    // answer the harness's probe: the new daemon is ready once it says so.
+    await daemon.waitForLog(/listening on/, 30_000);
     expect(daemon.log()).toMatch(/Ended 1 program a previous daemon left running: pid \d+ \(docker compose --file/);
     expect(findComposeProcesses(env.project)).toEqual([]);
 

@@ -6,7 +6,7 @@
  * already in use". Containers that never started (state "created") and temporary-named ones that are not
  * running hold nothing compose will not make again, so they are removed; anything else is left alone.
  */
-import { findComposeProcesses } from "../../platform/children.ts";
+import { findComposeProcesses } from "../../platform/processes.ts";
 import { removeContainers } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { composeProject } from "./_environment.ts";

@@ -50,6 +50,20 @@ describe("dusty up after an interrupted up", () => {
     expect(Object.values(await env.containers()).every((c) => c.running)).toBe(true);
   });
 
+  test("up waits for a compose that is still working on the project before it starts its own", async () => {
+    // Known by its command line, as a compose started by hand or by a daemon that kept no record would be.
+    const other = Bun.spawn(["sh", "-c", "sleep 2", "docker-compose", "--project-name", env.project]);
+    try {
+      expect((await dusty(["env", "set", "api", "WAIT_TEST", "1"])).code).toBe(0);
+      const result = await dusty(["up", "--no-pull"]);
+      expect(result.stderr).toContain(`Waiting for the compose already working on project ${env.project} (pid ${other.pid}) to finish`);
+      expect(other.exitCode).toBe(0); // it had finished before this up's compose started
+      expect(result.code).toBe(0);
+    } finally {
+      other.kill();
+    }
+  });
+
   test("containers compose left half-made (never started, under its temporary name) are removed before compose runs", async () => {
     expect((await dusty(["up", "--no-pull"])).code).toBe(0);
     const api = (await env.containers()).api!;

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 const HUNG = (engineUrl: string) =>
   `The Docker Engine at ${engineUrl} did not answer \`docker version\` within 1.5 s: it seems hung, so dusty stopped waiting. ` +
-  "Check it with `docker info`, restart it (`sudo systemctl restart docker`) or point DOCKER_HOST at a working engine; " +
+  "Check the engine with `docker info`, restart it (`sudo systemctl restart docker`) or point DOCKER_HOST at a working engine; " +
   "on a slow engine raise DUSTY_ENGINE_TIMEOUT_MS in the daemon's environment\n";
 
 describe("a hung Docker Engine", () => {

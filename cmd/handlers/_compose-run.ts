@@ -2,7 +2,7 @@
  * Running Compose on the environment's compose file for `stop` (and anything else that acts on the
  * running environment): the same project, project folder and engine as `up`, output streamed line by line.
  */
-import { runEngine } from "../../platform/docker.ts";
+import { runEngine } from "../../platform/engine-run.ts";
 import { CommandFailedError, formatArgv } from "../../platform/run.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";

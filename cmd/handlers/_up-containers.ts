@@ -3,7 +3,8 @@
  * tell whether anything needs doing, `status` and `restart` to report and find containers.
  */
 import { detectCompose, type ComposePreference, type ComposeRunner } from "../../platform/compose.ts";
-import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER, runEngineChecked } from "../../platform/docker.ts";
+import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER } from "../../platform/docker.ts";
+import { runEngineChecked } from "../../platform/engine-run.ts";
 
 /** One container of the project, as `docker ps` lists it. */
 export interface ProjectContainer {

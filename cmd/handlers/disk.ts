@@ -13,9 +13,9 @@ import {
   dockerDiskUsage,
   removeContainers,
   removeImage,
-  runEngine,
   type DockerEnv,
 } from "../../platform/docker.ts";
+import { runEngine } from "../../platform/engine-run.ts";
 
 import { formatDiskUsage } from "../../platform/vm/index.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";

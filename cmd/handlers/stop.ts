@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { planHostsFile } from "../../core/hosts.ts";
-import { removeContainers, runEngine, type DockerEnv } from "../../platform/docker.ts";
+import { removeContainers, type DockerEnv } from "../../platform/docker.ts";
+import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../platform/environment-state.ts";
 import { UserError } from "../../platform/errors.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";

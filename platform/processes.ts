@@ -90,18 +90,12 @@ export function readBootId(): string {
  * `--project-name <project>` as dusty passes it. Empty where there is no /proc.
  */
 export function findComposeProcesses(project: string): number[] {
-  const pids: number[] = [];
-  let names: string[];
-  try {
-    names = readdirSync("/proc");
-  } catch {
-    return pids;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const argv = readCommandLine(Number(name));
-    const at = argv.indexOf("--project-name");
-    if (at >= 0 && argv[at + 1] === project && argv.some((arg) => arg.includes("compose"))) pids.push(Number(name));
-  }
-  return pids;
+  return listProcesses()
+    .map((p) => p.pid)
+    .filter((pid) => {
+      if (pid === process.pid) return false;
+      const argv = readCommandLine(pid);
+      const at = argv.indexOf("--project-name");
+      return at >= 0 && argv[at + 1] === project && argv.some((arg) => arg.includes("compose"));
+    });
 }

@@ -188,6 +188,18 @@ describe("requests the real client never sends", () => {
   });
 });
 
+/** A client process running one command: the real client code, started by bun, its stderr collected. */
+function startClient(command: string, args: Record<string, unknown>, stdout: "pipe" | ReturnType<typeof Bun.file> = "pipe") {
+  const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
+process.exitCode = await callDaemon(${JSON.stringify(command)}, ${JSON.stringify(args)});`;
+  const child = Bun.spawn([process.execPath, "-e", script], { env: { ...process.env, ...daemon.env }, stdout, stderr: "pipe" });
+  let text = "";
+  const reading = (async () => {
+    for await (const chunk of child.stderr) text += new TextDecoder().decode(chunk);
+  })();
+  return { child, stderr: () => text, reading };
+}
+
 describe("concurrency", () => {
   test("a second mutating command waits its turn and says so; a read-only one does not wait", async () => {
     const holder = await RawClient.connect(daemon.socketPath);
@@ -227,25 +239,14 @@ describe("concurrency", () => {
   });
 
   test("Ctrl-C in the client stops a read-only command in the daemon, and says so", async () => {
-    // A client process running a long command; the script is the real client code, started by bun.
-    const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
-process.exitCode = await callDaemon("debug.read", { ms: 60000 });`;
-    const child = Bun.spawn([process.execPath, "-e", script], {
-      env: { ...process.env, ...daemon.env },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const { child, stderr, reading } = startClient("debug.read", { ms: 60000 });
     try {
-      let stderr = "";
-      const reading = (async () => {
-        for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
-      })();
       // The log line arrives while the command still runs: the client streams, it does not buffer.
-      await waitUntil(() => stderr.includes("Sleeping for 60000 ms\n"), 10_000, () => `client stderr: ${stderr}`);
+      await waitUntil(() => stderr().includes("Sleeping for 60000 ms\n"), 10_000, () => `client stderr: ${stderr()}`);
       child.kill("SIGINT");
       expect(await child.exited).toBe(130);
       await reading;
-      expect(stderr).toBe("Sleeping for 60000 ms\n\nInterrupted: the daemon stops the command, unless it changes things (up, stop …): those run to their end\n");
+      expect(stderr()).toBe("Sleeping for 60000 ms\n\nInterrupted: the daemon stops the command, unless it changes things (up, stop …): those run to their end\n");
     } finally {
       child.kill("SIGKILL");
     }
@@ -257,19 +258,9 @@ describe("slow readers", () => {
   test("a client paused (SIGSTOP) for longer than the linger time still gets the whole answer, and others are served meanwhile", async () => {
     const out = join(scratch, "paused-client.out");
     const lines = 131_072; // 8 MiB of output: far more than the socket's kernel buffers hold
-    const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
-process.exitCode = await callDaemon("debug.read", { ms: 300, bytes: ${lines * 64} });`;
-    const child = Bun.spawn([process.execPath, "-e", script], {
-      env: { ...process.env, ...daemon.env },
-      stdout: Bun.file(out),
-      stderr: "pipe",
-    });
+    const { child, stderr, reading } = startClient("debug.read", { ms: 300, bytes: lines * 64 }, Bun.file(out));
     try {
-      let stderr = "";
-      const reading = (async () => {
-        for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
-      })();
-      await waitUntil(() => stderr.includes("Sleeping for 300 ms\n"), 10_000, () => `client stderr: ${stderr}`);
+      await waitUntil(() => stderr().includes("Sleeping for 300 ms\n"), 10_000, () => `client stderr: ${stderr()}`);
       process.kill(child.pid, "SIGSTOP"); // Ctrl-Z, before the output starts
       await daemon.waitForLog(/debug\.read: exit code 0/);
       // Longer than the 5 s a client gets to hang up after its answer, with the answer still unread.
@@ -279,7 +270,7 @@ process.exitCode = await callDaemon("debug.read", { ms: 300, bytes: ${lines * 64
       process.kill(child.pid, "SIGCONT");
       expect(await child.exited).toBe(0);
       await reading;
-      expect(stderr).toBe("Sleeping for 300 ms\n");
+      expect(stderr()).toBe("Sleeping for 300 ms\n");
       const text = readFileSync(out, "utf8").split("\n");
       expect(text.length).toBe(lines + 2);
       expect(text[lines - 1]).toBe(`line ${String(lines - 1).padStart(58, "0")}`);

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
         console.log(`  trial ${i} (${kind}, kill at ${killAfterMs.toFixed(0)} ms): follow-up exit ${followUp.code}, compose after restart ${composeAfterRestart}: ${trial.followUpError}`);
         await Bun.sleep(50);
         const exit = exits.get(daemon) ?? null;
-        console.log(`  the daemon ${exit === null ? "runs" : `exited with ${exit}`}; its log ends:\n${daemon.log().trimEnd().split("\n").slice(-12).map((l) => `    ${l}`).join("\n")}`);
+        if (trial.followUpCode !== 0) console.log(`  the daemon ${exit === null ? "runs" : `exited with ${exit}`}; its log ends:\n${daemon.log().trimEnd().split("\n").slice(-12).map((l) => `    ${l}`).join("\n")}`);
         if (exit !== null) {
           daemon = await startDaemon({ env: daemon.env });
           daemons.push(daemon);

@@ -128,7 +128,10 @@ export async function endLeftoverChildren(path: string): Promise<LeftoverReport>
     return { ended: [] }; // no record: the first start, or a clean one
   }
   if (file.version !== 1 || !Array.isArray(file.children)) return { ended: [], skipped: `${path} is not a record this daemon knows` };
-  if (!readProcessStat(process.pid)) return { ended: [], skipped: "there is no /proc to tell which recorded processes are still the same" };
+  if (!readProcessStat(process.pid)) {
+    // Without /proc (macOS) nothing can prove a pid is still the recorded program: leave them all.
+    return file.children.length === 0 ? { ended: [] } : { ended: [], skipped: "there is no /proc to tell which recorded processes are still the same" };
+  }
   if (file.bootId !== readBootId()) return { ended: [] }; // rebooted since: they all died with the machine
   const previous = readProcessStat(file.daemon.pid);
   if (file.daemon.pid !== process.pid && previous?.startTicks === file.daemon.startTicks) {

@@ -16,6 +16,7 @@ import {
 import { isExpectedError } from "../platform/errors.ts";
 import type { Locations } from "../platform/locations.ts";
 import type { PeerCredentials } from "../platform/peer-credentials.ts";
+import { withCommandSignal } from "../platform/run.ts";
 import { SocketWriter } from "../platform/socket.ts";
 import type { CommandQueue } from "./_command-queue.ts";
 import { logDaemon, logDaemonError } from "./_daemon-log.ts";
@@ -41,9 +42,13 @@ export interface ConnectionSocket {
   terminate(): void;
 }
 
-// A client that stops reading while its command prints would otherwise make the daemon buffer without end.
-const MAX_PENDING_BYTES = 64 * 1024 * 1024;
-// After `done` or a refusal the client should hang up; one that does not is cut off after this long.
+// A client that stops reading (Ctrl-Z) while its command prints: writers that can wait (ctx.drained(),
+// streamed program output) wait above LOW_WATER_BYTES; the rest is buffered up to MAX_PENDING_BYTES, and
+// only a client that falls that far behind is cut off. Either way the answer survives a paused client.
+const LOW_WATER_BYTES = 1024 * 1024;
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+// After `done` or a refusal has reached the client, it should hang up; one that does not is cut off after
+// this long. Counted from the last byte handed to the kernel, not from `done`: a paused client still gets all.
 const LINGER_MS = 5000;
 
 let nextId = 1;
@@ -59,13 +64,16 @@ export class DaemonConnection {
   readonly #writer: SocketWriter;
   readonly #decoder: FrameDecoder<RequestMessage>;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Known once the handler has loaded; a mutating command that has started outlives its client. */
+  #mutates = false;
+  #started = false;
 
   constructor(
     readonly socket: ConnectionSocket,
     readonly caller: PeerCredentials | null,
     readonly daemon: DaemonState,
   ) {
-    this.#writer = new SocketWriter(socket);
+    this.#writer = new SocketWriter(socket, { onEnded: () => this.#linger() });
     this.#decoder = new FrameDecoder({ maxFrameBytes: MAX_REQUEST_BYTES, parse: (value) => parseRequest(value, VERSION) });
     this.#timer = setTimeout(() => this.#onIdle(), daemon.idleTimeoutMs);
   }
@@ -94,10 +102,14 @@ export class DaemonConnection {
     this.state = "closed";
     clearTimeout(this.#timer);
     this.#writer.markClosed();
-    if (wasRunning) {
-      logDaemon(`#${this.id} client disconnected: stopping ${this.command}`);
-      this.#controller.abort(abortError("The client disconnected"));
+    if (!wasRunning) return;
+    if (this.#mutates && this.#started) {
+      // Stopping `up` halfway (compose killed mid-recreate) would leave the environment half-changed.
+      logDaemon(`#${this.id} client disconnected: ${this.command} goes on until it finishes, as stopping it halfway would leave things half-changed`);
+      return;
     }
+    logDaemon(`#${this.id} client disconnected: stopping ${this.command}`);
+    this.#controller.abort(abortError("The client disconnected"));
   }
 
   /** Asks the running command to stop because the daemon is shutting down. */
@@ -132,14 +144,20 @@ export class DaemonConnection {
           onWait: (running) => this.#send("waiting", `Waiting for another dusty command to finish: ${running}\n`),
         });
       }
-      exitCode = signal.aborted ? 130 : checkExitCode(await handler.run(this.#context(request), request.args), command);
+      this.#mutates = handler.mutates;
+      this.#started = true;
+      signal.throwIfAborted();
+      // Every program the command starts, however deep in platform/, stops with this signal.
+      const code = await withCommandSignal(signal, () => handler.run(this.#context(request), request.args));
+      exitCode = signal.aborted ? 130 : checkExitCode(code, command);
     } catch (error) {
       exitCode = signal.aborted ? 130 : this.#report(command, error);
     } finally {
       release?.();
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(3);
-    logDaemon(`#${this.id} ${command}: exit code ${exitCode} in ${seconds} s${signal.aborted ? " (stopped)" : ""}`);
+    const note = signal.aborted ? " (stopped)" : this.state === "closed" ? " (its client had left)" : "";
+    logDaemon(`#${this.id} ${command}: exit code ${exitCode} in ${seconds} s${note}`);
     this.#finish(exitCode);
   }
 
@@ -154,6 +172,7 @@ export class DaemonConnection {
         if (!this.daemon.suppressWarnings) this.#send("warning", withNewline(`Warning: ${text}`));
       },
       output: (text) => this.#send("output", withNewline(text)),
+      drained: () => this.#writer.whenBelow(LOW_WATER_BYTES),
       locations: this.daemon.locations,
       caller: this.caller,
       signal: this.#controller.signal,
@@ -189,9 +208,14 @@ export class DaemonConnection {
     if (this.state === "closed") return;
     this.state = "finished";
     this.#write({ type: "done", exitCode });
-    // Armed before end(): Bun may run the close handler (which disarms it) inside end().
-    this.#timer = setTimeout(() => this.terminate(), LINGER_MS);
     this.#writer.end();
+  }
+
+  // Called by the writer once everything, `done` included, is with the kernel and the socket ended.
+  #linger(): void {
+    // Bun may have run the close handler inside end(): nothing left to cut off then.
+    if (this.state === "closed") return;
+    this.#timer = setTimeout(() => this.terminate(), LINGER_MS);
   }
 
   #send(type: TextMessageType, text: string): void {
@@ -202,7 +226,7 @@ export class DaemonConnection {
     if (this.state === "closed") return;
     this.#writer.write(encodeFrame(message));
     if (this.#writer.pendingBytes > MAX_PENDING_BYTES) {
-      logDaemon(`#${this.id} client stopped reading: disconnecting it`);
+      logDaemon(`#${this.id} client stopped reading: disconnecting it, as ${MAX_PENDING_BYTES / 1024 / 1024} MiB wait for it`);
       this.terminate();
     }
   }

@@ -104,7 +104,7 @@ export async function callDaemon(command: string, args: Record<string, unknown> 
   writer = new SocketWriter(socket);
   writer.write(request);
   const onInterrupt = () => {
-    printer.print("stderr", "\nInterrupted: the daemon stops the command\n");
+    printer.print("stderr", "\nInterrupted: the daemon stops the command, unless it changes things (up, stop …): those run to their end\n");
     settle({ code: INTERRUPTED_EXIT_CODE });
     socket.terminate();
   };

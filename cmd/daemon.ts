@@ -3,6 +3,7 @@
  * other `dusty` command is a client that asks it over the Unix socket. Start order: flags, root check,
  * preflight, socket, serve until SIGTERM or SIGINT.
  */
+import { adoptChildRecord } from "../platform/children.ts";
 import { isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
@@ -25,6 +26,8 @@ Options:
 
 Environment:
   DUSTY_SOCKET_PATH    The socket to listen on (default /var/run/dusty/dusty.sock)
+  DUSTY_ENGINE_TIMEOUT_MS   How long a Docker Engine query (version, ps, inspect) may take (default 30000)
+  DUSTY_COMPOSE_TIMEOUT_MS  How long compose up/stop and other engine work may take (default 1800000)
 `;
 
 const FLAGS = ["--suppress-warnings", "--preflight-only", "--allow-non-root", "-h", "--help"] as const;
@@ -63,6 +66,7 @@ export async function runDaemon(argv: string[]): Promise<number> {
   }
   logDaemon("Completed preflight check successfully");
   if (flags.has("--preflight-only")) return 0;
+  await adoptChildRecord(locations, logDaemon);
 
   let server;
   try {

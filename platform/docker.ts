@@ -3,7 +3,8 @@
  * disk need. The CLI rather than the Engine API: it already knows DOCKER_HOST, contexts and TLS, and
  * its errors are the ones users search for.
  */
-import { CommandFailedError, run, runChecked, type RunOptions, type RunResult } from "./run.ts";
+import { runEngine, runEngineChecked } from "./engine-run.ts";
+import { CommandFailedError, run, type RunOptions, type RunResult } from "./run.ts";
 
 /** The docker CLI, found on PATH. */
 export const DOCKER = "docker";
@@ -82,7 +83,7 @@ export interface LogsOptions {
 /** True when a Docker Engine answers the CLI. */
 export async function dockerAvailable(options: DockerOptions = {}): Promise<boolean> {
   try {
-    return (await run([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).exitCode === 0;
+    return (await runEngine([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).exitCode === 0;
   } catch {
     return false; // no docker CLI at all
   }
@@ -90,12 +91,12 @@ export async function dockerAvailable(options: DockerOptions = {}): Promise<bool
 
 /** The Engine's version, e.g. "20.10.24+dfsg1"; throws CommandFailedError when no engine answers. */
 export async function dockerServerVersion(options: DockerOptions = {}): Promise<string> {
-  return (await runChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
+  return (await runEngineChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
 }
 
 /** True when an image with this reference (or id) exists locally. */
 export async function imageExists(ref: string, options: DockerOptions = {}): Promise<boolean> {
-  return (await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
+  return (await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
 }
 
 /** Ids (full length) of the containers that match, newest first. */
@@ -106,13 +107,13 @@ export async function containerIds(filter: ContainerFilter = {}, options: Docker
     argv.push("--filter", value === true ? `label=${key}` : `label=${key}=${value}`);
   }
   if (filter.name !== undefined) argv.push("--filter", `name=${filter.name}`);
-  return splitLines((await runChecked(argv, { env: options.env })).stdout);
+  return splitLines((await runEngineChecked(argv, { env: options.env })).stdout);
 }
 
 /** Details of the given containers, in the same order; containers that vanished meanwhile are left out. */
 export async function inspectContainers(ids: readonly string[], options: DockerOptions = {}): Promise<ContainerInfo[]> {
   if (ids.length === 0) return [];
-  return parseInspectOutput(await run([DOCKER, "container", "inspect", ...ids], { env: options.env })).map(toContainerInfo);
+  return parseInspectOutput(await runEngine([DOCKER, "container", "inspect", ...ids], { env: options.env })).map(toContainerInfo);
 }
 
 /** `containerIds()` and `inspectContainers()` in one call. */
@@ -128,29 +129,30 @@ export async function composeProjectContainers(project: string, options: DockerO
 /** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */
 export async function removeContainers(ids: readonly string[], options: DockerOptions & { volumes?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
-  await runChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids], { env: options.env });
+  await runEngineChecked([DOCKER, "rm", "--force", ...(options.volumes ? ["--volumes"] : []), ...ids], { env: options.env, work: true });
 }
 
 /** Restarts one container, giving it `timeoutSeconds` to stop before it is killed. */
 export async function restartContainer(id: string, options: DockerOptions & { timeoutSeconds?: number } = {}): Promise<void> {
-  await runChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id], { env: options.env });
+  await runEngineChecked([DOCKER, "restart", "--time", String(options.timeoutSeconds ?? 1), id], { env: options.env, work: true });
 }
 
 /** Runs a program inside a running container; resolves whatever its exit code, like `run()` (whose `env` picks the engine). */
 export function execInContainer(id: string, command: readonly string[], options: RunOptions & { user?: string } = {}): Promise<RunResult> {
   const { user, ...runOptions } = options;
   const flags = [...(runOptions.input !== undefined ? ["--interactive"] : []), ...(user ? ["--user", user] : [])];
+  // No engine limit: the program in the container (a test suite, a script) may rightly run for hours.
   return run([DOCKER, "exec", ...flags, id, ...command], runOptions);
 }
 
 /** Copies a local file or folder into a container (`docker cp`, which works on stopped containers too). */
 export async function copyToContainer(localPath: string, id: string, containerPath: string, options: DockerOptions = {}): Promise<void> {
-  await runChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`], { env: options.env });
+  await runEngineChecked([DOCKER, "cp", localPath, `${id}:${containerPath}`], { env: options.env, work: true });
 }
 
 /** Copies a file or folder out of a container (`docker cp`). */
 export async function copyFromContainer(id: string, containerPath: string, localPath: string, options: DockerOptions = {}): Promise<void> {
-  await runChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env });
+  await runEngineChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env, work: true });
 }
 
 /** The argv of `docker logs`, for the client to run with its own stdout (or through `run()` with onLine). */
@@ -166,7 +168,7 @@ export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] 
 
 /** What images, containers, volumes and build cache take on the engine's disk (`docker system df`). */
 export async function dockerDiskUsage(options: DockerOptions = {}): Promise<DiskUsageRow[]> {
-  const result = await runChecked([DOCKER, "system", "df", "--format", "{{json .}}"], { env: options.env });
+  const result = await runEngineChecked([DOCKER, "system", "df", "--format", "{{json .}}"], { env: options.env, work: true });
   return splitLines(result.stdout).map((line) => {
     const row = JSON.parse(line) as Record<string, string>;
     return {
@@ -181,12 +183,12 @@ export async function dockerDiskUsage(options: DockerOptions = {}): Promise<Disk
 
 /** Ids of dangling images (untagged and unused as parents), for `disk cleanup_images`. */
 export async function danglingImageIds(options: DockerOptions = {}): Promise<string[]> {
-  return splitLines((await runChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"], { env: options.env })).stdout);
+  return splitLines((await runEngineChecked([DOCKER, "images", "--quiet", "--no-trunc", "--filter", "dangling=true"], { env: options.env })).stdout);
 }
 
 /** Removes one image by id or reference, without force: an image a container uses stays. Resolves with the result, as failures are only reported. */
 export function removeImage(ref: string, options: DockerOptions = {}): Promise<RunResult> {
-  return run([DOCKER, "rmi", ref], { env: options.env });
+  return runEngine([DOCKER, "rmi", ref], { env: options.env, work: true });
 }
 
 /**
@@ -194,7 +196,7 @@ export function removeImage(ref: string, options: DockerOptions = {}): Promise<R
  * lists no gateway, and docker gives the bridge the subnet's first address, so that is the fallback.
  */
 export async function networkGateway(network = "bridge", options: DockerOptions = {}): Promise<string> {
-  const result = await runChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network], { env: options.env });
+  const result = await runEngineChecked([DOCKER, "network", "inspect", "--format", "{{json .IPAM.Config}}", network], { env: options.env });
   const configs = (JSON.parse(result.stdout) ?? []) as { Subnet?: string; Gateway?: string }[];
   const ipv4 = configs.find((c) => c.Subnet && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c.Subnet));
   if (ipv4?.Gateway) return ipv4.Gateway;

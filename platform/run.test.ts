@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommandFailedError, CommandNotFoundError, formatArgv, run, runChecked } from "./run.ts";
+import { waitUntil } from "../test/harness.ts";
+import { readProcessStat } from "./processes.ts";
+import { CommandFailedError, CommandNotFoundError, formatArgv, run, runChecked, trackChildren, withCommandSignal } from "./run.ts";
 
 describe("run()", () => {
   test("run() returns stdout, stderr and a non-zero exit code without throwing", async () => {
@@ -111,6 +113,74 @@ describe("run()", () => {
       },
     }).catch((e) => e);
     expect(error.message).toBe("callback broke");
+  });
+});
+
+describe("run() for the daemon", () => {
+  test("run() waits for a promise onLine returns before reading on, so the program blocks on a full pipe", async () => {
+    // 4 MiB through the pipe while onLine holds each line for a moment: the program can only get ahead
+    // of the reader by what the pipe holds (64 KiB), never by the whole output.
+    let release!: () => void;
+    let held = 0;
+    const done = run(["sh", "-c", "head -c 4194304 /dev/zero | tr '\\0' 'x' | fold -w 1023; echo end"], {
+      onLine: (line) => {
+        if (line !== "end" && held++ === 0) return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    await Bun.sleep(300);
+    expect(held).toBeLessThan(200); // stopped at the first line, give or take one chunk
+    release();
+    const result = await done;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.endsWith("end\n")).toBe(true);
+    expect(held).toBe(Math.ceil(4194304 / 1023));
+  });
+
+  test("withCommandSignal() aborts every run() inside it, with no signal passed", async () => {
+    const controller = new AbortController();
+    const started = withCommandSignal(controller.signal, async () => {
+      await Bun.sleep(1); // across an await, as in a handler
+      return run(["sh", "-c", "echo up; exec sleep 30"], { onLine: () => controller.abort() });
+    });
+    const error = await started.catch((e) => e);
+    expect(error.name).toBe("AbortError");
+    // Clean-up after the abort (say, removing containers) still runs.
+    const cleanup = await withCommandSignal(controller.signal, () => run(["echo", "cleaned"]));
+    expect(cleanup.stdout).toBe("cleaned\n");
+  });
+
+  test("under trackChildren() a program leads its own process group, carries the mark, is reported, and an abort ends its whole group", async () => {
+    const events: string[] = [];
+    trackChildren({
+      env: { DUSTY_RUN_TEST_MARK: "ours" },
+      started: (pid, argv) => events.push(`started ${pid} ${argv[0]}`),
+      exited: (pid) => events.push(`exited ${pid}`),
+    });
+    try {
+      const controller = new AbortController();
+      let grandchild = 0;
+      let leader = 0;
+      // The shell starts a background sleep (a grandchild, like compose's plugin under the docker CLI) and waits.
+      // The mark reaches the program's environment, and so everything it starts.
+      expect((await run(["sh", "-c", "echo $DUSTY_RUN_TEST_MARK"])).stdout).toBe("ours\n");
+      events.length = 0;
+      const error = await run(["sh", "-c", "sleep 30 & echo $$ $!; wait"], {
+        signal: controller.signal,
+        onLine: (line) => {
+          [leader, grandchild] = line.split(" ").map(Number) as [number, number];
+          controller.abort();
+        },
+      }).catch((e) => e);
+      expect(error.name).toBe("AbortError");
+      // The grandchild went with its group: gone, or a zombie (exited) until init reaps it.
+      const alive = (pid: number) => ![undefined, "Z"].includes(readProcessStat(pid)?.state);
+      await waitUntil(() => !alive(grandchild), 5000, () => JSON.stringify(readProcessStat(grandchild)));
+      expect(alive(leader)).toBe(false);
+      expect(events[0]).toBe(`started ${leader} sh`);
+      expect(events).toContain(`exited ${leader}`);
+    } finally {
+      trackChildren(undefined);
+    }
   });
 });
 

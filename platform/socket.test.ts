@@ -116,3 +116,58 @@ test("SocketWriter delivers a write larger than the kernel buffer whole and in o
     listener.stop(true);
   }
 });
+
+/** A socket stand-in that takes `room` bytes per write() until given more. */
+function fakeSocket(room: number) {
+  const socket = {
+    room,
+    written: 0,
+    ended: false,
+    write(data: Uint8Array) {
+      const n = Math.min(data.length, socket.room);
+      socket.room -= n;
+      socket.written += n;
+      return n;
+    },
+    end() {
+      socket.ended = true;
+    },
+  };
+  return socket;
+}
+
+test("SocketWriter.whenBelow() resolves once the reader has taken enough, and at once when the peer is gone", async () => {
+  const socket = fakeSocket(10);
+  const writer = new SocketWriter(socket);
+  writer.write(new Uint8Array(1000)); // 10 taken, 990 pending
+  let below500 = false;
+  void writer.whenBelow(500).then(() => (below500 = true));
+  await Bun.sleep(1);
+  expect(below500).toBe(false);
+  socket.room = 400;
+  writer.drain(); // 590 pending: still above
+  await Bun.sleep(1);
+  expect(below500).toBe(false);
+  socket.room = 100;
+  writer.drain(); // 490 pending
+  await Bun.sleep(1);
+  expect(below500).toBe(true);
+
+  const gone = writer.whenBelow(0);
+  writer.markClosed();
+  await gone; // a closed socket never holds a writer back
+});
+
+test("SocketWriter calls onEnded only once the last byte is written and the socket ended", () => {
+  const socket = fakeSocket(0);
+  let ended = 0;
+  const writer = new SocketWriter(socket, { onEnded: () => ended++ });
+  writer.write(new Uint8Array(100));
+  writer.end();
+  expect(ended).toBe(0); // a paused reader: nothing has gone out yet
+  expect(socket.ended).toBe(false);
+  socket.room = 100;
+  writer.drain();
+  expect(socket.ended).toBe(true);
+  expect(ended).toBe(1);
+});

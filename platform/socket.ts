@@ -93,16 +93,22 @@ export interface WritableSocket {
 /**
  * Writes to a socket in order without losing bytes. Bun's write() takes only what fits in the kernel
  * buffer and returns the count; the rest waits here until the socket's drain handler calls drain().
+ * A writer that can wait (a command streaming a program's output) awaits `whenBelow()`, so a reader
+ * that stops reading (Ctrl-Z) holds up that one writer instead of growing the buffer.
  */
 export class SocketWriter {
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #ending = false;
   #closed = false;
+  #waiters: { bytes: number; resolve: () => void }[] = [];
   readonly #socket: WritableSocket;
+  readonly #onEnded: (() => void) | undefined;
 
-  constructor(socket: WritableSocket) {
+  /** `onEnded` runs once end() has handed the last byte to the kernel and ended the socket. */
+  constructor(socket: WritableSocket, options: { onEnded?: () => void } = {}) {
     this.#socket = socket;
+    this.#onEnded = options.onEnded;
   }
 
   /** Bytes accepted but not yet handed to the kernel. */
@@ -119,11 +125,17 @@ export class SocketWriter {
     }
     const written = this.#socket.write(bytes);
     if (written < 0) {
-      this.#closed = true;
+      this.#close();
       return false;
     }
     if (written < bytes.length) this.#queue(bytes.subarray(written));
     return true;
+  }
+
+  /** Resolves once at most `bytes` wait to be written, or the socket is gone (then there is nothing to wait for). */
+  whenBelow(bytes: number): Promise<void> {
+    if (this.#closed || this.#pendingBytes <= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ bytes, resolve }));
   }
 
   /** Writes what is pending; call it from the socket's drain handler. */
@@ -132,19 +144,21 @@ export class SocketWriter {
       const next = this.#pending[0]!;
       const written = this.#socket.write(next);
       if (written < 0) {
-        this.#closed = true;
+        this.#close();
         return;
       }
       this.#pendingBytes -= Math.max(written, 0);
       if (written < next.length) {
         this.#pending[0] = next.subarray(written);
-        return;
+        break;
       }
       this.#pending.shift();
     }
+    this.#wake();
     if (this.#ending && this.#pending.length === 0 && !this.#closed) {
       this.#closed = true;
       this.#socket.end();
+      this.#onEnded?.();
     }
   }
 
@@ -157,9 +171,21 @@ export class SocketWriter {
 
   /** Records that the peer is gone: pending bytes are dropped. */
   markClosed(): void {
+    this.#close();
+  }
+
+  #close(): void {
     this.#closed = true;
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#wake();
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const ready = this.#waiters.filter((w) => this.#closed || this.#pendingBytes <= w.bytes);
+    this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
+    for (const waiter of ready) waiter.resolve();
   }
 
   #queue(bytes: Uint8Array): void {

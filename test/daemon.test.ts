@@ -188,11 +188,23 @@ describe("requests the real client never sends", () => {
   });
 });
 
+/** A client process running one command: the real client code, started by bun, its stderr collected. */
+function startClient(command: string, args: Record<string, unknown>, stdout: "pipe" | ReturnType<typeof Bun.file> = "pipe") {
+  const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
+process.exitCode = await callDaemon(${JSON.stringify(command)}, ${JSON.stringify(args)});`;
+  const child = Bun.spawn([process.execPath, "-e", script], { env: { ...process.env, ...daemon.env }, stdout, stderr: "pipe" });
+  let text = "";
+  const reading = (async () => {
+    for await (const chunk of child.stderr) text += new TextDecoder().decode(chunk);
+  })();
+  return { child, stderr: () => text, reading };
+}
+
 describe("concurrency", () => {
   test("a second mutating command waits its turn and says so; a read-only one does not wait", async () => {
     const holder = await RawClient.connect(daemon.socketPath);
-    holder.request("debug.sleep", { ms: 60_000 });
-    await holder.waitFor((m) => m.type === "log" && m.text === "Sleeping for 60000 ms\n");
+    holder.request("debug.sleep", { ms: 3000 });
+    await holder.waitFor((m) => m.type === "log" && m.text === "Sleeping for 3000 ms\n");
 
     const waiter = await RawClient.connect(daemon.socketPath);
     waiter.request("debug.sleep", { ms: 0 });
@@ -200,48 +212,72 @@ describe("concurrency", () => {
       type: "waiting",
       text: "Waiting for another dusty command to finish: debug.sleep\n",
     });
+    const leaver = await RawClient.connect(daemon.socketPath);
+    leaver.request("debug.sleep", { ms: 0 });
+    await leaver.waitFor(textOf("waiting"));
 
     const version = await daemon.run(["version"]);
     expect(version.code).toBe(0);
     expect(version.stderr).toBe("");
     expect(waiter.messages.some(textOf("done"))).toBe(false);
 
-    // The holder's client hangs up mid-command: its command is stopped and the waiter gets its turn.
-    holder.close();
+    // A client that hangs up before its command's turn: the command leaves the queue, never started.
+    leaver.close();
     await daemon.waitForLog(/client disconnected: stopping debug\.sleep\n/);
+    // The holder's client hangs up mid-command: a mutating command runs to its end (stopping it
+    // halfway would leave things half-changed), and then the waiter gets its turn.
+    holder.close();
+    await daemon.waitForLog(/client disconnected: debug\.sleep goes on until it finishes, as stopping it halfway would leave things half-changed\n/);
     expect(await waiter.collect()).toEqual([
       { type: "waiting", text: "Waiting for another dusty command to finish: debug.sleep\n" },
       { type: "log", text: "Sleeping for 0 ms\n" },
       { type: "output", text: "Slept for 0 ms\n" },
       { type: "done", exitCode: 0 },
     ]);
-    await daemon.waitForLog(/debug\.sleep: exit code 130 in [\d.]+ s \(stopped\)\n/);
+    expect(daemon.log()).toMatch(/debug\.sleep: exit code 0 in [\d.]+ s \(its client had left\)\n/);
+    expect(daemon.log()).toMatch(/debug\.sleep: exit code 130 in [\d.]+ s \(stopped\)\n/);
   });
 
-  test("Ctrl-C in the client says the daemon stops the command, and it does", async () => {
-    // A client process running a long command; the script is the real client code, started by bun.
-    const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
-process.exitCode = await callDaemon("debug.sleep", { ms: 60000 });`;
-    const child = Bun.spawn([process.execPath, "-e", script], {
-      env: { ...process.env, ...daemon.env },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+  test("Ctrl-C in the client stops a read-only command in the daemon, and says so", async () => {
+    const { child, stderr, reading } = startClient("debug.read", { ms: 60000 });
     try {
-      let stderr = "";
-      const reading = (async () => {
-        for await (const chunk of child.stderr) stderr += new TextDecoder().decode(chunk);
-      })();
       // The log line arrives while the command still runs: the client streams, it does not buffer.
-      await waitUntil(() => stderr.includes("Sleeping for 60000 ms\n"), 10_000, () => `client stderr: ${stderr}`);
+      await waitUntil(() => stderr().includes("Sleeping for 60000 ms\n"), 10_000, () => `client stderr: ${stderr()}`);
       child.kill("SIGINT");
       expect(await child.exited).toBe(130);
       await reading;
-      expect(stderr).toBe("Sleeping for 60000 ms\n\nInterrupted: the daemon stops the command\n");
+      expect(stderr()).toBe("Sleeping for 60000 ms\n\nInterrupted: the daemon stops the command, unless it changes things (up, stop …): those run to their end\n");
     } finally {
       child.kill("SIGKILL");
     }
-    await daemon.waitForLog(/client disconnected: stopping debug\.sleep\n(.|\n)*debug\.sleep: exit code 130/);
+    await daemon.waitForLog(/client disconnected: stopping debug\.read\n(.|\n)*debug\.read: exit code 130/);
+  });
+});
+
+describe("slow readers", () => {
+  test("a client paused (SIGSTOP) for longer than the linger time still gets the whole answer, and others are served meanwhile", async () => {
+    const out = join(scratch, "paused-client.out");
+    const lines = 131_072; // 8 MiB of output: far more than the socket's kernel buffers hold
+    const { child, stderr, reading } = startClient("debug.read", { ms: 300, bytes: lines * 64 }, Bun.file(out));
+    try {
+      await waitUntil(() => stderr().includes("Sleeping for 300 ms\n"), 10_000, () => `client stderr: ${stderr()}`);
+      process.kill(child.pid, "SIGSTOP"); // Ctrl-Z, before the output starts
+      await daemon.waitForLog(/debug\.read: exit code 0/);
+      // Longer than the 5 s a client gets to hang up after its answer, with the answer still unread.
+      await Bun.sleep(6000);
+      const version = await daemon.run(["version"]);
+      expect(version.code).toBe(0);
+      process.kill(child.pid, "SIGCONT");
+      expect(await child.exited).toBe(0);
+      await reading;
+      expect(stderr()).toBe("Sleeping for 300 ms\n");
+      const text = readFileSync(out, "utf8").split("\n");
+      expect(text.length).toBe(lines + 2);
+      expect(text[lines - 1]).toBe(`line ${String(lines - 1).padStart(58, "0")}`);
+      expect(text[lines]).toBe("Slept for 300 ms");
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
 

@@ -75,7 +75,7 @@ describe("up and restart on apps with a lib, a managed repo and an asset", () =>
     mkdirSync(join(env.persistDir, "assets"), { recursive: true });
     writeFileSync(join(env.persistDir, "assets", "OTHER_KEY"), "secret\n");
     const result = await env.dusty(["up"]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Syncing Dusty-managed repo ${env.repos.other!.url}`);
     expect((await env.fetchPage("local.my-app.test", "/index.html")).text).toBe("my_app v1\n");
     expect((await env.fetchPage("local.my-app.test", "/lib-version")).text).toBe("lib v1\n");

@@ -12,10 +12,20 @@ export interface CommandContext {
   warn(text: string): void;
   /** The command's result (the client's stdout). */
   output(text: string): void;
+  /**
+   * Resolves once the client has taken most of what was sent. A command printing a lot awaits it now and
+   * then (or returns it from run()'s onLine), so a paused client slows that command instead of growing
+   * the daemon's buffer. Absent outside the daemon.
+   */
+  drained?(): Promise<void>;
   locations: Locations;
   /** The connecting process as the kernel reports it; null where the platform cannot tell. */
   caller: { uid: number; gid: number; pid: number } | null;
-  /** Aborted when the client disconnects: stop work and return. */
+  /**
+   * Aborted when the daemon stops, and when the client disconnects from a read-only command. A mutating
+   * command that has started runs to its end without its client, so it never stops halfway. Every
+   * run() inside the command applies it by itself.
+   */
   signal: AbortSignal;
   /** The client's working folder, for relative paths in args. */
   cwd: string;

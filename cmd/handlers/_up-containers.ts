@@ -4,7 +4,7 @@
  */
 import { detectCompose, type ComposePreference, type ComposeRunner } from "../../platform/compose.ts";
 import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER } from "../../platform/docker.ts";
-import { runChecked } from "../../platform/run.ts";
+import { runEngineChecked } from "../../platform/engine-run.ts";
 
 /** One container of the project, as `docker ps` lists it. */
 export interface ProjectContainer {
@@ -26,7 +26,7 @@ const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERV
 /** Every container of a compose project, running or not, from a single `docker ps`. */
 export async function listProjectContainers(project: string, env: Record<string, string> = {}): Promise<ProjectContainer[]> {
   const argv = [DOCKER, "ps", "--all", "--no-trunc", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`, "--format", FIELDS.join("\t")];
-  return parsePsLines((await runChecked(argv, { env })).stdout);
+  return parsePsLines((await runEngineChecked(argv, { env })).stdout);
 }
 
 /** Parses the tab-separated lines `listProjectContainers()` asks docker for. */

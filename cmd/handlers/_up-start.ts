@@ -9,16 +9,18 @@ import { sameContainerRepos } from "../../core/assemble.ts";
 import { planHostsFile } from "../../core/hosts.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { restartContainer } from "../../platform/docker.ts";
+import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import { UserError } from "../../platform/errors.ts";
-import { formatArgv, run } from "../../platform/run.ts";
+import { formatArgv } from "../../platform/run.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
 import { backUpHostFiles, publishFolder, stagingDir } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { UpTouched } from "./_up-recover.ts";
 import { syncRepos } from "./_up-repos.ts";
+import { settleHalfFinishedRun } from "./_up-leftovers.ts";
 import { runStep } from "./_up-steps.ts";
 import { changedRepos, stateOf, type UpInputs } from "./_up-unchanged.ts";
 import type { CommandContext } from "./_types.ts";
@@ -69,6 +71,7 @@ export async function startEnvironment(
   await runStep(ctx, "starting the containers", async () => {
     await writeFileAtomic(stagedCompose, compiled.composeYaml, { mode: 0o644 });
     touched.containers = true;
+    await settleHalfFinishedRun(ctx, plan);
     await composeUp(ctx, plan, stagedCompose, progress.options);
   }, `Starting ${Object.keys(compiled.compose.services).length} containers with Compose (project ${composeProject(state)})`);
 
@@ -99,9 +102,11 @@ async function composeUp(ctx: CommandContext, plan: UpPlan, file: string, option
   // for the staged file, for `stop` and for `logs`.
   const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])];
   const argv = compose.argv(file, composeProject(state), ...sub);
-  const result = await run(argv, {
+  const result = await runEngine(argv, {
     env: await host.dockerEnv(),
     signal: ctx.signal,
+    work: true,
+    what: formatArgv([...compose.command, "up"]),
     onLine: (line) => {
       if (line.trim() !== "") ctx.log(line);
     },

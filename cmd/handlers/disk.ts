@@ -15,7 +15,8 @@ import {
   removeImage,
   type DockerEnv,
 } from "../../platform/docker.ts";
-import { run } from "../../platform/run.ts";
+import { runEngine } from "../../platform/engine-run.ts";
+
 import { formatDiskUsage } from "../../platform/vm/index.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
@@ -121,12 +122,12 @@ async function usedImageIds(env: DockerEnv): Promise<Set<string>> {
   const ids = await containerIds({ all: true }, { env });
   if (ids.length === 0) return new Set();
   // A container removed meanwhile makes inspect exit 1 while printing the rest: the rest is what counts.
-  const result = await run([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env });
+  const result = await runEngine([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env });
   return new Set(result.stdout.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("sha256:")));
 }
 
 async function imageId(ref: string, env: DockerEnv): Promise<string | undefined> {
-  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env });
+  const result = await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 

@@ -72,6 +72,7 @@ export const HANDLERS: Record<string, HandlerLoader> = {
 /** Commands for tests only; DUSTY_DEBUG_COMMANDS=1 in the daemon's environment turns them on. */
 const DEBUG_HANDLERS: Record<string, HandlerLoader> = {
   "debug.sleep": from(() => import("./debug-sleep.ts")),
+  "debug.read": from(() => import("./debug-sleep.ts"), "read"),
 };
 
 /** The loader of a command, or undefined when the daemon has no such command. */

@@ -7,10 +7,10 @@ import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { planHostsFile } from "../../core/hosts.ts";
 import { removeContainers, type DockerEnv } from "../../platform/docker.ts";
+import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../platform/environment-state.ts";
 import { UserError } from "../../platform/errors.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
-import { run } from "../../platform/run.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import { runCompose } from "./_compose-run.ts";
 import { readFlag, readNames } from "./_up-args.ts";
@@ -85,13 +85,13 @@ async function stopWithoutComposeFile(
   const project = composeProject(state);
   const containers = (await listProjectContainers(project, env)).filter((c) => options.targets.length === 0 || options.targets.includes(c.service));
   const running = containers.filter((c) => c.running).map((c) => c.id);
-  if (running.length > 0) await run(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal, env });
+  if (running.length > 0) await runEngine(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal, env, work: true });
   if (!options.remove) return;
   await removeContainers(containers.map((c) => c.id), { volumes: true, env });
   if (options.targets.length > 0) return;
-  const networks = await run(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`], { env });
+  const networks = await runEngine(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`], { env });
   const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
-  if (ids.length > 0) await run(["docker", "network", "rm", ...ids], { env });
+  if (ids.length > 0) await runEngine(["docker", "network", "rm", ...ids], { env, work: true });
 }
 
 /** After a full `stop --rm`: no hosts section pointing at nothing, and the next `up` starts from scratch. */

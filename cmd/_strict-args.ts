@@ -106,10 +106,12 @@ function checkLeaf(path: string[], args: Record<string, ArgDefinition>, flags: F
   return `Unexpected argument${extra.length === 1 ? "" : "s"} ${extra.map((w) => `"${w}"`).join(" ")} for dusty ${name}: ${takes}${hint}. See \`dusty ${name} --help\``;
 }
 
-/** A positional as the help shows it: NAME, [NAME] when optional, NAME... when it takes the rest. */
+/** A positional as the help shows it: NAME, or [NAME] when optional; one that takes the rest says how many. */
 function describePositional(key: string, def: ArgDefinition): string {
-  const name = key.toUpperCase() + (def.valueHint?.endsWith("...") ? "..." : "");
-  return def.required === false || def.default !== undefined ? `[${name}]` : name;
+  const optional = def.required === false || def.default !== undefined;
+  const name = optional ? `[${key.toUpperCase()}]` : key.toUpperCase();
+  if (!def.valueHint?.endsWith("...")) return name;
+  return `${name} (${optional ? "any number" : "one or more"})`;
 }
 
 const isFlag = (word: string): boolean => word.startsWith("-") && word !== "-" && word !== "--";

@@ -52,3 +52,12 @@ test("the issue's examples are refused before the daemon is asked, with the clos
   expect(right.stderr).toContain("Cannot connect to the dusty daemon");
   expect(right.code).toBe(1);
 });
+
+test("up --wait takes a number of seconds, and not together with --no-wait", async () => {
+  const word = await run(["up", "--wait", "soon"]);
+  expect(word.stderr).toBe('Invalid value for --wait: "soon". Give a number of seconds up to 3600, e.g. --wait 60, or --no-wait\n');
+  expect(word.code).toBe(2);
+  const both = await run(["up", "--wait=5", "--no-wait"]);
+  expect(both.stderr).toBe("Cannot use --wait and --no-wait together: give one\n");
+  expect(both.code).toBe(2);
+});

@@ -91,4 +91,9 @@ test("findUsageProblem() reads citty's spellings, value flags and short clusters
   expect(await findUsageProblem(root, ["logs", "--tail", "web"])).toStartWith("Missing argument SERVICE for dusty logs");
   expect(await findUsageProblem(root, ["disk", "restore", "-y", "/tmp/x"])).toBeUndefined();
   expect(await findUsageProblem(root, ["shell", "-h"])).toBeUndefined();
+  expect(await findUsageProblem(root, ["bundles", "--help"])).toBeUndefined();
+  expect(await findUsageProblem(root, ["--version"])).toBeUndefined();
+  expect(await findUsageProblem(root, ["bundles"])).toBe(
+    "Missing command for dusty bundles: it takes one of list, activate, deactivate. See `dusty bundles --help`",
+  );
 });

@@ -48,7 +48,12 @@ export async function findUsageProblem(root: AnyCommand, argv: readonly string[]
       if (flags.takesValue(rest[at]!)) at++;
     }
     const name = rest[at];
-    if (name === undefined || name === "--") return undefined; // citty shows the group's usage
+    if (name === undefined || name === "--") {
+      // The root alone or with --version, and any -h, are citty's; a group needs one of its commands.
+      if (path.length === 0 || rest.slice(0, at).some((word) => HELP_FLAGS.includes(word))) return undefined;
+      const where = ["dusty", ...path].join(" ");
+      return `Missing command for ${where}: it takes one of ${Object.keys(subCommands).join(", ")}. See \`${where} --help\``;
+    }
     if (!Object.hasOwn(subCommands, name)) return describeUnknownCommand(path, name, Object.keys(subCommands));
     command = (await resolve(subCommands[name] as AnyCommand)) as AnyCommand;
     path.push(name);

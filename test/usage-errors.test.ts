@@ -41,6 +41,7 @@ test("the issue's examples are refused before the daemon is asked, with the clos
     [["-V"], "Unknown option -V for dusty (did you mean -v?)"],
     [["down"], 'No such command "down" (to stop and remove the containers: `dusty stop --rm`)'],
     [["stauts"], 'No such command "stauts" (did you mean "status"?)'],
+    [["bundles"], "Missing command for dusty bundles: it takes one of list, activate, deactivate."],
   ];
   for (const [args, message] of cases) {
     const result = await run(args);

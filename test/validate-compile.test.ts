@@ -137,6 +137,11 @@ describe("dusty compile --print", () => {
     const result = await daemon.run(["compile", "--bundle", "nope"]);
     expect(result).toEqual({ code: 1, stdout: "", stderr: 'Cannot compile: no bundle named "nope". Known bundles: jobs, main\n' });
   });
+  test("compile --bundle of a misspelt bundle names the closest one", async () => {
+    const result = await daemon.run(["compile", "--bundle", "mian"]);
+    expect(result).toEqual({ code: 1, stdout: "", stderr: 'Cannot compile: no bundle named "mian" (did you mean "main"?). Known bundles: jobs, main\n' });
+  });
+
 
   test("compile with no active bundle warns that nothing runs", async () => {
     writeConfig({ bundles: [] });

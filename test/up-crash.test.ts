@@ -1,4 +1,4 @@
-// `dusty up` over an app whose command crashes: it waits for the apps to stay up, names the one that
+// `dusty up` over an app whose command crashes: it waits for the containers to stay up, names the one that
 // exited with its exit code and last log lines, and exits 1; the app that runs is left running.
 // The real engine, its own compose project and free ports (test/up-example.ts).
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -26,13 +26,13 @@ afterAll(() => env?.cleanup(), 120_000);
 
 test("up names the app that exited, its exit code and last log lines, and exits 1", async () => {
   const result = await env.dusty(["up", "--wait", "20"]);
-  expect(result.stderr).toContain("Waiting up to 20 s for the 2 apps to stay up: crasher, steady");
-  expect(result.stderr).toContain("dusty up started the containers, but 1 app is not running:\n  crasher exited with code 3; its last 2 log lines:\n");
+  expect(result.stderr).toContain("Waiting up to 20 s for the 3 containers to stay up: crasher, nginx, steady");
+  expect(result.stderr).toContain("dusty up started the containers, but 1 is not running:\n  crasher exited with code 3; its last 2 log lines:\n");
   expect(result.stderr).toContain("    booting crasher\n");
   expect(result.stderr).toContain("    config file /etc/crasher.yml missing\n");
   expect(result.stderr).toContain("See the whole log with `dusty logs crasher`");
   expect(result.stderr).not.toContain("steady exited");
-  expect(result.stdout).toStartWith("The containers are started, but not every app is running (see below):\n");
+  expect(result.stdout).toStartWith("The containers are started, but crasher is not running (see below):\n");
   expect(result.stdout).not.toContain("now started!");
   expect(result.code).toBe(1);
   const containers = await env.containers();

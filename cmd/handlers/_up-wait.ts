@@ -1,10 +1,11 @@
 /**
  * After `up` started the containers: compose says "started" as soon as each container's process
  * began, so an app whose command crashes a second later would be reported as running. This waits,
- * bounded, until each app's container has run for a moment without restarting, and names every app
- * that exited, with its exit code and its last log lines.
+ * bounded, until each container (apps, services, nginx) has run for a moment without restarting, and
+ * names every one that exited, with its exit code and its last log lines.
  */
 import { COMPOSE_SERVICE_LABEL, DOCKER, dockerLogsArgv, type DockerEnv } from "../../platform/docker.ts";
+import { NGINX_SERVICE } from "../../core/compose.ts";
 import { run } from "../../platform/run.ts";
 import { listProjectContainers } from "./_up-containers.ts";
 import type { CommandContext } from "./_types.ts";
@@ -39,12 +40,16 @@ interface Seen {
   startedAt: string;
 }
 
-/** Waits until every app is up or has exited, or the time is up; returns the apps that are not up. */
+/**
+ * Waits until every compose service (apps, services, nginx) is up or has exited, or the time is up;
+ * returns the ones that are not up, by the names users give dusty (nginx, not its compose name).
+ */
 export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, apps: readonly string[], options: WaitOptions): Promise<AppProblem[]> {
   if (apps.length === 0) return [];
   const settleMs = options.settleMs ?? SETTLE_MS;
   const seconds = Math.round(options.timeoutMs / 100) / 10;
-  ctx.log(`Waiting up to ${seconds} s for ${apps.length === 1 ? "the app" : `the ${apps.length} apps`} to stay up: ${apps.join(", ")}`);
+  const names = apps.map(shownName).sort();
+  ctx.log(`Waiting up to ${seconds} s for ${apps.length === 1 ? "the container" : `the ${apps.length} containers`} to stay up: ${names.join(", ")}`);
   const deadline = Date.now() + options.timeoutMs;
   const runningSince = new Map<string, { startedAt: string; at: number }>();
   const decided = new Map<string, Seen | undefined>(); // undefined: up
@@ -76,18 +81,21 @@ export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, a
     // Still running at the deadline, under a start that did not change: not a problem, only not long up.
     if (seen?.state === "running") continue;
     problems.push({
-      app,
+      app: shownName(app),
       state: seen?.state ?? "missing",
       exitCode: seen?.exitCode ?? 0,
       logs: seen ? await lastLogLines(seen.id, options.env) : [],
     });
   }
-  return problems;
+  return problems.sort((a, b) => (a.app < b.app ? -1 : 1));
 }
+
+/** The name `dusty logs` and the specs use for a compose service. */
+const shownName = (service: string): string => (service === NGINX_SERVICE ? "nginx" : service);
 
 /** The error's text: each app that is not up, with its exit code and last log lines, and the fix. */
 export function describeAppProblems(problems: readonly AppProblem[], timeoutMs: number): string {
-  const lines = [`dusty up started the containers, but ${problems.length === 1 ? "1 app is" : `${problems.length} apps are`} not running:`];
+  const lines = [`dusty up started the containers, but ${problems.length === 1 ? "1 is" : `${problems.length} are`} not running:`];
   for (const p of problems) {
     const what =
       p.state === "exited" || p.state === "dead"
@@ -99,7 +107,7 @@ export function describeAppProblems(problems: readonly AppProblem[], timeoutMs: 
     for (const line of p.logs) lines.push(`    ${line}`);
   }
   const first = problems[0]!.app;
-  lines.push(`The other apps and services keep running. See the whole log with \`dusty logs ${first}\`, fix the app's command or setup, then run \`dusty up\` again`);
+  lines.push(`The others keep running. See the whole log with \`dusty logs ${first}\`, fix the command or setup, then run \`dusty up\` again`);
   return lines.join("\n");
 }
 

@@ -63,7 +63,11 @@ const handler: Handler = {
     // Started as compose sees it; whether each app keeps running is for the wait to say. A crashed app
     // is not undone: the other containers are fine, and its logs are what the user needs.
     const problems = await waitForStart(ctx, plan, waitSeconds);
-    const heading = problems.length === 0 ? "Your local environment is now started!" : "The containers are started, but not every app is running (see below):";
+    const down = problems.map((p) => p.app);
+    const heading =
+      problems.length === 0
+        ? "Your local environment is now started!"
+        : `The containers are started, but ${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running (see below):`;
     ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading }));
     if (problems.length > 0) throw new UserError(describeAppProblems(problems, waitSeconds * 1000));
     return 0;
@@ -75,8 +79,8 @@ export const DEFAULT_WAIT_SECONDS = 30;
 
 async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number): Promise<AppProblem[]> {
   if (seconds === 0) return [];
-  const apps = Object.keys(plan.compiled.ports.apps).sort();
-  return waitForApps(ctx, apps, { project: composeProject(plan.state), env: await plan.host.dockerEnv(), timeoutMs: seconds * 1000 });
+  const services = Object.keys(plan.compiled.compose.services).sort();
+  return waitForApps(ctx, services, { project: composeProject(plan.state), env: await plan.host.dockerEnv(), timeoutMs: seconds * 1000 });
 }
 
 /**

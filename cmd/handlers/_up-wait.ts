@@ -15,6 +15,8 @@ export const SETTLE_MS = 2_000;
 /** How many of a failed app's log lines the report shows. */
 export const LOG_LINES = 10;
 const POLL_MS = 250;
+/** How often a long wait says what it still waits for. */
+const PROGRESS_MS = 5_000;
 
 /** What the wait found for one app that is not up. */
 export interface AppProblem {
@@ -54,6 +56,7 @@ export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, a
   const runningSince = new Map<string, { startedAt: string; at: number }>();
   const decided = new Map<string, Seen | undefined>(); // undefined: up
   let last = new Map<string, Seen>();
+  let nextProgress = Date.now() + PROGRESS_MS;
   for (;;) {
     last = await inspectApps(apps, options);
     const now = Date.now();
@@ -72,6 +75,11 @@ export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, a
       }
     }
     if (decided.size === apps.length || now >= deadline || ctx.signal.aborted) break;
+    if (now >= nextProgress) {
+      nextProgress = now + PROGRESS_MS;
+      const waiting = apps.filter((app) => !decided.has(app)).map((app) => `${shownName(app)} (${last.get(app)?.state ?? "no container"})`);
+      ctx.log(`Still waiting for ${waiting.join(", ")}`);
+    }
     await Bun.sleep(Math.min(POLL_MS, Math.max(0, deadline - now)));
   }
   const problems: AppProblem[] = [];

@@ -11,4 +11,7 @@ test("passesHelpThrough() gives -h to the suite or script only after their names
   expect(passesHelpThrough(["scripts", "web", "check", "-v", "-h"])).toBe(true);
   expect(passesHelpThrough(["test", "web", "-h"])).toBe(false);
   expect(passesHelpThrough(["up", "a", "b", "-h"])).toBe(false);
+  expect(passesHelpThrough(["exec", "web", "--", "grep", "-h", "x"])).toBe(true);
+  expect(passesHelpThrough(["exec", "web", "-h", "--", "ls"])).toBe(false);
+  expect(passesHelpThrough(["exec", "web", "ls", "-h"])).toBe(false);
 });

@@ -19,14 +19,26 @@ export function collectRepeated(rawArgs: readonly string[], flag: string): strin
   return values;
 }
 
-// Arguments after `dusty test APP SUITE` and `dusty scripts APP SCRIPT` belong to the suite or script,
-// -h included; citty's runMain would show dusty's help wherever -h stands.
-const PASSTHROUGH_AFTER: Record<string, number> = { test: 2, scripts: 2 };
+/** How a command hands words on: after its first N positionals, or after `--`. */
+export interface Passthrough {
+  afterPositionals?: number;
+  afterDashes?: boolean;
+}
 
-/** True when -h/--help stands after the positionals whose followers go to a suite or script. */
+// Arguments after `dusty test APP SUITE` and `dusty scripts APP SCRIPT` belong to the suite or script,
+// -h included; citty's runMain would show dusty's help wherever -h stands. `dusty exec APP -- CMD...`
+// hands on everything after `--`. cmd/_strict-args.ts checks nothing past these points.
+export const PASSTHROUGH: Record<string, Passthrough> = {
+  test: { afterPositionals: 2 },
+  scripts: { afterPositionals: 2 },
+  exec: { afterDashes: true },
+};
+
+/** True when -h/--help stands after the positionals whose followers go to a suite or script, or after `--`. */
 export function passesHelpThrough(argv: readonly string[]): boolean {
-  const needed = PASSTHROUGH_AFTER[argv[0] ?? ""];
+  const passthrough = PASSTHROUGH[argv[0] ?? ""];
   const helpAt = argv.findIndex((a) => a === "-h" || a === "--help");
-  if (needed === undefined || helpAt < 0) return false;
-  return argv.slice(1, helpAt).filter((a) => !a.startsWith("-")).length >= needed;
+  if (passthrough === undefined || helpAt < 0) return false;
+  if (passthrough.afterDashes) return argv.indexOf("--") >= 0 && argv.indexOf("--") < helpAt;
+  return argv.slice(1, helpAt).filter((a) => !a.startsWith("-")).length >= (passthrough.afterPositionals ?? Infinity);
 }

@@ -4,6 +4,7 @@
  */
 import type { CompiledEnvironment } from "../core/compile.ts";
 import type { Specs } from "../core/specs.ts";
+import { formatSuggestion } from "../core/validate-suggest.ts";
 import { UserError } from "../platform/errors.ts";
 import type { CheckedSpecs } from "./_specs.ts";
 
@@ -47,7 +48,8 @@ export function chooseBundles(specs: Specs, requested: readonly string[], fallba
   const known = Object.keys(specs.bundles);
   const unknown = requested.filter((b) => !Object.hasOwn(specs.bundles, b));
   if (unknown.length > 0) {
-    throw new UserError(`Cannot compile: no bundle named ${unknown.map((b) => `"${b}"`).join(", ")}. Known bundles: ${known.join(", ")}`);
+    const hint = unknown.length === 1 ? formatSuggestion(unknown[0]!, known) : "";
+    throw new UserError(`Cannot compile: no bundle named ${unknown.map((b) => `"${b}"`).join(", ")}${hint}. Known bundles: ${known.join(", ")}`);
   }
   return [...(requested.length > 0 ? requested : fallback)];
 }

@@ -3,12 +3,17 @@
  * compiling it needs no privileges. Also the fallback to the built-in example when no daemon answers.
  * Loaded lazily by cmd/validate.ts and cmd/compile.ts, which stay light for their daemon form.
  */
+import { existsSync } from "node:fs";
 import { compileEnvironment, defaultCompileOptions } from "../core/compile.ts";
 import { formatDiagnostic } from "../core/diagnostics.ts";
 import { chooseBundles, describeValidSpecs, formatCompiled } from "./_compile-output.ts";
 import { log, printResult } from "./_log.ts";
 import { runGuarded } from "./_run.ts";
 import { readCheckedSpecs } from "./_specs.ts";
+import { loadConfig } from "../platform/config-file.ts";
+import { UserError } from "../platform/errors.ts";
+import { resolveLocations, type Locations } from "../platform/locations.ts";
+import { localRepoPath } from "../platform/repos.ts";
 
 /** What `compileLocally()` compiles. */
 export interface LocalCompileRequest {
@@ -26,6 +31,40 @@ export function validateLocally(specsPath: string | undefined): Promise<void> {
     for (const w of checked.warnings) log.warn(formatDiagnostic(w));
     printResult(describeValidSpecs(checked));
   });
+}
+
+/**
+ * `dusty validate` with no path and no daemon: the configured specs repo, found here when this user can
+ * read the config and the repo's folder; else an error with the fix. Checking the built-in example
+ * instead would pass for the user's own specs being valid.
+ */
+export function validateConfiguredLocally(): Promise<void> {
+  return runGuarded(async () => {
+    const found = await findConfiguredSpecs(resolveLocations());
+    if ("why" in found) {
+      throw new UserError(`Cannot validate: no specs path was given and ${found.why}. Give the path of your specs repo, as in \`dusty validate ~/specs\`, or start the daemon with \`sudo dusty -d\``);
+    }
+    log.info(`Validating the configured specs repo, ${found.path ?? "the built-in example"}, in the client`);
+    const checked = await readCheckedSpecs(found.path);
+    for (const w of checked.warnings) log.warn(formatDiagnostic(w));
+    printResult(describeValidSpecs(checked));
+  });
+}
+
+/** The configured specs repo's folder (undefined: the built-in example), or why it cannot be known here. */
+async function findConfiguredSpecs(locations: Locations): Promise<{ path: string | undefined } | { why: string }> {
+  let loaded;
+  try {
+    loaded = await loadConfig(locations.configFile);
+  } catch (error) {
+    return { why: `the dusty config cannot be read here: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (!loaded.exists) return { why: `no dusty config exists at ${locations.configFile} (\`dusty setup\` writes one)` };
+  const url = loaded.config.specs_repo;
+  if (!url) return { path: undefined };
+  const path = localRepoPath(url, loaded.config, locations);
+  if (!existsSync(path)) return { why: `the configured specs repo ${url} has no folder at ${path} yet (\`dusty repos update\` clones it)` };
+  return { path };
 }
 
 /** Compiles local specs with the default (native) options and prints the artifacts. */

@@ -18,13 +18,13 @@ export const MAX_ASSET_BYTES = Math.floor((MAX_REQUEST_BYTES - REQUEST_HEADROOM_
 const list = defineCommand({
   meta: { name: "list", description: "List the assets of the active apps and libs, or of one app or lib" },
   args: { app_or_lib: { type: "positional", required: false, description: "Show only this app's or lib's assets" } },
-  run: ({ args }) => withPositionals(args._, 1, () => runClientCommand("assets.list", args.app_or_lib ? { name: args.app_or_lib } : {})),
+  run: ({ args }) => runClientCommand("assets.list", args.app_or_lib ? { name: args.app_or_lib } : {}),
 });
 
 const read = defineCommand({
   meta: { name: "read", description: "Print the content of an asset" },
   args: { asset_key: { type: "positional", required: true, description: "Name of the asset" } },
-  run: ({ args }) => withPositionals(args._, 1, () => readAsset(args.asset_key)),
+  run: ({ args }) => readAsset(args.asset_key),
 });
 
 const set = defineCommand({
@@ -33,13 +33,13 @@ const set = defineCommand({
     asset_key: { type: "positional", required: true, description: "Name of the asset" },
     local_path: { type: "positional", required: true, description: "File whose content becomes the asset's" },
   },
-  run: ({ args }) => withPositionals(args._, 2, () => setAsset(args.asset_key, resolve(args.local_path))),
+  run: ({ args }) => setAsset(args.asset_key, resolve(args.local_path)),
 });
 
 const unset = defineCommand({
   meta: { name: "unset", description: "Remove an asset" },
   args: { asset_key: { type: "positional", required: true, description: "Name of the asset" } },
-  run: ({ args }) => withPositionals(args._, 1, () => runClientCommand("assets.unset", { key: args.asset_key })),
+  run: ({ args }) => runClientCommand("assets.unset", { key: args.asset_key }),
 });
 
 export default defineCommand({
@@ -96,12 +96,6 @@ async function readAsset(key: string): Promise<void> {
   } catch (error) {
     await fail(error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
-}
-
-// citty accepts extra positionals silently; a stray word is more likely a mistake than something to ignore.
-async function withPositionals(given: readonly string[], expected: number, body: () => Promise<void>): Promise<void> {
-  if (given.length > expected) return fail(`Unexpected argument${given.length - expected === 1 ? "" : "s"}: ${given.slice(expected).join(" ")}. See \`dusty assets --help\``);
-  await body();
 }
 
 async function fail(message: string): Promise<void> {

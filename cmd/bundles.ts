@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { runClientCommand } from "./client.ts";
 
-const NAMES = { type: "positional", required: true, description: "Bundle names (one or more)" } as const;
+const NAMES = { type: "positional", required: true, description: "Bundle names (one or more)", valueHint: "names..." } as const;
 
 // citty gives only the first positional its own key; `_` holds all of them.
 const namesOf = (args: { _: unknown[] }) => args._.map(String);

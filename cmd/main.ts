@@ -5,6 +5,7 @@
  */
 import { defineCommand, runCommand, runMain } from "citty";
 import { passesHelpThrough } from "./_args.ts";
+import { findUsageProblem, USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { showFullUsage } from "./_usage.ts";
 import { VERSION } from "./_version.ts";
 
@@ -22,6 +23,7 @@ export const COMMANDS = {
   doctor: () => load(import("./doctor.ts"))(),
   dump: () => load(import("./dump.ts"))(),
   env: () => load(import("./env.ts"))(),
+  exec: () => load(import("./exec.ts"))(),
   logs: () => load(import("./logs.ts"))(),
   repos: () => load(import("./repos.ts"))(),
   restart: () => load(import("./restart.ts"))(),
@@ -58,12 +60,11 @@ async function main(argv: string[]): Promise<void> {
     await showFullUsage(root);
     return;
   }
-  const command = argv[0]!;
-  if (!command.startsWith("-") && !Object.hasOwn(COMMANDS, command)) {
-    const close = Object.keys(COMMANDS).filter((c) => c.startsWith(command.slice(0, 2)));
-    const hint = close.length > 0 ? ` (did you mean ${close.map((c) => `"${c}"`).join(" or ")}?)` : "";
-    await Bun.write(Bun.stderr, `No such command "${command}"${hint}. Run \`dusty --help\` to see the commands\n`);
-    process.exitCode = 1;
+  // Unknown commands, flags and surplus words are refused here, before any command runs or the daemon hears of it.
+  const problem = await findUsageProblem(root, argv);
+  if (problem !== undefined) {
+    await Bun.write(Bun.stderr, `${problem}\n`);
+    process.exitCode = USAGE_EXIT_CODE;
     return;
   }
   if (passesHelpThrough(argv)) {
@@ -73,4 +74,5 @@ async function main(argv: string[]): Promise<void> {
   await runMain(root, { rawArgs: argv, showUsage: showFullUsage });
 }
 
-await main(process.argv.slice(2));
+// Imported by tests for the command tree (root, COMMANDS); run only as the program itself.
+if (import.meta.main) await main(process.argv.slice(2));

@@ -4,11 +4,12 @@
  */
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
+import { USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
 const list = defineCommand({
   meta: { name: "list", description: "List every repo the specs use, with its local override if any" },
-  run: ({ args }) => withPositionals(args._, 0, () => runClientCommand("repos.list")),
+  run: () => runClientCommand("repos.list"),
 });
 
 const from = defineCommand({
@@ -16,7 +17,7 @@ const from = defineCommand({
   args: {
     source_path: { type: "positional", required: true, description: "Folder that holds your clones, one per repo, named by short name" },
   },
-  run: ({ args }) => withPositionals(args._, 1, () => runClientCommand("repos.from", { dir: resolve(args.source_path) })),
+  run: ({ args }) => runClientCommand("repos.from", { dir: resolve(args.source_path) }),
 });
 
 const override = defineCommand({
@@ -25,8 +26,7 @@ const override = defineCommand({
     repo_name: { type: "positional", required: true, description: "Full name or short name of the repo (see `dusty repos list`)" },
     source_path: { type: "positional", required: true, description: "Folder of your local clone" },
   },
-  run: ({ args }) =>
-    withPositionals(args._, 2, () => runClientCommand("repos.override", { name: args.repo_name, path: resolve(args.source_path) })),
+  run: ({ args }) => runClientCommand("repos.override", { name: args.repo_name, path: resolve(args.source_path) }),
 });
 
 const manage = defineCommand({
@@ -35,19 +35,18 @@ const manage = defineCommand({
     all: { type: "boolean", description: "Stop overriding every repo" },
     repo_name: { type: "positional", required: false, description: "Full name or short name of the repo" },
   },
-  run: ({ args }) =>
-    withPositionals(args._, args.all === true ? 0 : 1, async () => {
-      const all = args.all === true;
-      if (all === (args.repo_name !== undefined)) return usageError("Give either a repo name or --all, as in `dusty repos manage --all`");
-      await runClientCommand("repos.manage", all ? { all: true } : { name: args.repo_name });
-    }),
+  async run({ args }) {
+    const all = args.all === true;
+    if (all === (args.repo_name !== undefined)) return usageError("Give either a repo name or --all, as in `dusty repos manage --all`");
+    await runClientCommand("repos.manage", all ? { all: true } : { name: args.repo_name });
+  },
 });
 
 const update = defineCommand({
   meta: { name: "update", description: "Clone or pull dusty's managed copies of the specs repo and the active repos" },
   // git runs in the daemon but with the user's SSH agent, so remotes see the user's keys.
-  run: ({ args }) =>
-    withPositionals(args._, 0, () => runClientCommand("repos.update", process.env.SSH_AUTH_SOCK ? { sshAuthSock: process.env.SSH_AUTH_SOCK } : {})),
+  run: () =>
+    runClientCommand("repos.update", process.env.SSH_AUTH_SOCK ? { sshAuthSock: process.env.SSH_AUTH_SOCK } : {}),
 });
 
 export default defineCommand({
@@ -55,13 +54,7 @@ export default defineCommand({
   subCommands: { list, from, override, manage, update },
 });
 
-// citty accepts extra positionals silently; a stray word is more likely a mistake than something to ignore.
-async function withPositionals(given: readonly string[], expected: number, body: () => Promise<void>): Promise<void> {
-  if (given.length > expected) return usageError(`Unexpected argument${given.length - expected === 1 ? "" : "s"}: ${given.slice(expected).join(" ")}`);
-  await body();
-}
-
 async function usageError(message: string): Promise<void> {
   await writeToTerminal("stderr", `${message}. See \`dusty repos --help\`\n`);
-  process.exitCode = 1;
+  process.exitCode = USAGE_EXIT_CODE;
 }

@@ -5,6 +5,7 @@
  * for its own, so the raw arguments are parsed here.
  */
 import { defineCommand } from "citty";
+import { USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
 /** What the client sends to the daemon's `test` handler. */
@@ -52,13 +53,13 @@ export default defineCommand({
     },
     app_or_lib: { type: "positional", required: false, description: "The app or lib to test; without a suite, list its suites" },
     suite: { type: "positional", required: false, description: "A suite name, or `all` for every suite in turn" },
-    args: { type: "positional", required: false, description: "Arguments for the suite (they replace its default_args); flags too" },
+    args: { type: "positional", required: false, description: "Arguments for the suite (they replace its default_args); flags too", valueHint: "args..." },
   },
   async run({ rawArgs }) {
     const parsed = parseTestArgs(rawArgs);
     if ("error" in parsed) {
       await writeToTerminal("stderr", `${parsed.error}\n`);
-      process.exitCode = 1;
+      process.exitCode = USAGE_EXIT_CODE;
       return;
     }
     await runClientCommand("test", { ...parsed });

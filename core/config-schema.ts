@@ -80,25 +80,82 @@ export interface ConfigSetting {
   settable: boolean;
   /** For the others: the command that changes them, for the error message. */
   changeWith?: string;
+  /** For settable keys: when a new value is used, as `config set` says after setting it. */
+  takesEffect?: string;
 }
 
 /** The user-facing keys, sorted by key as `config list` shows them (`changeset` is internal and hidden). */
 export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
-  { key: "bind_address", description: "Address the nginx proxy listens on for your apps", settable: true },
+  {
+    key: "bind_address",
+    description: "Address the nginx proxy listens on for your apps",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which publishes the ports on the new address",
+  },
   { key: "bundles", description: "Bundles activated for `dusty up`", settable: false, changeWith: "dusty bundles activate / deactivate" },
-  { key: "compose_command", description: 'How to run Compose: auto, docker-compose or "docker compose"', settable: true },
-  { key: "compose_project", description: "Compose project name of the environment", settable: true },
-  { key: "docker_host_driver", description: "Where Docker runs: native, boot2docker or docker-machine", settable: true },
+  {
+    key: "compose_command",
+    description: 'How to run Compose: auto, docker-compose or "docker compose"',
+    settable: true,
+    takesEffect: "it takes effect with the next command that runs Compose (`dusty up`, `stop`, `restart`)",
+  },
+  {
+    key: "compose_project",
+    description: "Compose project name of the environment",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which starts the environment under the new name (it does not stop the old project's containers: `dusty stop --rm` does that, before the change)",
+  },
+  {
+    key: "docker_host_driver",
+    description: "Where Docker runs: native, boot2docker or docker-machine",
+    settable: true,
+    takesEffect: "it takes effect with the next command that uses Docker",
+  },
   { key: "dusty_env_overrides", description: "Environment overrides per app or service", settable: false, changeWith: "dusty env set / unset" },
-  { key: "mac_username", description: "User who owns the VM; VM, Docker and Compose commands run as this user", settable: true },
-  { key: "nginx_image", description: "Image of the nginx proxy container", settable: true },
-  { key: "port_base", description: "First host port forwarded to apps; later ones count up from it", settable: true },
-  { key: "release_url", description: "Where `dusty upgrade` finds releases (DUSTY_RELEASE_URL overrides it)", settable: true },
+  {
+    key: "mac_username",
+    description: "User who owns the VM; VM, Docker and Compose commands run as this user",
+    settable: true,
+    takesEffect: "it takes effect with the next command that runs VM, Docker or Compose commands",
+  },
+  {
+    key: "nginx_image",
+    description: "Image of the nginx proxy container",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which recreates the nginx container",
+  },
+  {
+    key: "port_base",
+    description: "First host port forwarded to apps; later ones count up from it",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which publishes the apps' direct ports from the new base",
+  },
+  {
+    key: "release_url",
+    description: "Where `dusty upgrade` finds releases (DUSTY_RELEASE_URL overrides it)",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty upgrade`",
+  },
   { key: "repo_overrides", description: "Repos for which your local copy is used instead of dusty's managed clone", settable: false, changeWith: "dusty repos override / manage" },
   { key: "setup_has_run", description: "Whether `dusty setup` has run", settable: false, changeWith: "dusty setup" },
-  { key: "socket_group", description: "Group whose members may talk to the dusty daemon", settable: true },
-  { key: "specs_repo", description: "Repo holding your specs, managed like other repos", settable: true },
-  { key: "vm_memory_size", description: "Memory of the Docker VM in MB", settable: true },
+  {
+    key: "socket_group",
+    description: "Group whose members may talk to the dusty daemon",
+    settable: true,
+    takesEffect: "it takes effect when the daemon next starts (`sudo dusty -d`, or restart its service)",
+  },
+  {
+    key: "specs_repo",
+    description: "Repo holding your specs, managed like other repos",
+    settable: true,
+    takesEffect: "it takes effect with the next command that reads the specs; `dusty repos update` clones a new repo",
+  },
+  {
+    key: "vm_memory_size",
+    description: "Memory of the Docker VM in MB",
+    settable: true,
+    takesEffect: "it takes effect when the Docker VM is next created",
+  },
 ];
 
 /** The config dusty starts from when there is no config file. */

@@ -4,6 +4,7 @@
  */
 import { normalizePosixPath } from "./compile-paths.ts";
 import { joinWords } from "./prose.ts";
+import { formatSuggestion } from "./validate-suggest.ts";
 
 /** One repo as dusty sees it. */
 export interface RepoRef {
@@ -85,7 +86,10 @@ export function resolveRepoName(name: string, urls: readonly string[]): { url: s
   if (byPath.length === 1 && byPath[0]) return { url: byPath[0].url };
   const matches = repos.filter((r) => r.shortName === name).map((r) => r.url);
   if (matches.length === 1 && matches[0] !== undefined) return { url: matches[0] };
-  if (matches.length === 0) return { error: `Short repo name ${name} does not match any known repos` };
+  if (matches.length === 0) {
+    const hint = formatSuggestion(name, [...new Set(repos.map((r) => r.shortName))]);
+    return { error: `Short repo name ${name} does not match any known repos${hint}` };
+  }
   const listed = `${matches.length === 2 ? "both " : ""}${joinWords(matches)}`;
   return { error: `Short repo name ${name} is ambiguous. It matches ${listed}` };
 }

@@ -26,3 +26,9 @@ test("formatSuggestion() is empty when nothing is close", () => {
   expect(formatSuggestion("wbe", ["web"])).toBe(' (did you mean "web"?)');
   expect(formatSuggestion("frontend", ["web"])).toBe("");
 });
+
+test("suggestName() finds a flag that is the start of what was typed, and not a far name sharing two letters", () => {
+  expect(suggestName("rm-all", ["rm", "help"])).toBe("rm");
+  expect(suggestName("down", ["doctor", "dump", "up"])).toBeUndefined();
+  expect(suggestName("V", ["v", "d", "help"])).toBe("v");
+});

@@ -1,6 +1,9 @@
 /** "Did you mean" hints for names that do not exist: the closest known name, or none when nothing is close. */
 
-/** The known name closest to `name`: within 2 edits (a swap counts as one), or sharing a long prefix. */
+/**
+ * The known name closest to `name`: within 2 edits (a swap counts as one, and at most half the name's
+ * length, so `down` does not find `doctor`), or sharing a long prefix, or being the whole start of it.
+ */
 export function suggestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: { name: string; score: number } | undefined;
   const wanted = name.toLowerCase();
@@ -28,7 +31,8 @@ function scoreCandidate(wanted: string, candidate: string): number | undefined {
   if (distance <= allowed) return distance;
   const prefix = countCommonPrefix(wanted, candidate);
   const shorter = Math.min(wanted.length, candidate.length);
-  if (prefix >= 3 && prefix * 2 >= shorter) return 3 + Math.abs(wanted.length - candidate.length);
+  // A long shared prefix (`common` for `common-utils`), or all of a short name (`rm` for `rm-all`).
+  if ((prefix >= 3 && prefix * 2 >= shorter) || (prefix === shorter && shorter >= 2)) return 3 + Math.abs(wanted.length - candidate.length);
   return undefined;
 }
 

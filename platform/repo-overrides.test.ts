@@ -66,7 +66,7 @@ test("overrideRepo() reports an ambiguous or unknown name", async () => {
   const attempt = (name: string) =>
     overrideRepo(config, { name, path: code, cwd: "/", knownUrls: [...KNOWN, OTHER_WEB] }).catch((e: Error) => e.message);
   expect(await attempt("web")).toBe(`Short repo name web is ambiguous. It matches both ${WEB} and ${OTHER_WEB}. Use the full name`);
-  expect(await attempt("wbe")).toBe("Short repo name wbe does not match any known repos. See the known repos with `dusty repos list`");
+  expect(await attempt("wbe")).toBe("Short repo name wbe does not match any known repos (did you mean \"web\"?). See the known repos with `dusty repos list`");
   const byFullName = await overrideRepo(config, { name: OTHER_WEB, path: code, cwd: "/", knownUrls: [...KNOWN, OTHER_WEB] });
   expect(byFullName.config.repo_overrides).toEqual({ [OTHER_WEB]: code });
 });

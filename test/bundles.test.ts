@@ -80,10 +80,10 @@ describe("dusty bundles", () => {
     expect(readConfigFile(setUp.daemon).bundles).toEqual(["site"]);
   });
 
-  test("bundles activate without names prints the usage and exits 1", async () => {
+  test("bundles activate without names says what is missing and exits 2 (a usage error)", async () => {
     const result = await run(["bundles", "activate"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("BUNDLE_NAMES");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("Missing argument BUNDLE_NAMES for dusty bundles activate: it takes BUNDLE_NAMES (one or more). See `dusty bundles activate --help`\n");
   });
 
   test("bundles -h and each subcommand's -h describe them", async () => {
@@ -112,7 +112,7 @@ describe("dusty bundles", () => {
 
       ARGUMENTS
 
-        BUNDLE_NAMES    Bundle names (one or more) (Required)
+        BUNDLE_NAMES=<names...>    Bundle names (one or more) (Required)
 
       OPTIONS
 
@@ -125,7 +125,7 @@ describe("dusty bundles", () => {
 
       ARGUMENTS
 
-        BUNDLE_NAMES    Bundle names (one or more) (Required)"
+        BUNDLE_NAMES=<names...>    Bundle names (one or more) (Required)"
     `);
   });
 });

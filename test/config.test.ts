@@ -39,7 +39,7 @@ describe("dusty config", () => {
   test("config set changes one string value and keeps the file valid YAML, mode 0600", async () => {
     expect(await run(["config", "set", "nginx_image", "nginx:1.25-alpine"])).toEqual({
       code: 0,
-      stdout: "Set nginx_image to nginx:1.25-alpine in your config\n",
+      stdout: "Set nginx_image to nginx:1.25-alpine in your config: it takes effect at the next `dusty up`, which recreates the nginx container\n",
       stderr: "",
     });
     expect(readConfigFile(setUp.daemon).nginx_image).toBe("nginx:1.25-alpine");
@@ -49,7 +49,7 @@ describe("dusty config", () => {
 
   test("config set mac_username accepts a user of this machine", async () => {
     const user = await currentUserName();
-    expect((await run(["config", "set", "mac_username", user])).stdout).toBe(`Set mac_username to ${user} in your config\n`);
+    expect((await run(["config", "set", "mac_username", user])).stdout).toBe(`Set mac_username to ${user} in your config: it takes effect with the next command that runs VM, Docker or Compose commands\n`);
   });
 
   test("config set mac_username refuses a user this machine does not have", async () => {
@@ -92,10 +92,10 @@ describe("dusty config", () => {
     expect((await run(["config", "set", "specs_repo", original])).code).toBe(0);
   });
 
-  test("config set without a value prints the usage and exits 1", async () => {
+  test("config set without a value says what is missing and exits 2 (a usage error)", async () => {
     const result = await run(["config", "set", "nginx_image"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("VALUE");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("Missing argument VALUE for dusty config set: it takes KEY VALUE. See `dusty config set --help`\n");
   });
 
   test("config -h and each subcommand's -h describe them", async () => {

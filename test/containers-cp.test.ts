@@ -158,6 +158,12 @@ describe("dusty cp refusals", () => {
     expect(result.stderr).toContain("No running container found for app_three");
     expect(result.code).toBe(1);
   });
+
+  test("a misspelt name gets the closest of the environment's containers", async () => {
+    const result = await env.run(["cp", "/tmp", "app_oen:/tmp/x"]);
+    expect(result.stderr).toContain('No running container found for app_oen (did you mean "app_one"?)');
+    expect(result.code).toBe(1);
+  });
 });
 
 describe("dusty cp run by another user (nobody)", () => {

@@ -153,6 +153,53 @@ describe("dusty shell", () => {
   });
 });
 
+describe("dusty exec", () => {
+  test("exec runs one command in the container and passes its exit code through", async () => {
+    const result = await env.run(["exec", "app_one", "--", "sh", "-c", "echo out; echo err >&2; exit 4"]);
+    expect(result.stdout).toBe("out\n");
+    expect(result.stderr).toBe("err\n");
+    expect(result.code).toBe(4);
+  });
+
+  test("exec hands the command its own flags, -h included, and reads piped input without a terminal", async () => {
+    const flags = await env.run(["exec", "app_two", "--", "printf", "[%s]", "-h", "--rm"]);
+    expect(flags).toEqual({ code: 0, stdout: "[-h][--rm]", stderr: "" });
+    const piped = await env.run(["exec", "-T", "app_two", "--", "sh", "-c", "tty; cat"], { stdin: "piped\n" });
+    expect(piped.stdout).toBe("not a tty\npiped\n");
+    expect(piped.code).toBe(0);
+  });
+
+  test.skipIf(!Bun.which("script"))("exec -T on a terminal gives the command no TTY; without it, a TTY", async () => {
+    const runOnTerminal = async (args: string[]) => {
+      const quoted = ["env", ...Object.entries(env.daemon.env).map(([k, v]) => `${k}=${v}`), ...dustyArgv(args)];
+      const command = quoted.map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
+      const child = Bun.spawn(["script", "--quiet", "--return", "--command", command, "/dev/null"], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      try {
+        return { stdout: await new Response(child.stdout).text(), code: await child.exited };
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    expect((await runOnTerminal(["exec", "app_one", "--", "tty"])).stdout).toMatch(/\/dev\/pts\/\d+/);
+    const plain = await runOnTerminal(["exec", "-T", "app_one", "--", "sh", "-c", "tty; exit 6"]);
+    expect(plain.stdout).toContain("not a tty");
+    expect(plain.code).toBe(6);
+  });
+
+  test("exec of a misspelt app names the closest one and exits 1", async () => {
+    const result = await env.run(["exec", "app_on", "--", "true"]);
+    expect(result.stderr).toContain('No app or service found named app_on in your specs (did you mean "app_one"?)');
+    expect(result.code).toBe(1);
+  });
+
+  test("exec of an app that is not running exits 1 with how to start it", async () => {
+    const result = await env.run(["exec", "idle", "--", "true"]);
+    expect(result.stderr).toContain("No running container found for idle: start it with `dusty up`");
+    expect(result.code).toBe(1);
+  });
+});
+
 describe("dusty scripts", () => {
   test("scripts APP lists the app's scripts sorted by name", async () => {
     const result = await env.run(["scripts", "app_one"]);

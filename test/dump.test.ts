@@ -110,7 +110,7 @@ describe("dusty dump", () => {
 
   test("dump -h describes it", async () => {
     expect(await helpOf(setUp.daemon, ["dump"])).toMatchInlineSnapshot(`
-      "Print diagnostic information for bug reports (dusty dump v<version>)
+      "Print diagnostic information for bug reports (works without the daemon) (dusty dump v<version>)
 
       USAGE dusty dump"
     `);

@@ -44,7 +44,7 @@ describe("dusty env", () => {
   test("env set NAME VAR VALUE saves one variable in the config, which stays valid YAML and 0600", async () => {
     expect(await run(["env", "set", "web", "GREETING", "hello world"])).toEqual({
       code: 0,
-      stdout: "Successfully saved GREETING=hello world for web\n",
+      stdout: `Successfully saved GREETING=hello world for web: it takes effect at the next \`dusty up\`, which recreates web's container (\`dusty restart\` keeps the old environment)\n`,
       stderr: "",
     });
     expect(overrides()).toEqual({ web: { GREETING: "hello world" } });
@@ -55,7 +55,7 @@ describe("dusty env", () => {
     writeFileSync(file, "# web settings\nPORT=8000\nexport TOKEN=\"s3cret\"\nFROM_DAEMON_ENV\n");
     expect(await run(["env", "set", "web", "--file", file])).toEqual({
       code: 0,
-      stdout: `Successfully saved environment from file ${file} for web\n`,
+      stdout: `Successfully saved environment from file ${file} for web: it takes effect at the next \`dusty up\`, which recreates web's container (\`dusty restart\` keeps the old environment)\n`,
       stderr: "",
     });
     expect(overrides()).toEqual({ web: { FROM_DAEMON_ENV: null, GREETING: "hello world", PORT: "8000", TOKEN: "s3cret" } });
@@ -74,7 +74,7 @@ describe("dusty env", () => {
   });
 
   test("env set of a service works like an app", async () => {
-    expect((await run(["env", "set", "cache", "SIZE", "64m"])).stdout).toBe("Successfully saved SIZE=64m for cache\n");
+    expect((await run(["env", "set", "cache", "SIZE", "64m"])).stdout).toBe(`Successfully saved SIZE=64m for cache: it takes effect at the next \`dusty up\`, which recreates cache's container (\`dusty restart\` keeps the old environment)\n`);
   });
 
   test("env set of a name that is no app or service lists the known ones and changes nothing", async () => {
@@ -142,13 +142,13 @@ describe("dusty env", () => {
   });
 
   test("env unset VAR removes one variable, and says so when it is not set", async () => {
-    expect((await run(["env", "unset", "web", "PORT"])).stdout).toBe("Successfully deleted variable PORT from web\n");
+    expect((await run(["env", "unset", "web", "PORT"])).stdout).toBe(`Successfully deleted variable PORT from web: it takes effect at the next \`dusty up\`, which recreates web's container (\`dusty restart\` keeps the old environment)\n`);
     expect((overrides() as Record<string, object>).web).not.toHaveProperty("PORT");
     expect(await run(["env", "unset", "web", "PORT"])).toEqual({ code: 0, stdout: "Variable PORT isn't set for web\n", stderr: "" });
   });
 
   test("env unset --all removes every variable of the app", async () => {
-    expect((await run(["env", "unset", "web", "--all"])).stdout).toBe("Removed all environment overrides for web\n");
+    expect((await run(["env", "unset", "web", "--all"])).stdout).toBe(`Removed all environment overrides for web: it takes effect at the next \`dusty up\`, which recreates web's container (\`dusty restart\` keeps the old environment)\n`);
     expect(overrides()).toEqual({ api: { DEBUG: "1" }, cache: { SIZE: "64m" } });
     expect((await run(["env", "list", "web"])).stdout).toBe("No environment overrides specified for web\n");
   });

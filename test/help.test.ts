@@ -19,7 +19,7 @@ describe("help", () => {
   test("dusty --help lists every command", () => {
     expect(root.code).toBe(0);
     expect(commands).toEqual([
-      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "logs", "repos",
+      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "exec", "logs", "repos",
       "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "test", "up", "upgrade", "validate", "version",
     ]);
     expect(root.stdout).toMatchSnapshot();
@@ -41,11 +41,11 @@ describe("help", () => {
   }
 });
 
-test("an unknown command says so in one line, with the closest commands, and exits 1", async () => {
+test("an unknown command says so in one line, with the closest command, and exits 2 (a usage error)", async () => {
   const result = await runDusty(["stauts"]);
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.stdout).toBe("");
-  expect(result.stderr).toBe('No such command "stauts" (did you mean "status" or "stop"?). Run `dusty --help` to see the commands\n');
+  expect(result.stderr).toBe('No such command "stauts" (did you mean "status"?). Run `dusty --help` to see the commands\n');
 });
 
 test("dusty with no command prints the overview and succeeds, as Dusty did", async () => {

@@ -199,7 +199,7 @@ describe("dusty repos override and manage", () => {
 
   test("repos manage without a name or --all is a usage error", async () => {
     const result = await daemon.run(["repos", "manage"]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toBe("Give either a repo name or --all, as in `dusty repos manage --all`. See `dusty repos --help`\n");
   });
 });

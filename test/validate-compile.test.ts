@@ -81,15 +81,25 @@ describe("dusty validate", () => {
     expect(result).toEqual({ code: 0, stdout: `Specs at ${specs.path} are valid: 2 apps, 1 lib, 1 service, 2 bundles\n`, stderr: "" });
   });
 
-  test("validate without a path and without a daemon checks the built-in example and says so on stderr", async () => {
-    const result = await runDusty(["validate"], { env: noDaemon });
+  test("validate without a path and without a daemon checks the configured specs repo in the client, naming it", async () => {
+    const result = await runDusty(["validate"], { env: { ...noDaemon, DUSTY_CONFIG_DIR: configDir } });
+    expect(result.stdout).toBe(`Specs at ${specs.path} are valid: 2 apps, 1 lib, 1 service, 2 bundles\n`);
+    expect(result.stderr).toContain(`Cannot connect to the dusty daemon at "${noDaemon.DUSTY_SOCKET_PATH}": no such file`);
+    expect(result.stderr).toContain(`Validating the configured specs repo, ${specs.path}, in the client`);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe("Specs at the built-in example are valid: 2 apps, 1 lib, 1 service, 2 bundles\n");
-    expect(result.stderr).toBe(
-      `Cannot connect to the dusty daemon at "${noDaemon.DUSTY_SOCKET_PATH}": no such file. Start it with \`sudo dusty -d\`\n` +
-        "Validating the built-in example instead (pass a specs path to validate your own specs)\n",
-    );
   });
+
+  test("validate without a path, a daemon or a config fails saying how to give the specs", async () => {
+    const empty = join(root, "no-config");
+    const result = await runDusty(["validate"], { env: { ...noDaemon, DUSTY_CONFIG_DIR: empty } });
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toEndWith(
+      `Cannot validate: no specs path was given and no dusty config exists at ${join(empty, "config.yml")} (\`dusty setup\` writes one). ` +
+        "Give the path of your specs repo, as in `dusty validate ~/specs`, or start the daemon with `sudo dusty -d`\n",
+    );
+    expect(result.code).toBe(1);
+  });
+
 });
 
 describe("dusty compile --print", () => {
@@ -127,6 +137,11 @@ describe("dusty compile --print", () => {
     const result = await daemon.run(["compile", "--bundle", "nope"]);
     expect(result).toEqual({ code: 1, stdout: "", stderr: 'Cannot compile: no bundle named "nope". Known bundles: jobs, main\n' });
   });
+  test("compile --bundle of a misspelt bundle names the closest one", async () => {
+    const result = await daemon.run(["compile", "--bundle", "mian"]);
+    expect(result).toEqual({ code: 1, stdout: "", stderr: 'Cannot compile: no bundle named "mian" (did you mean "main"?). Known bundles: jobs, main\n' });
+  });
+
 
   test("compile with no active bundle warns that nothing runs", async () => {
     writeConfig({ bundles: [] });

@@ -34,7 +34,11 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
     ctx.output(`SKIP port plan: ${ports}`);
   } else {
     const own = engine.ok ? await ownPublishedPorts(composeProject(state), env) : new Set<number>();
-    const taken = await takenHostPorts(address, ports, own);
+    // Run by the client (no daemon), ports below 1024 cannot be bound without root: only the daemon can tell.
+    const all = await takenHostPorts(address, ports, own);
+    const unknown = process.getuid?.() !== 0 ? all.filter((t) => t.code === "EACCES") : [];
+    const taken = all.filter((t) => !unknown.includes(t));
+    if (unknown.length > 0) ctx.output(`SKIP port${unknown.length === 1 ? "" : "s"} ${unknown.map((t) => t.port).join(", ")}: only root may bind ${unknown.length === 1 ? "it" : "them"}, so only the daemon can check`);
     const free = taken.length === 0;
     report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${formatTakenPorts(taken)}. ${takenPortsFix(taken.length)}`);
   }

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { NGINX_SERVICE } from "../../core/compose.ts";
 import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type ContainerInfo, type DockerOptions } from "../../platform/docker.ts";
+import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { UserError } from "../../platform/errors.ts";
 import { selectDriver, type DockerHost } from "../../platform/vm/index.ts";
 import type { DaemonState } from "./_state.ts";
@@ -51,6 +52,11 @@ export async function serviceContainers(state: DaemonState, name: string, option
 /** The running container of a spec, or a UserError that says how to start it. */
 export async function runningContainer(state: DaemonState, name: string, options: DockerOptions = {}): Promise<ContainerInfo> {
   const running = (await serviceContainers(state, name, options)).find((c) => c.running);
-  if (!running) throw new UserError(`No running container found for ${name}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`);
-  return running;
+  if (running) return running;
+  // A misspelt name reads as "not running": the project's own containers say what was meant.
+  const known = (await listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: composeProject(state) } }, options))
+    .map((c) => c.labels[COMPOSE_SERVICE_LABEL] ?? "")
+    .map((service) => (service === NGINX_SERVICE ? "nginx" : service));
+  const hint = known.includes(name) ? "" : formatSuggestion(name, new Set(known));
+  throw new UserError(`No running container found for ${name}${hint}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`);
 }

@@ -48,7 +48,8 @@ export const set: Handler = {
       if ("error" in result) throw new UserError(result.error);
       return result.config;
     });
-    ctx.output(`Set ${key} to ${value} in your config`);
+    const effect = CONFIG_SETTINGS.find((s) => s.key === key)?.takesEffect;
+    ctx.output(`Set ${key} to ${value} in your config${effect ? `: ${effect}` : ""}`);
     return 0;
   },
 };

@@ -3,6 +3,7 @@
  * (`logs`, `shell`): only the daemon knows the compose project and the Docker host. Prints one JSON
  * object, `FoundContainer`, as the command's output.
  */
+import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { UserError } from "../../platform/errors.ts";
 import { dockerHostFor, serviceContainers } from "./_environment.ts";
 import { readState, specsRepoPath, type DaemonState } from "./_state.ts";
@@ -47,20 +48,21 @@ export function nameArg(value: unknown): string {
 
 /** Why nothing was found: a name the specs do not know reads differently from an app that is not up. */
 async function notFoundMessage(state: DaemonState, name: string, mustRun: boolean): Promise<string> {
-  if ((await knownSpecName(state, name)) === false) return `No app or service found named ${name} in your specs`;
+  const known = await knownSpecNames(state);
+  if (known !== undefined && !known.includes(name)) return `No app or service found named ${name} in your specs${formatSuggestion(name, known)}`;
   return mustRun
     ? `No running container found for ${name}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`
     : `No container exists which corresponds to ${name}: start it with \`dusty up\``;
 }
 
-/** Whether the specs have an app or service of that name; undefined when the specs cannot be read. */
-async function knownSpecName(state: DaemonState, name: string): Promise<boolean | undefined> {
+/** The apps and services of the specs, nginx included; undefined when the specs cannot be read. */
+async function knownSpecNames(state: DaemonState): Promise<string[] | undefined> {
   try {
     // Loaded lazily: only a failed lookup pays for reading the specs.
     const [{ readSpecsFolder }, { checkSpecs }] = await Promise.all([import("../../platform/specs-folder.ts"), import("../_specs.ts")]);
     const path = specsRepoPath(state);
     const { specs } = checkSpecs(await readSpecsFolder(path), path).loaded;
-    return Object.hasOwn(specs.apps, name) || Object.hasOwn(specs.services, name) || name === "nginx";
+    return [...Object.keys(specs.apps), ...Object.keys(specs.services), "nginx"];
   } catch {
     return undefined; // no specs configured, or broken ones: say only what is certain
   }

@@ -3,7 +3,8 @@
  * `COMMAND: <what>`, `OUTPUT:`, the output and a blank line; a command that fails prints what it said and
  * the dump goes on, since a broken machine is exactly when a dump is wanted. Environment override values
  * in the config are masked: they are often secrets, and dumps get pasted into issues.
- * Args: `sshAuthSock` (the client's SSH_AUTH_SOCK, for `ssh-add -l`).
+ * Args: `sshAuthSock` (the client's SSH_AUTH_SOCK, for `ssh-add -l`); `daemonProblem` when the client
+ * runs it because no daemon answers (cmd/dump.ts).
  */
 import { readFile } from "node:fs/promises";
 import { renderConfig, type DustyConfig } from "../../core/config.ts";
@@ -30,6 +31,7 @@ const handler: Handler = {
 
     section("Dusty Version", VERSION);
     section("Dusty Binary", describeBinary());
+    if (typeof args.daemonProblem === "string") section("Dusty Daemon", `${ctx.locations.socketPath} ${args.daemonProblem}`);
     section("Daemon Warnings", warnings.length > 0 ? warnings.join("\n") : "None");
     for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"], ["docker", "version"]]) {
       section(formatArgv(argv), await runForDump(argv, ctx));

@@ -60,10 +60,10 @@ export const set: Handler = {
     checkName(name, specs, "set");
     await updateConfig(ctx.locations.configFile, (config) => withVars(config, name, { ...(config.dusty_env_overrides[name] ?? {}), ...vars }));
     if (file !== undefined) {
-      ctx.output(`Successfully saved environment from file ${file} for ${name}`);
+      ctx.output(`Successfully saved environment from file ${file} for ${name}: ${takesEffect(name)}`);
     } else {
       const [variable, value] = Object.entries(vars)[0]!;
-      ctx.output(`Successfully saved ${variable}=${value ?? ""} for ${name}`);
+      ctx.output(`Successfully saved ${variable}=${value ?? ""} for ${name}: ${takesEffect(name)}`);
     }
     return 0;
   },
@@ -89,8 +89,8 @@ export const unset: Handler = {
       delete vars[variable!];
       return withVars(config, name, vars);
     });
-    if (all) ctx.output(`Removed all environment overrides for ${name}`);
-    else if (found) ctx.output(`Successfully deleted variable ${variable} from ${name}`);
+    if (all) ctx.output(`Removed all environment overrides for ${name}: ${takesEffect(name)}`);
+    else if (found) ctx.output(`Successfully deleted variable ${variable} from ${name}: ${takesEffect(name)}`);
     else ctx.output(`Variable ${variable} isn't set for ${name}`);
     return 0;
   },
@@ -153,4 +153,9 @@ function readVars(value: unknown): EnvVars {
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** When a container sees a changed override: compose puts the environment in at creation, and `up` recreates changed ones. */
+function takesEffect(name: string): string {
+  return `it takes effect at the next \`dusty up\`, which recreates ${name}'s container (\`dusty restart\` keeps the old environment)`;
 }

@@ -5,6 +5,7 @@
  */
 import { sameContainerRepos, type AssembledSpecs } from "../../core/assemble.ts";
 import { resolveRepoName } from "../../core/repos.ts";
+import { formatSuggestion } from "../../core/validate-suggest.ts";
 import type { Specs } from "../../core/specs.ts";
 import { restartContainer, type DockerEnv } from "../../platform/docker.ts";
 import { environmentStatePath, readEnvironmentState, writeEnvironmentState } from "../../platform/environment-state.ts";
@@ -86,8 +87,9 @@ async function recordSyncedRepos(state: DaemonState, prints: Record<string, stri
 function checkTargets(names: string[], assembled: AssembledSpecs): string[] {
   const unknown = names.filter((n) => n !== "nginx" && !Object.hasOwn(assembled.apps, n) && !Object.hasOwn(assembled.services, n));
   if (unknown.length === 0) return names;
-  const active = [...Object.keys(assembled.apps), ...Object.keys(assembled.services)].sort().join(", ") || "none";
-  throw new UserError(`Cannot restart ${unknown.join(", ")}: not an active app or service. Active apps and services: ${active}`);
+  const known = [...Object.keys(assembled.apps), ...Object.keys(assembled.services)].sort();
+  const hint = unknown.length === 1 ? formatSuggestion(unknown[0]!, known) : "";
+  throw new UserError(`Cannot restart ${unknown.join(", ")}${hint}: not an active app or service. Active apps and services: ${known.join(", ") || "none"}`);
 }
 
 /** The active apps that mount any of the named repos (in their own container: their repo or a lib's). */

@@ -9,6 +9,7 @@ import { planHostsFile } from "../../core/hosts.ts";
 import { removeContainers, type DockerEnv } from "../../platform/docker.ts";
 import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../platform/environment-state.ts";
+import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { UserError } from "../../platform/errors.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
@@ -34,7 +35,8 @@ const handler: Handler = {
     const known = services ?? [...new Set((await listProjectContainers(project, await host.dockerEnv())).map((c) => c.service))];
     const unknown = names.filter((_, i) => !known.includes(targets[i]!));
     if (unknown.length > 0) {
-      throw new UserError(`Cannot stop ${unknown.join(", ")}: no such app or service in the environment. It has: ${describeKnown(known)}`);
+      const hint = unknown.length === 1 ? formatSuggestion(unknown[0]!, known) : "";
+      throw new UserError(`Cannot stop ${unknown.join(", ")}${hint}: no such app or service in the environment. It has: ${describeKnown(known)}`);
     }
 
     ctx.log(names.length > 0 ? `Stopping the following apps or services: ${names.join(", ")}` : "Stopping all running containers associated with Dusty");

@@ -11,7 +11,9 @@ import { environmentStatePath, readEnvironmentState } from "../../platform/envir
 import { checkHostsFile, updateHostsFile } from "../../platform/hosts-file.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
-import { readFlag } from "./_up-args.ts";
+import { readFlag, readWaitSeconds } from "./_up-args.ts";
+import { describeAppProblems, waitForApps, type AppProblem } from "./_up-wait.ts";
+import { UserError } from "../../platform/errors.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
@@ -32,6 +34,7 @@ const handler: Handler = {
       recreate: readFlag(args.recreate, "recreate", true),
       sshAuthSock: await agentSocketFor(ctx, args.sshAuthSock),
     };
+    const waitSeconds = readWaitSeconds(args.wait, DEFAULT_WAIT_SECONDS);
     const state = await readState(ctx);
     requireSetup(state.config);
     // Read before anything can change them, so a failure reports what it finds, not what it hopes.
@@ -46,22 +49,39 @@ const handler: Handler = {
       const inputs = await collectInputs(plan);
       const previous = await readEnvironmentState(environmentStatePath(state.locations));
       before = await plan.containersBefore();
-      const summary = { bindAddress: state.config.bind_address, heading: "Your local environment is now started!" };
       if (isUnchanged(inputs, previous, before)) {
         await keepFilesInPlace(plan);
         ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
-        ctx.output(renderUpSummary(plan.compiled.ports, { ...summary, heading: "Your local environment is running." }));
+        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading: "Your local environment is running." }));
         return 0;
       }
       await checkPorts(ctx, plan);
       await startEnvironment(ctx, plan, { options, inputs, previous, before, touched });
-      ctx.output(renderUpSummary(plan.compiled.ports, summary));
-      return 0;
     } catch (error) {
       throw await recoverFailedUp(ctx, { error, state, plan, filesBefore, touched, before, options });
     }
+    // Started as compose sees it; whether each app keeps running is for the wait to say. A crashed app
+    // is not undone: the other containers are fine, and its logs are what the user needs.
+    const problems = await waitForStart(ctx, plan, waitSeconds);
+    const down = problems.map((p) => p.app);
+    const heading =
+      problems.length === 0
+        ? "Your local environment is now started!"
+        : `The containers are started, but ${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running (see below):`;
+    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading }));
+    if (problems.length > 0) throw new UserError(describeAppProblems(problems, waitSeconds * 1000));
+    return 0;
   },
 };
+
+/** How long `up` waits, by default, for the apps to stay up. */
+export const DEFAULT_WAIT_SECONDS = 30;
+
+async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number): Promise<AppProblem[]> {
+  if (seconds === 0) return [];
+  const services = Object.keys(plan.compiled.compose.services).sort();
+  return waitForApps(ctx, services, { project: composeProject(plan.state), env: await plan.host.dockerEnv(), timeoutMs: seconds * 1000 });
+}
 
 /**
  * Every port the environment publishes must be free or held by its own running containers before a

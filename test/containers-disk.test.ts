@@ -20,7 +20,7 @@ let env: ContainersEnv;
 let local: string;
 const foreignIds: string[] = [];
 beforeAll(async () => {
-  env = await startContainersEnv({ specs: SPECS, bundles: ["main"] });
+  env = await startContainersEnv({ specs: SPECS, bundles: ["main"], wait: false });
   local = mkdtempSync(join(tmpdir(), "dusty-disk-"));
 }, 120_000);
 afterAll(async () => {

@@ -37,6 +37,8 @@ export const NOBODY = { uid: 65534, gid: 65534 } as const;
 /** Specs to start: relative path → text, and which bundles the config activates. */
 export interface ContainersEnvOptions {
   specs: Record<string, string>;
+  /** False runs `up --no-wait`, for specs whose apps exit on purpose. */
+  wait?: boolean;
   bundles: string[];
 }
 
@@ -64,7 +66,8 @@ export async function startContainersEnv(options: ContainersEnvOptions): Promise
     };
     // JSON is YAML: no need for a YAML writer here.
     writeFileSync(join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml"), JSON.stringify(config, null, 2));
-    const up = await runClient(daemon, ["up", "--no-pull"], { timeoutMs: 120_000 });
+    // An app that exits on purpose (containers-disk's quitter) would fail up's wait for it.
+    const up = await runClient(daemon, ["up", "--no-pull", ...(options.wait === false ? ["--no-wait"] : [])], { timeoutMs: 120_000 });
     if (up.code !== 0) throw new Error(`dusty up failed with exit code ${up.code}:\n${up.stdout}${up.stderr}`);
   } catch (error) {
     await stop();

@@ -3,9 +3,11 @@
  * `recursive`: Bun adds a watch for each folder created later, so nothing polls the tree. `.git` folders
  * are left out at every level, as git writes there on every status and fetch.
  *
- * What the watcher cannot promise is said through `onLost`: an event without a path, or a watcher error
- * (inotify's queue overflowed, the watch limit was hit, the folder went away). Events may then have been
- * missed, and the caller must fall back to a full sync of the tree.
+ * Neither Bun's `fs.watch` nor inotifywait (3.22, measured) reports the kernel's IN_Q_OVERFLOW: both drop
+ * that record without a word. Bun reads the queue on a thread of its own, so it overflows only under a
+ * flood of events, and an overflow means the queue (fs.inotify.max_queued_events, 16,384 by default)
+ * filled up and was then delivered: `eventsMayBeLost()` turns that many events close together into the
+ * same full sync an overflow record would have asked for.
  */
 import { watch, type FSWatcher } from "node:fs";
 
@@ -15,6 +17,8 @@ export interface TreeWatchHandlers {
   onPath(path: string): void;
   /** Events may have been missed: sync the whole tree. */
   onLost(reason: string): void;
+  /** The watcher stopped by itself (an error closed it): nothing is watched any more. */
+  onFailed(reason: string): void;
 }
 
 /** A running watch; `close()` ends it, and no handler is called afterwards. */
@@ -22,7 +26,7 @@ export interface TreeWatcher {
   close(): void;
 }
 
-/** Starts watching the tree at `root`; throws when it cannot be watched at all (missing folder, no watches left). */
+/** Starts watching the tree at `root` (in place when it returns); throws when it cannot be watched at all. */
 export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatcher {
   let closed = false;
   const watcher: FSWatcher = watch(root, { recursive: true, encoding: "utf8" }, (_event, filename) => {
@@ -35,8 +39,9 @@ export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatche
     if (path === "" || path.split("/").includes(".git")) return;
     handlers.onPath(path);
   });
+  // After an error the watcher is closed (ENOSPC: no inotify watches left, the folder went away).
   watcher.on("error", (error: Error) => {
-    if (!closed) handlers.onLost(`the watcher failed: ${error.message}`);
+    if (!closed) handlers.onFailed(`the watcher failed: ${error.message}`);
   });
   return {
     close() {
@@ -44,6 +49,17 @@ export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatche
       watcher.close();
     },
   };
+}
+
+/**
+ * A quarter of the kernel's default queue: the least number of events, arriving in one batch, that an
+ * overflow leaves behind it (with room for Bun coalescing some). Below it nothing was lost.
+ */
+export const FLOOD_EVENTS = 4096;
+
+/** True when a batch saw so many events that the kernel's queue may have overflowed and dropped some. */
+export function eventsMayBeLost(eventCount: number): boolean {
+  return eventCount >= FLOOD_EVENTS;
 }
 
 /** The paths without those inside another listed path: syncing a folder brings (or deletes) all of it. */

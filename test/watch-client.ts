@@ -8,8 +8,17 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { dustyArgv, ROOT, waitUntil, type DaemonHandle } from "./harness.ts";
 
-/** One digest over the tree at `root`, by content; equal digests mean equal trees. */
+/** One digest over the tree at `root`, by content; equal digests mean equal trees. A tree changing under the walk (rsync's temp files) gives "changing". */
 export function treeDigest(root: string): string {
+  try {
+    return digestOf(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "changing";
+    throw error;
+  }
+}
+
+function digestOf(root: string): string {
   const hash = createHash("sha256");
   const walk = (rel: string) => {
     for (const name of readdirSync(join(root, rel)).sort()) {
@@ -34,7 +43,10 @@ export interface WatchClient {
   stderr(): string;
   /** Waits for a stdout line matching `pattern` after the first `from` lines; returns its index. */
   waitForLine(pattern: RegExp, from?: number, timeoutMs?: number): Promise<number>;
+  /** Waits until stderr matches (stdout and stderr are read apart, so one may lag the other). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
   signal(name: "SIGINT" | "SIGKILL"): void;
+  /** The exit code, once the process has exited and both streams are read to their end. */
   exited: Promise<number>;
 }
 
@@ -49,7 +61,7 @@ export function startWatch(daemon: DaemonHandle, args: string[] = []): WatchClie
   });
   const lines: string[] = [];
   let stderr = "";
-  void (async () => {
+  const stdoutDone = (async () => {
     const decoder = new TextDecoder();
     let partial = "";
     for await (const chunk of child.stdout) {
@@ -59,7 +71,7 @@ export function startWatch(daemon: DaemonHandle, args: string[] = []): WatchClie
       lines.push(...parts);
     }
   })();
-  void (async () => {
+  const stderrDone = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
   })();
@@ -75,7 +87,8 @@ export function startWatch(daemon: DaemonHandle, args: string[] = []): WatchClie
       );
       return found;
     },
+    waitForStderr: (pattern, timeoutMs = 30_000) => waitUntil(() => pattern.test(stderr), timeoutMs, () => `dusty watch never printed ${pattern} on stderr:\n${stderr}`),
     signal: (name) => child.kill(name),
-    exited: child.exited,
+    exited: Promise.all([child.exited, stdoutDone, stderrDone]).then(([code]) => code),
   };
 }

@@ -4,7 +4,8 @@
  * watcher may have missed events or the batch is too big to list), one line per batch. One batch runs
  * at a time; what changes meanwhile, even in a file being copied, goes into the next one.
  */
-import { outermostPaths, watchTree, type TreeWatcher } from "../../platform/tree-watcher.ts";
+import { UserError } from "../../platform/errors.ts";
+import { eventsMayBeLost, outermostPaths, watchTree, type TreeWatcher } from "../../platform/tree-watcher.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 
 /** One repo the session keeps in sync. */
@@ -45,6 +46,7 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
   const quietMs = options.quietMs ?? QUIET_MS;
   const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
   const pending = new Map<string, Set<string>>();
+  const eventCounts = new Map<string, number>(); // url → raw events in the batch being gathered
   const full = new Map<string, string>(); // url → why a full sync is needed
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstPendingAt: number | undefined;
@@ -81,12 +83,14 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
 
   const syncBatch = async () => {
     const batch = repos.flatMap((repo) => {
-      const paths = pending.get(repo.url);
-      const why = full.get(repo.url);
+      const paths = pending.get(repo.url) ?? new Set<string>();
+      const events = eventCounts.get(repo.url) ?? 0;
       pending.delete(repo.url);
+      eventCounts.delete(repo.url);
+      const why = full.get(repo.url) ?? fullSyncReason(paths.size, events);
       full.delete(repo.url);
-      if (why === undefined && (paths === undefined || paths.size === 0)) return [];
-      return [{ repo, paths: paths ?? new Set<string>(), why: why ?? (paths!.size > FULL_SYNC_PATHS ? `${paths!.size} changes` : undefined) }];
+      if (why === undefined && paths.size === 0) return [];
+      return [{ repo, paths, why }];
     });
     if (batch.length === 0) return;
     const started = performance.now();
@@ -114,6 +118,8 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
   };
 
   const watchers: TreeWatcher[] = [];
+  let failed: ((reason: string) => void) | undefined;
+  const failure = new Promise<string>((resolve) => (failed = resolve));
   try {
     for (const repo of repos) {
       watchers.push(
@@ -122,12 +128,14 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
             let paths = pending.get(repo.url);
             if (!paths) pending.set(repo.url, (paths = new Set()));
             paths.add(path);
+            eventCounts.set(repo.url, (eventCounts.get(repo.url) ?? 0) + 1);
             schedule();
           },
           onLost(reason) {
             full.set(repo.url, reason);
             schedule();
           },
+          onFailed: (reason) => failed?.(`${repo.name}: ${reason}`),
         }),
       );
     }
@@ -135,16 +143,25 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
     // The start's full sync: the host matches the checkouts before the first event is handled.
     await track(Promise.all(repos.map((repo) => host.syncIn(repo.local, repo.dest, { excludeNestedGit: true, signal }))).then(() => {}));
     report(`synced ${repos.map((r) => r.name).join(", ")} in full (${Math.round(performance.now() - started)} ms); watching for changes (Ctrl-C stops)`);
-    await new Promise<void>((resolve) => {
+    const ended = new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener("abort", () => resolve(), { once: true });
     });
+    const why = await Promise.race([ended.then(() => undefined), failure]);
+    if (why !== undefined) throw new UserError(`Stopped watching: the watcher of ${why}. Start \`dusty watch\` again`);
   } finally {
     for (const watcher of watchers) watcher.close();
     clearTimeout(timer);
     // The sync in flight was started with the same signal, so it is being killed: wait for it to end.
     await running?.catch(() => {});
   }
+}
+
+/** Why a batch is synced in full rather than by its list of paths, if it is. */
+function fullSyncReason(paths: number, events: number): string | undefined {
+  if (eventsMayBeLost(events)) return `${events} events: the kernel's queue may have overflowed`;
+  if (paths > FULL_SYNC_PATHS) return `${paths} changes`;
+  return undefined;
 }
 
 function describeBatch(items: { repo: WatchedRepo; paths: Set<string>; why?: string }[], ms: number): string {

@@ -38,8 +38,10 @@ test("watchTree() reports edits, renames and deletes at any depth, in folders ma
   expect(lost).toEqual([]);
 });
 
-test("watchTree() refuses a folder that does not exist", () => {
-  expect(() => watchTree("/nonexistent/dusty-watch", { onPath() {}, onLost() {}, onFailed() {} })).toThrow();
+test("watchTree() refuses a folder that does not exist, saying what to check", () => {
+  expect(() => watchTree("/nonexistent/dusty-watch", { onPath() {}, onLost() {}, onFailed() {} })).toThrow(
+    "Cannot watch /nonexistent/dusty-watch: no such folder. Check the repo's override with `dusty repos list`",
+  );
 });
 
 test("eventsMayBeLost() holds from a quarter of the kernel's default queue on", () => {

@@ -10,6 +10,7 @@
  * same full sync an overflow record would have asked for.
  */
 import { watch, type FSWatcher } from "node:fs";
+import { UserError } from "./errors.ts";
 
 /** What a watcher reports. */
 export interface TreeWatchHandlers {
@@ -29,7 +30,13 @@ export interface TreeWatcher {
 /** Starts watching the tree at `root` (in place when it returns); throws when it cannot be watched at all. */
 export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatcher {
   let closed = false;
-  const watcher: FSWatcher = watch(root, { recursive: true, encoding: "utf8" }, (_event, filename) => {
+  let watcher: FSWatcher;
+  try {
+    watcher = watch(root, { recursive: true, encoding: "utf8" }, onEvent);
+  } catch (error) {
+    throw new UserError(`Cannot watch ${root}: ${describeWatchError(error)}`);
+  }
+  function onEvent(_event: string, filename: string | null): void {
     if (closed) return;
     if (filename === null || filename === undefined) {
       handlers.onLost("the watcher reported a change without a path");
@@ -38,10 +45,10 @@ export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatche
     const path = String(filename).replaceAll("\\", "/");
     if (path === "" || path.split("/").includes(".git")) return;
     handlers.onPath(path);
-  });
+  }
   // After an error the watcher is closed (ENOSPC: no inotify watches left, the folder went away).
   watcher.on("error", (error: Error) => {
-    if (!closed) handlers.onFailed(`the watcher failed: ${error.message}`);
+    if (!closed) handlers.onFailed(`the watcher failed: ${describeWatchError(error)}`);
   });
   return {
     close() {
@@ -49,6 +56,15 @@ export function watchTree(root: string, handlers: TreeWatchHandlers): TreeWatche
       watcher.close();
     },
   };
+}
+
+/** What went wrong, with the fix for the errors that have one. */
+function describeWatchError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "ENOSPC") return `${message}: no inotify watches left. Raise the limit (\`sudo sysctl fs.inotify.max_user_watches=524288\`) and try again`;
+  if (code === "ENOENT") return "no such folder. Check the repo's override with `dusty repos list`";
+  return message;
 }
 
 /**

@@ -33,11 +33,13 @@ export const COMMANDS = {
   shutdown: () => load(import("./shutdown.ts"))(),
   status: () => load(import("./status.ts"))(),
   stop: () => load(import("./stop.ts"))(),
+  sync: () => load(import("./sync.ts"))(),
   test: () => load(import("./test.ts"))(),
   up: () => load(import("./up.ts"))(),
   upgrade: () => load(import("./upgrade.ts"))(),
   validate: () => load(import("./validate.ts"))(),
   version: () => load(import("./version.ts"))(),
+  watch: () => load(import("./watch.ts"))(),
 };
 
 export const root = defineCommand({

@@ -116,6 +116,7 @@ test("copyToContainer() and copyFromContainer() move a file both ways", async ()
 
 test("dockerLogsArgv() builds a `docker logs` that shows the container's output", async () => {
   expect(dockerLogsArgv("abc", { follow: true, timestamps: true, tail: 5 })).toEqual(["docker", "logs", "--follow", "--timestamps", "--tail=5", "abc"]);
+  expect(dockerLogsArgv("abc", { since: "10m" })).toEqual(["docker", "logs", "--since=10m", "abc"]);
   expect((await run(dockerLogsArgv(exited, { tail: 1 }))).stdout).toBe("bye\n");
 });
 

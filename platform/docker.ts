@@ -78,6 +78,8 @@ export interface LogsOptions {
   follow?: boolean;
   timestamps?: boolean;
   tail?: number;
+  /** Only lines from this time on: a timestamp (RFC 3339, Unix seconds) or a duration such as "10m", as docker takes it. */
+  since?: string;
 }
 
 /** True when a Docker Engine answers the CLI. */
@@ -162,8 +164,34 @@ export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] 
     ...(options.follow ? ["--follow"] : []),
     ...(options.timestamps ? ["--timestamps"] : []),
     ...(options.tail !== undefined ? [`--tail=${options.tail}`] : []),
+    ...(options.since !== undefined ? [`--since=${options.since}`] : []),
     id,
   ];
+}
+
+/** When a container last stopped, in the engine's clock (RFC 3339 with nanoseconds); undefined when docker cannot tell. */
+export async function containerFinishedAt(id: string, options: DockerOptions = {}): Promise<string | undefined> {
+  const result = await run([DOCKER, "inspect", "--format", "{{.State.FinishedAt}}", id], { env: options.env });
+  const at = result.stdout.trim();
+  return result.exitCode === 0 && at !== "" && !at.startsWith("0001-") ? at : undefined;
+}
+
+/**
+ * Resolves once the container of that name starts (or has started since `since`, in the engine's
+ * clock, so a start between two questions is not missed): `docker events`, no polling. Rejects when
+ * the signal aborts or docker events fails.
+ */
+export async function waitForContainerStart(name: string, options: DockerOptions & { since: string; signal?: AbortSignal }): Promise<void> {
+  const seen = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, seen.signal]) : seen.signal;
+  const argv = [DOCKER, "events", "--filter", `container=${name}`, "--filter", "event=start", "--since", options.since, "--format", "{{.ID}}"];
+  try {
+    const result = await run(argv, { env: options.env, signal, onLine: (line, stream) => stream === "stdout" && line.trim() !== "" && seen.abort() });
+    throw new CommandFailedError(result);
+  } catch (error) {
+    if (seen.signal.aborted && !options.signal?.aborted) return;
+    throw error;
+  }
 }
 
 /** What images, containers, volumes and build cache take on the engine's disk (`docker system df`). */

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { makeTempDir } from "../test/git-fixtures.ts";
 import { UserError } from "./errors.ts";
-import { formatRemoteShell, rsyncArgv, syncFile, syncFolder, syncFromRemote } from "./rsync.ts";
+import { formatRemoteShell, rsyncArgv, syncFile, syncFolder, syncFromRemote, syncPaths } from "./rsync.ts";
 import { CommandFailedError } from "./run.ts";
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -148,4 +148,42 @@ test("formatRemoteShell() quotes so that rsync hands the remote shell the exact 
   const back = join(temp.path, "back", "here");
   await syncFromRemote(`localhost:${dest}`, back, { remoteShell: shell, sourceIsDir: true });
   expect(listTree(back)).toEqual(["a.txt"]);
+});
+
+test("syncPaths() carries edits, new files, deletions, renames, folder deletes and links of only the listed paths", async () => {
+  const src = join(temp.path, "src");
+  const dest = join(temp.path, "dest");
+  writeTree(src, { "a.txt": "a1", "dir/b.txt": "b1", "gone/c.txt": "c1", "name with space é.txt": "s1", "other.txt": "o1" });
+  await syncFolder(src, dest);
+  writeFileSync(join(src, "a.txt"), "a2"); // same size, same second: only told, never seen by rsync's quick check
+  renameSync(join(src, "name with space é.txt"), join(src, "dir", "renamé.txt"));
+  rmSync(join(src, "gone"), { recursive: true });
+  writeTree(src, { "new/deep/d.txt": "d1" });
+  symlinkSync("a.txt", join(src, "link"));
+  writeFileSync(join(dest, "other.txt"), "changed at the destination, not listed");
+  await syncPaths(src, dest, ["a.txt", "name with space é.txt", "dir/renamé.txt", "gone", "new", "link"]);
+  expect(listTree(dest)).toEqual(["a.txt", "dir/b.txt", "dir/renamé.txt", "new/deep/d.txt", "other.txt"]);
+  expect(readFileSync(join(dest, "a.txt"), "utf8")).toBe("a2");
+  expect(readFileSync(join(dest, "link"), "utf8")).toBe("a2");
+  expect(readFileSync(join(dest, "other.txt"), "utf8")).toBe("changed at the destination, not listed");
+});
+
+test("syncPaths() refuses paths that leave the folder", async () => {
+  await expect(syncPaths(temp.path, join(temp.path, "x"), ["../etc"])).rejects.toThrow("Refusing to sync paths outside");
+  await expect(syncPaths(temp.path, join(temp.path, "x"), ["/etc"])).rejects.toThrow("Refusing to sync paths outside");
+});
+
+test("syncFolder() with exactTimes sees an edit that keeps the size within the same second", async () => {
+  const src = join(temp.path, "src");
+  const dest = join(temp.path, "dest");
+  writeTree(src, { "a.txt": "a1" });
+  const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+  utimesSync(join(src, "a.txt"), second, second);
+  await syncFolder(src, dest);
+  writeFileSync(join(src, "a.txt"), "a2");
+  utimesSync(join(src, "a.txt"), second, new Date(second.getTime() + 500));
+  await syncFolder(src, dest);
+  expect(readFileSync(join(dest, "a.txt"), "utf8")).toBe("a1"); // rsync's default: whole seconds
+  await syncFolder(src, dest, { exactTimes: true });
+  expect(readFileSync(join(dest, "a.txt"), "utf8")).toBe("a2");
 });

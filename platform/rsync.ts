@@ -22,6 +22,11 @@ export interface RsyncFlags {
   rsyncPath?: string;
   /** `-z`: worth it over a network, not on one machine. */
   compress?: boolean;
+  /**
+   * Compare modification times to the nanosecond (`--modify-window=-1`, receiver rsync ≥ 3.1.3): by
+   * default rsync compares whole seconds, so an edit that keeps the size within the same second is missed.
+   */
+  exactTimes?: boolean;
 }
 
 /** Options of `syncFolder()`, `syncFile()` and `syncFromRemote()`. */
@@ -41,6 +46,7 @@ export function rsyncArgv(source: string, dest: string, options: RsyncFlags & { 
   if (options.delete ?? true) argv.push("--delete");
   argv.push("--force");
   if (options.rsyncPath) argv.push("--rsync-path", options.rsyncPath);
+  if (options.exactTimes) argv.push("--modify-window=-1");
   if (options.excludeNestedGit) argv.push("--exclude", "*/.git");
   argv.push(options.sourceIsDir ? `${source.replace(/\/+$/, "")}/` : source, dest);
   return argv;
@@ -65,6 +71,34 @@ export async function syncFile(source: string, dest: string, options: SyncOption
     throw new UserError(`Cannot sync "${source}" as a file: it is a folder. Sync it as a folder instead`);
   }
   await syncFolder(source, dest, options);
+}
+
+/**
+ * The rsync argv that brings only `paths` (relative to both roots, read NUL-separated from stdin) from
+ * `sourceRoot` to `destRoot`: a listed folder is sent whole, its extra files deleted; a listed path the
+ * source no longer has is deleted at the destination (`--delete-missing-args`), so deletions and renames
+ * carry over. `--ignore-times`: each listed file is known to have changed, whatever its size and time say.
+ */
+export function rsyncPathsArgv(sourceRoot: string, destRoot: string, options: RsyncFlags): string[] {
+  const argv = ["rsync"];
+  if (options.remoteShell) argv.push("-e", formatRemoteShell(options.remoteShell));
+  argv.push(options.compress ? "-az" : "-a", "--recursive", "--ignore-times", "--delete", "--force", "--delete-missing-args", "--from0", "--files-from=-");
+  if (options.rsyncPath) argv.push("--rsync-path", options.rsyncPath);
+  if (options.excludeNestedGit) argv.push("--exclude", "*/.git");
+  argv.push(`${sourceRoot.replace(/\/+$/, "")}/`, `${destRoot.replace(/\/+$/, "")}/`);
+  return argv;
+}
+
+/** Syncs the listed paths of a folder into a folder that a full sync has made already (see `rsyncPathsArgv()`). */
+export async function syncPaths(sourceRoot: string, destRoot: string, paths: readonly string[], options: SyncOptions = {}): Promise<void> {
+  if (paths.length === 0) return;
+  if (paths.some((p) => p === "" || p.startsWith("/") || p.split("/").includes(".."))) {
+    throw new Error(`Refusing to sync paths outside ${sourceRoot}: ${paths.filter((p) => p === "" || p.startsWith("/") || p.includes("..")).join(", ")}`);
+  }
+  const argv = rsyncPathsArgv(resolve(sourceRoot), options.remoteShell ? destRoot : resolve(destRoot), options);
+  const runner = options.runner ?? run;
+  const result = await runner(argv, { signal: options.signal, input: paths.join("\0"), onLine: options.onLine && ((line) => options.onLine!(line)) });
+  if (result.exitCode !== 0) throw new CommandFailedError(result);
 }
 
 /** Copies `user@host:path` to a local path over `remoteShell`; the remote end cannot be stat'ed here, so the caller says what it is. */

@@ -1,44 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { makeTempDir } from "../test/git-fixtures.ts";
 import { TestContainers } from "../test/docker/containers.ts";
 import { run, runChecked } from "./run.ts";
 import { BUSYBOX_IMAGE, ensureTestImages } from "./test-images.ts";
-import { commitTestImage, folderFingerprint, localImageId, pruneTestImages, removeTestRun, testImageIds, TEST_RUN_LABEL } from "./test-runs.ts";
-
-describe("folderFingerprint()", () => {
-  const temp = makeTempDir("dusty-fingerprint-");
-  afterAll(() => temp.remove());
-
-  test("folderFingerprint() changes with a file's content, a new file or a link, and ignores .git", async () => {
-    const dir = join(temp.path, "repo");
-    mkdirSync(join(dir, ".git"), { recursive: true });
-    mkdirSync(join(dir, "src"));
-    writeFileSync(join(dir, "src", "a.txt"), "one");
-    const first = await folderFingerprint(dir);
-    expect(await folderFingerprint(dir)).toBe(first);
-
-    writeFileSync(join(dir, ".git", "index"), "whatever git does");
-    expect(await folderFingerprint(dir)).toBe(first);
-
-    writeFileSync(join(dir, "src", "a.txt"), "two");
-    utimesSync(join(dir, "src", "a.txt"), new Date(2020, 0, 1), new Date(2020, 0, 1));
-    const edited = await folderFingerprint(dir);
-    expect(edited).not.toBe(first);
-
-    writeFileSync(join(dir, "b.txt"), "");
-    const added = await folderFingerprint(dir);
-    expect(added).not.toBe(edited);
-
-    symlinkSync("src/a.txt", join(dir, "link"));
-    const linked = await folderFingerprint(dir);
-    unlinkSync(join(dir, "link"));
-    symlinkSync("b.txt", join(dir, "link"));
-    expect(await folderFingerprint(dir)).not.toBe(linked);
-    expect(linked).not.toBe(added);
-  });
-});
+import { commitTestImage, localImageId, pruneTestImages, removeTestRun, testImageIds, TEST_RUN_LABEL } from "./test-runs.ts";
 
 describe("test runs on the engine", () => {
   const containers = new TestContainers("platform/test-runs.test.ts");

@@ -3,9 +3,6 @@
  * pruning test images, and removing everything a run started. Every container of a run carries the
  * label `dusty.test-run=<run id>`, so cleanup finds them by that label alone, whatever step failed.
  */
-import { createHash } from "node:crypto";
-import { lstat, readdir, readlink } from "node:fs/promises";
-import { join } from "node:path";
 import { DOCKER, type DockerOptions } from "./docker.ts";
 import { UserError } from "./errors.ts";
 import { CommandFailedError, run, runChecked, type RunOptions } from "./run.ts";
@@ -112,33 +109,6 @@ export async function removeTestRun(runId: string, composeProjects: readonly str
     if (networks.length > 0) await run([DOCKER, "network", "rm", ...networks], { env: options.env });
   }
   return ids.length;
-}
-
-/**
- * A digest of a folder's content as rsync sees it (path, type, size, mtime, mode, link target), skipping
- * `.git` folders: what the user has in an overridden repo, committed or not, without reading every file.
- */
-export async function folderFingerprint(dir: string, options: { signal?: AbortSignal } = {}): Promise<string> {
-  const hash = createHash("sha256");
-  const walk = async (rel: string): Promise<void> => {
-    options.signal?.throwIfAborted();
-    const entries = (await readdir(join(dir, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (entry.name === ".git") continue;
-      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const info = await lstat(join(dir, path), { bigint: true });
-      if (info.isDirectory()) {
-        hash.update(`d ${path} ${info.mode}\n`);
-        await walk(path);
-      } else if (info.isSymbolicLink()) {
-        hash.update(`l ${path} ${await readlink(join(dir, path))}\n`);
-      } else {
-        hash.update(`f ${path} ${info.size} ${info.mtimeNs} ${info.mode}\n`);
-      }
-    }
-  };
-  await walk("");
-  return hash.digest("hex");
 }
 
 async function listIds(argv: string[], options: DockerOptions): Promise<string[]> {

@@ -20,7 +20,8 @@ describe("help", () => {
     expect(root.code).toBe(0);
     expect(commands).toEqual([
       "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "exec", "logs", "repos",
-      "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "test", "up", "upgrade", "validate", "version",
+      "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "sync", "test", "up", "upgrade", "validate", "version",
+      "watch",
     ]);
     expect(root.stdout).toMatchSnapshot();
   });

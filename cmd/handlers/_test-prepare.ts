@@ -14,7 +14,7 @@ import { writeNewFile } from "../../platform/atomic-write.ts";
 import { UserError } from "../../platform/errors.ts";
 import { headCommit } from "../../platform/git.ts";
 import { ensureManagedRepo, localRepoPath, updateManagedRepos } from "../../platform/repos.ts";
-import { folderFingerprint } from "../../platform/test-runs.ts";
+import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import type { DaemonState } from "./_state.ts";
 import { TEST_LOCKS } from "./_test-lock.ts";
@@ -85,9 +85,7 @@ export async function syncRepos(repos: readonly TestRepo[], options: { state: Da
             : `Cannot test: ${url} has no local copy at ${local}. Run \`dusty repos update\` and try again`,
         );
       }
-      const revision = overridden
-        ? `content:${await folderFingerprint(local, { signal: ctx.signal })}`
-        : `commit:${await headCommit(local, { repo: url, signal: ctx.signal })}`;
+      const revision = overridden ? `content:${await contentRevision(local, url, ctx.signal)}` : `commit:${await headCommit(local, { repo: url, signal: ctx.signal })}`;
       revisions.push({ url, revision });
       // A repo no container mounts need not be on the Docker host.
       if (!repos.some((r) => r.url === url && r.mount !== "")) continue;
@@ -98,6 +96,13 @@ export async function syncRepos(repos: readonly TestRepo[], options: { state: Da
   } finally {
     release();
   }
+}
+
+/** The fingerprint of an overridden repo's folder; a folder that cannot be read cannot be tested. */
+async function contentRevision(local: string, url: string, signal: AbortSignal): Promise<string> {
+  const print = await folderFingerprint(local, { signal });
+  if (print === undefined) throw new UserError(`Cannot test: cannot read the override of ${url} at ${local}. Check its permissions`);
+  return print;
 }
 
 /** The lock of one repo: held while it is pulled or synced. */

@@ -10,7 +10,7 @@ import type { DiskUsage, DockerHost } from "../../platform/vm/index.ts";
 import { assembleActive, compileOptionsFor, readConfiguredSpecs, specsRepoPath, type DaemonState } from "./_state.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
 import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
-import { fingerprintFolder } from "./_up-fingerprint.ts";
+import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
 import { checkRequiredAssets, requiredAssetNames } from "./_up-assets.ts";
 import { activeRepoUrls, refreshManagedRepos } from "./_up-repos.ts";
 import { runStep } from "./_up-steps.ts";
@@ -75,7 +75,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
 
   // The code is final now (pulled or not): fingerprint it and compile while the engine is asked, so
   // their work overlaps the wait for docker. Compiling needs no engine; its step reports it in order.
-  const fingerprints = Promise.all(repos.map((url) => fingerprintFolder(localRepoPath(url, config, state.locations))));
+  const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
     host.hostAddress().then((hostAddress) => compileEnvironment(specs, compileOptionsFor(state, specs, { paths: host.paths(), hostAddress }))),
   );

@@ -53,6 +53,9 @@ export const HANDLERS: Record<string, HandlerLoader> = {
   up: from(() => import("./up.ts")),
   stop: from(() => import("./stop.ts")),
   restart: from(() => import("./restart.ts")),
+  // issue 11: edit and see
+  sync: from(() => import("./sync.ts")),
+  watch: from(() => import("./watch.ts")),
   status: from(() => import("./status.ts")),
   "containers.find": from(() => import("./containers-find.ts")),
   scripts: from(() => import("./scripts.ts")),

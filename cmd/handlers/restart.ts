@@ -16,7 +16,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { assembleActive, readConfiguredSpecs, readState, specRepoUrls, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
-import { fingerprintFolder } from "./_up-fingerprint.ts";
+import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
 import { activeRepoUrls, syncRepos } from "./_up-repos.ts";
 import { readFlag, readNames } from "./_up-args.ts";
 
@@ -51,7 +51,7 @@ const handler: Handler = {
       const apps = targets?.filter((t) => Object.hasOwn(assembled.apps, t));
       const urls = apps ? [...new Set(apps.flatMap((app) => sameContainerRepos(specs, app)))].sort() : activeRepoUrls(assembled);
       // Fingerprints before the sync: an edit made while it runs must count as not delivered.
-      const prints = await Promise.all(urls.map((url) => fingerprintFolder(localRepoPath(url, state.config, state.locations))));
+      const prints = await Promise.all(urls.map((url) => folderFingerprint(localRepoPath(url, state.config, state.locations))));
       await syncRepos(ctx, host, urls, { config: state.config, locations: state.locations });
       await recordSyncedRepos(state, Object.fromEntries(urls.map((url, i) => [url, prints[i]])));
     }

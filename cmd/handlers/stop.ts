@@ -20,6 +20,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { listProjectContainers } from "./_up-containers.ts";
+import { endWatches } from "./_watch-registry.ts";
 
 const handler: Handler = {
   mutates: true,
@@ -40,6 +41,9 @@ const handler: Handler = {
     }
 
     ctx.log(names.length > 0 ? `Stopping the following apps or services: ${names.join(", ")}` : "Stopping all running containers associated with Dusty");
+    // First the watches feeding what stops, so none writes into the folders of a stopped container.
+    const watches = endWatches(names, `\`dusty stop${names.length > 0 ? ` ${names.join(" ")}` : ""}\` ran`);
+    if (watches > 0) ctx.log(`Ended ${watches} running \`dusty watch\`${watches === 1 ? "" : "es"}`);
     if (services !== undefined) {
       await runCompose(ctx, state, host, ["stop", "-t", "1", ...targets]);
       if (remove) {

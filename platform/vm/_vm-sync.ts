@@ -4,7 +4,7 @@
  */
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
-import { localKind, syncFolder, syncFromRemote, type SyncOptions } from "../rsync.ts";
+import { localKind, syncFolder, syncFromRemote, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, type RunResult } from "../run.ts";
 import { demotingRunner, shellCommand } from "./_vm-shell.ts";
 import { VM_SSH_USER, type HostSyncOptions, type Runner } from "./driver.ts";
@@ -31,6 +31,11 @@ export async function syncIntoVm(vm: VmConnection, localPath: string, vmPath: st
   const mkdir = `${shellCommand(["sudo", "mkdir", "-p", dir])}; ${shellCommand(["sudo", "chown", "-R", VM_SSH_USER, dir])}`;
   check(await vm.runInVm(mkdir));
   await syncFolder(localPath, `${vm.sshTarget}:${vmPath}`, rsyncOptions(vm, options));
+}
+
+/** Rsyncs the listed paths of a local folder into a VM folder that `syncIntoVm()` has made. */
+export async function syncPathsIntoVm(vm: VmConnection, localRoot: string, vmRoot: string, paths: readonly string[], options: HostSyncOptions = {}): Promise<void> {
+  await syncPaths(localRoot, `${vm.sshTarget}:${vmRoot}`, paths, rsyncOptions(vm, options));
 }
 
 /** Rsyncs a file or folder of the VM to a local path; `test -d` in the VM says which it is. */

@@ -117,6 +117,18 @@ test("syncIn() of a folder makes the folder in the VM, then rsyncs its contents 
   ]);
 });
 
+test("syncPathsIn() rsyncs only the listed paths into the VM over ssh, the list on stdin", async () => {
+  const repo = join(temp.path, "my repo");
+  mkdirSync(repo);
+  const { recorder, host } = driver();
+  await host.syncPathsIn(repo, "/persist/repos/github.com/org/web", ["index.html", "gone dir"], { excludeNestedGit: true });
+  expect(recorder.calls).toEqual([
+    ["rsync", "-e", RSYNC_SHELL, "-az", "--recursive", "--ignore-times", "--delete", "--force", "--delete-missing-args", "--from0", "--files-from=-",
+      "--rsync-path", "sudo rsync", "--exclude", "*/.git", `${repo}/`, "docker@localhost:/persist/repos/github.com/org/web/"],
+  ]);
+  expect(recorder.inputs).toEqual(["index.html\0gone dir"]);
+});
+
 test("syncIn() of a file makes its parent in the VM; asUser demotes rsync too", async () => {
   const file = join(temp.path, "nginx.conf");
   writeFileSync(file, "events {}\n");

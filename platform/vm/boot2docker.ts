@@ -4,7 +4,7 @@
  */
 import type { RunOptions, RunResult } from "../run.ts";
 import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions, writeFileCommand } from "./_vm-shell.ts";
-import { check, syncIntoVm, syncOutOfVm, type VmConnection } from "./_vm-sync.ts";
+import { check, syncIntoVm, syncOutOfVm, syncPathsIntoVm, type VmConnection } from "./_vm-sync.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
 
@@ -79,6 +79,7 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
     dockerEnv,
     paths: () => ({ ...VM_PATHS }),
     syncIn: (localPath, hostPath, syncOptions) => syncIntoVm(vm, localPath, hostPath, syncOptions),
+    syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => syncPathsIntoVm(vm, localRoot, hostRoot, paths, syncOptions),
     syncOut: (hostPath, localPath, syncOptions) => syncOutOfVm(vm, hostPath, localPath, syncOptions),
     // Separate words, as Dusty passed them: boot2docker ssh joins them and the VM's shell runs the pipe.
     diskUsage: async () => parseDfOutput(check(await boot2docker(["ssh", "df", "-h", "|", "grep", "/dev/sda1"])).stdout),

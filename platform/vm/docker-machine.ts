@@ -4,7 +4,7 @@
  */
 import type { RunOptions, RunResult } from "../run.ts";
 import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions } from "./_vm-shell.ts";
-import { check, syncIntoVm, syncOutOfVm, type VmConnection } from "./_vm-sync.ts";
+import { check, syncIntoVm, syncOutOfVm, syncPathsIntoVm, type VmConnection } from "./_vm-sync.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
 import { hostOnlyAdapter, hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
@@ -128,6 +128,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     dockerEnv: async () => parseExportLines(check(await machine(["env", MACHINE_NAME, "--shell", "bash"])).stdout),
     paths: () => ({ ...VM_PATHS }),
     syncIn: async (localPath, hostPath, syncOptions) => syncIntoVm(await connection(), localPath, hostPath, syncOptions),
+    syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => syncPathsIntoVm(await connection(), localRoot, hostRoot, paths, syncOptions),
     syncOut: async (hostPath, localPath, syncOptions) => syncOutOfVm(await connection(), hostPath, localPath, syncOptions),
     diskUsage: async () => parseDfOutput(check(await inVm("df -h /mnt/sda1 | grep /dev/sda1")).stdout),
     runOnHost: (argv, runOptions) => inVm(shellCommand(argv), runOptions),

@@ -45,6 +45,11 @@ export interface DockerHost {
   paths(): HostPaths;
   /** Mirrors a local file or folder at `hostPath` on the engine's host. */
   syncIn(localPath: string, hostPath: string, options?: HostSyncOptions): Promise<void>;
+  /**
+   * Brings only `paths` (relative, changed since the last sync) of a local folder to a folder on the
+   * engine's host that a full `syncIn()` has made: deleted paths are deleted there. For `dusty watch`.
+   */
+  syncPathsIn(localRoot: string, hostRoot: string, paths: readonly string[], options?: HostSyncOptions): Promise<void>;
   /** Mirrors a file or folder on the engine's host at a local path. */
   syncOut(hostPath: string, localPath: string, options?: HostSyncOptions): Promise<void>;
   /** Free space where dusty's persistent files live. */

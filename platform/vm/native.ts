@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import type { HostPaths } from "../../core/compile.ts";
 import { dockerServerVersion } from "../docker.ts";
 import { UserError } from "../errors.ts";
-import { localKind, syncFolder, type SyncOptions } from "../rsync.ts";
+import { localKind, syncFolder, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, runChecked } from "../run.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DockerHost, HostSyncOptions } from "./driver.ts";
@@ -59,6 +59,7 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
     dockerEnv: async () => ({}),
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
+    syncPathsIn: async (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, insidePersist(hostRoot), relPaths, rsyncOptions(syncOptions)),
     syncOut: async (hostPath, localPath, syncOptions = {}) => syncFolder(insidePersist(hostPath), localPath, rsyncOptions(syncOptions)),
     diskUsage: async () => {
       // LC_ALL=C: "1.5G", never "1,5G"; -P: one line per filesystem, whatever the device name's length.
@@ -83,7 +84,8 @@ async function engineVersion(): Promise<string> {
 }
 
 function rsyncOptions(options: HostSyncOptions): SyncOptions {
-  return { delete: options.delete, excludeNestedGit: options.excludeNestedGit, signal: options.signal, onLine: options.onLine };
+  // Both ends are this machine's rsync, so times can be compared to the nanosecond.
+  return { delete: options.delete, excludeNestedGit: options.excludeNestedGit, signal: options.signal, onLine: options.onLine, exactTimes: true };
 }
 
 /** df needs an existing path; before the first `up` the persist dir may not exist yet. */

@@ -3,6 +3,9 @@
  * The dusty binary. `dusty -d` becomes the daemon; everything else is a command, most of which are
  * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
  */
+// First: citty and consola read the color decision from the environment when they load.
+import { restoreColorEnv } from "./_color.ts";
+import "consola";
 import { defineCommand, runCommand, runMain } from "citty";
 import { passesHelpThrough } from "./_args.ts";
 import { showFullUsage } from "./_usage.ts";
@@ -44,6 +47,7 @@ export const root = defineCommand({
 });
 
 async function main(argv: string[]): Promise<void> {
+  restoreColorEnv();
   if (argv[0] === "-d") {
     const { runDaemon } = await import("./daemon.ts");
     process.exitCode = await runDaemon(argv.slice(1));

@@ -1,0 +1,44 @@
+/**
+ * Color only where a person reads it. citty and consola each decide once, when they load, from the
+ * environment and from stdout alone, so cmd/main.ts imports this module before them: it sets the
+ * environment they read to this decision, and `restoreColorEnv()` (called once they have loaded) puts
+ * the environment back before any program is started. What the libraries still color on a stream that
+ * is not a terminal (one of stdout and stderr is, the other is not) is stripped where it is written.
+ */
+import { stripVTControlCharacters } from "node:util";
+import { wantsColor } from "../core/color.ts";
+
+/** Whether this process colors what it writes to each stream. */
+export const COLOR = {
+  stdout: wantsColor(process.env, process.stdout.isTTY === true),
+  stderr: wantsColor(process.env, process.stderr.isTTY === true),
+};
+
+const saved: Record<string, string | undefined> = {};
+function setForLibraries(name: string, value: string | undefined): void {
+  if (!Object.hasOwn(saved, name)) saved[name] = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+if (!COLOR.stdout && !COLOR.stderr) {
+  setForLibraries("NO_COLOR", "1");
+} else if (process.env.FORCE_COLOR !== undefined) {
+  // citty turns color off for TEST, CI and TERM=dumb whatever FORCE_COLOR says.
+  for (const name of ["TEST", "CI"]) setForLibraries(name, undefined);
+  if (process.env.TERM === "dumb") setForLibraries("TERM", undefined);
+}
+
+/** Puts back the variables changed for the libraries, so that programs dusty starts see the user's environment. */
+export function restoreColorEnv(): void {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+    delete saved[name];
+  }
+}
+
+/** `text` as it may be written to the stream: without escapes unless that stream is colored. */
+export function forStream(stream: "stdout" | "stderr", text: string): string {
+  return COLOR[stream] ? text : stripVTControlCharacters(text);
+}

@@ -1,9 +1,9 @@
 /**
- * Color only where a person reads it. citty and consola each decide once, when they load, from the
- * environment and from stdout alone, so cmd/main.ts imports this module before them: it sets the
- * environment they read to this decision, and `restoreColorEnv()` (called once they have loaded) puts
- * the environment back before any program is started. What the libraries still color on a stream that
- * is not a terminal (one of stdout and stderr is, the other is not) is stripped where it is written.
+ * Color only where a person reads it. citty decides once, when it loads, from the environment alone,
+ * so cmd/main.ts imports this module before it: it sets the environment citty reads to this decision,
+ * and `restoreColorEnv()` (called once citty has loaded) puts the environment back before any program
+ * is started. consola (loaded later, only by commands that log) judges by stdout; what either still
+ * colors on a stream that is not to be colored is stripped where it is written (cmd/_usage.ts, cmd/_log.ts).
  */
 import { stripVTControlCharacters } from "node:util";
 import { wantsColor } from "../core/color.ts";

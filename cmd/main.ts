@@ -3,9 +3,8 @@
  * The dusty binary. `dusty -d` becomes the daemon; everything else is a command, most of which are
  * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
  */
-// First: citty and consola read the color decision from the environment when they load.
+// First: citty reads the color decision from the environment when it loads.
 import { restoreColorEnv } from "./_color.ts";
-import "consola";
 import { defineCommand, runCommand, runMain } from "citty";
 import { passesHelpThrough } from "./_args.ts";
 import { showFullUsage } from "./_usage.ts";

@@ -4,11 +4,13 @@
  */
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
 const list = defineCommand({
   meta: { name: "list", description: "List every repo the specs use, with its local override if any" },
-  run: ({ args }) => withPositionals(args._, 0, () => runClientCommand("repos.list")),
+  args: { ...JSON_FLAG, ...QUIET_FLAG },
+  run: ({ args }) => withPositionals(args._, 0, () => runClientCommand("repos.list", readFlags(args))),
 });
 
 const from = defineCommand({

@@ -2,8 +2,7 @@
 import { defineCommand } from "citty";
 import { JSON_FLAG } from "./_args.ts";
 import { COMMIT, TARGET, VERSION } from "./_version.ts";
-import { DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client.ts";
-import { askDaemonFor } from "./_exec-docker.ts";
+import { callDaemon, DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client.ts";
 
 export default defineCommand({
   meta: { name: "version", description: "Print the client's version, commit and target, and the daemon's version" },
@@ -18,9 +17,10 @@ export default defineCommand({
     // The client's part is printed even when the daemon does not answer ("daemon": null, exit 1, the reason on stderr).
     let daemon: { version: string } | null = null;
     try {
-      const answer = await askDaemonFor<{ version: string }>("version", { json: true });
-      if (answer.ok) daemon = answer.value;
-      else process.exitCode = answer.exitCode;
+      let out = "";
+      const code = await callDaemon("version", { json: true }, { write: (stream, text) => (stream === "stdout" ? void (out += text) : writeToTerminal("stderr", text)) });
+      if (code === 0) daemon = JSON.parse(out) as { version: string };
+      else process.exitCode = code;
     } catch (error) {
       if (!(error instanceof DaemonUnavailableError)) throw error;
       await writeToTerminal("stderr", `${error.message}\n`);

@@ -19,7 +19,7 @@ describe("help", () => {
   test("dusty --help lists every command", () => {
     expect(root.code).toBe(0);
     expect(commands).toEqual([
-      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "logs", "repos",
+      "assets", "bundles", "compile", "completion", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "logs", "repos",
       "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "test", "up", "upgrade", "validate", "version",
     ]);
     expect(root.stdout).toMatchSnapshot();

@@ -62,7 +62,7 @@ describe("make release", () => {
     for (const [file, hex] of sums) expect(`${file} ${await sha256Of(join(release, file))}`).toBe(`${file} ${hex}`);
   });
 
-  test("each tarball holds the binary for its OS and CPU, and README.md", async () => {
+  test("each tarball holds the binary for its OS and CPU, README.md, the completion scripts and the man page", async () => {
     const expected: Record<string, RegExp> = {
       "darwin-arm64": /^Mach-O 64-bit arm64 executable/,
       "darwin-x64": /^Mach-O 64-bit x86_64 executable/,
@@ -72,7 +72,10 @@ describe("make release", () => {
     for (const target of RELEASE_TARGETS) {
       const folder = tarballFolder(NEXT_VERSION, target);
       const listing = await sh(["tar", "-tzf", join(release, tarballName(NEXT_VERSION, target))]);
-      expect(listing.stdout.split("\n").filter(Boolean).sort()).toEqual([`${folder}/`, `${folder}/README.md`, `${folder}/dusty`]);
+      expect(listing.stdout.split("\n").filter(Boolean).sort()).toEqual(
+        [`${folder}/`, `${folder}/README.md`, `${folder}/dusty`, `${folder}/completions/`, `${folder}/completions/_dusty`, `${folder}/completions/dusty.bash`,
+          `${folder}/completions/dusty.fish`, `${folder}/man/`, `${folder}/man/dusty.1`].sort(),
+      );
       const binary = await unpackBinary(target);
       expect(statSync(binary).mode & 0o777).toBe(0o755);
       expect(`${target}: ${(await sh(["file", "-b", binary])).stdout}`).toMatch(new RegExp(`^${target}: ${expected[target]!.source.slice(1)}`));

@@ -5,8 +5,11 @@
  * is started. consola (loaded later, only by commands that log) judges by stdout; what either still
  * colors on a stream that is not to be colored is stripped where it is written (cmd/_usage.ts, cmd/_log.ts).
  */
-import { stripVTControlCharacters } from "node:util";
 import { wantsColor } from "../core/color.ts";
+
+// CSI sequences (colors, cursor moves): all that citty and consola write. A regex, not node:util, to
+// keep the client's start free of one more module.
+const CONTROL_SEQUENCE = /\x1b\[[0-9;?]*[ -\/]*[@-~]/g;
 
 /** Whether this process colors what it writes to each stream. */
 export const COLOR = {
@@ -40,5 +43,5 @@ export function restoreColorEnv(): void {
 
 /** `text` as it may be written to the stream: without escapes unless that stream is colored. */
 export function forStream(stream: "stdout" | "stderr", text: string): string {
-  return COLOR[stream] ? text : stripVTControlCharacters(text);
+  return COLOR[stream] ? text : text.replace(CONTROL_SEQUENCE, "");
 }

@@ -1,6 +1,9 @@
 // End-to-end: dusty colors only a terminal. Help piped through `cat -v` has no escapes, NO_COLOR and
 // FORCE_COLOR decide over that, and a real terminal (a pty from util-linux `script`) still gets color.
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { wantsColor } from "../core/color.ts";
 import { dustyArgv, runDusty } from "./harness.ts";
 
@@ -68,5 +71,24 @@ describe("color", () => {
     };
     expect(await pty({})).toContain(`${ESC}[`);
     expect(await pty({ NO_COLOR: "1" })).not.toContain(ESC);
+  });
+
+  test("each stream is judged alone: stdout a terminal, stderr a file: only stdout has color", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dusty-color-"));
+    try {
+      const merged: Record<string, string> = {};
+      for (const [name, value] of Object.entries({ ...process.env, ...PLAIN_ENV })) if (value !== undefined) merged[name] = value;
+      const errFile = join(dir, "stderr.txt");
+      const command = `${dustyArgv(["bundles", "activate"]).map((word) => `'${word}'`).join(" ")} 2>'${errFile}'`;
+      const child = Bun.spawn(["script", "-qec", command, "/dev/null"], { env: merged, stdin: "ignore", stdout: "pipe" });
+      const out = await new Response(child.stdout).text();
+      await child.exited;
+      expect(out).toContain(`${ESC}[`);
+      const err = readFileSync(errFile, "utf8");
+      expect(err).toContain("BUNDLE_NAMES");
+      expect(err).not.toContain(ESC);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

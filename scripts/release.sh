@@ -50,7 +50,7 @@ build_target() {
   # Same bytes for the same binary: fixed owner and times, sorted names, no gzip timestamp.
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dir" -cf - "$folder" | gzip "-$level" -n >"$out/$folder.tar.gz"
   case "$target" in linux-*)
-    $BUN scripts/release-files.ts deb --version "$version" --target "$target" --binary "$dir/$folder/dusty" --out "$dir/deb"
+    $BUN scripts/release-files.ts deb --version "$version" --target "$target" --binary "$dir/$folder/dusty" --docs "$work/docs" --out "$dir/deb"
     dpkg-deb --root-owner-group -Zgzip "-z$level" --build "$dir/deb" "$out/$(cat "$dir/deb.name")" >/dev/null
     ;;
   esac

@@ -74,7 +74,6 @@ test("every command of the README's Using it section runs as written on the buil
     if (words[0] === "cp") expect(readFileSync(join(work.path, "index.html"), "utf8")).toContain("Dusty example website");
     if (words[0] === "up") expect((await env.fetchPage("local.website.com")).text).toContain("Hello from the Dusty example website");
     done.push(command);
-    if (process.env.README_TRACE) console.log(command, "=>", result.code, result.stdout.slice(0, 200));
   }
   expect(follower).toBeDefined();
   const timer = setTimeout(() => follower!.process.kill("SIGKILL"), 30_000);

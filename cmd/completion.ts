@@ -60,6 +60,14 @@ async function namesOf(kind: NameKind, app: string | undefined): Promise<string[
       return lines(await ask("bundles.list", { quiet: true }));
     case "config-keys":
       return lines(await ask("config.list", { quiet: true }));
+    case "assets":
+      return lines(await ask("assets.list", { quiet: true }));
+    case "env-vars": {
+      const out = app === undefined ? undefined : await ask("env.list", { name: app, json: true });
+      return out === undefined ? [] : (JSON.parse(out) as { overrides: { variable: string }[] }).overrides.map((o) => o.variable);
+    }
+    case "shells":
+      return [...SHELLS];
     case "repos": {
       const out = await ask("repos.list", { json: true });
       return out === undefined ? [] : (JSON.parse(out) as { repos: { shortName: string }[] }).repos.map((r) => r.shortName);

@@ -5,10 +5,22 @@
  */
 
 /** What a positional's values are; names come from the daemon (`dusty completion --names KIND`). */
-export type NameKind = "containers" | "targets" | "apps" | "bundles" | "repos" | "suites" | "scripts" | "config-keys" | "files";
+export type NameKind =
+  | "containers"
+  | "targets"
+  | "apps"
+  | "bundles"
+  | "repos"
+  | "suites"
+  | "scripts"
+  | "config-keys"
+  | "assets"
+  | "env-vars"
+  | "shells"
+  | "files";
 
-/** The kinds whose names depend on the positional before (an app's suites or scripts). */
-export const KINDS_AFTER_APP: readonly NameKind[] = ["suites", "scripts"];
+/** The kinds whose names depend on the positional before (an app's suites or scripts, an app's or service's variables). */
+export const KINDS_AFTER_APP: readonly NameKind[] = ["suites", "scripts", "env-vars"];
 
 /** One flag. */
 export interface FlagNode {

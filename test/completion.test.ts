@@ -81,6 +81,15 @@ describe("bash", () => {
     expect((await bashComplete(["logs", "--tail", "5", "we"])).words).toEqual(["website"]);
   });
 
+  test("every positional completes names, files or is free text on purpose", async () => {
+    const tree = await readCommandTree(root);
+    const free = commandPaths(tree).flatMap(([path, node]) => node.positionals.filter((p) => !p.kind).map((p) => `${path.join(" ")}: ${p.name}`));
+    expect(free).toEqual(["config set: value", "env set: value", "scripts: args", "test: args", "upgrade: version"]);
+    expect((await bashComplete(["completion", ""])).words).toEqual(["bash", "fish", "zsh"]);
+    expect((await env.dusty(["env", "set", "api", "DEBUG", "1"])).code).toBe(0);
+    expect((await bashComplete(["env", "unset", "api", ""])).words).toEqual(["DEBUG"]);
+  });
+
   test("without a daemon there are no names and no error on the terminal", async () => {
     const result = await bashComplete(["bundles", "activate", ""], { DUSTY_SOCKET_PATH: join(work.path, "no.sock") });
     expect(result).toEqual({ words: [], stderr: "" });

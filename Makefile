@@ -8,7 +8,7 @@ SOURCES := $(shell find cmd core platform -name '*.ts' ! -name '*.test.ts' 2>/de
 # formula gets a placeholder: `make release RELEASE_URL=https://…` for a real release.
 export RELEASE_URL ?=
 
-.PHONY: help deps build release test check typecheck bench soak demo embed fixtures docker images clean
+.PHONY: help deps build release test check typecheck bench soak demo embed fixtures docs docker images clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -42,6 +42,9 @@ test: deps docker images typecheck build ## Run every test; ends with `tests: N 
 
 check: deps ## Fail when a snapshot or fixture is stale
 	$(BUN) test -u && UPDATE_FIXTURES=1 $(BUN) test core/fixtures.test.ts && git diff --exit-code
+
+docs: deps ## Write the completion scripts and the man page into dist/ (completions/, man/dusty.1)
+	$(BUN) scripts/generate-docs.ts dist
 
 embed: deps ## Re-embed fixtures/example into the binary's sources
 	$(BUN) scripts/embed-example.ts

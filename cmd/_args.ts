@@ -8,6 +8,21 @@ export const SPECS_FLAG = {
   specs: { type: "string", description: "Path of a specs repo (default: the configured one, else the built-in example)", valueHint: "path" },
 } as const;
 
+/** `--json`: a read command's answer as one JSON object (its shape: docs/json.md). */
+export const JSON_FLAG = {
+  json: { type: "boolean", description: "Print one JSON object instead of a table (shapes: docs/json.md)" },
+} as const;
+
+/** `-q/--quiet`: only the names, one a line, for scripts and shell loops. */
+export const QUIET_FLAG = {
+  quiet: { type: "boolean", alias: "q", description: "Print only the names, one a line" },
+} as const;
+
+/** The read flags as the daemon takes them. */
+export function readFlags(args: { json?: boolean; quiet?: boolean }): { json: boolean; quiet: boolean } {
+  return { json: args.json === true, quiet: args.quiet === true };
+}
+
 /** Every value of a flag that may be repeated: `--bundle a --bundle b` and `--bundle=a`. */
 export function collectRepeated(rawArgs: readonly string[], flag: string): string[] {
   const values: string[] = [];

@@ -8,7 +8,7 @@ export const EXAMPLE_SPECS: SpecFile[] = [
   { path: "libs/greeting.yml", text: "# A tiny shell library: installs the `greet` command into every container that uses it.\nrepo: /usr/local/share/dusty/example/greeting-lib\nmount: /srv/greeting\ninstall:\n  - mkdir -p /usr/local/bin\n  - cp bin/greet /usr/local/bin/greet\n  - chmod 755 /usr/local/bin/greet\n" },
   { path: "services/cache.yml", text: "# A stand-in for a cache server: answers PONG to every TCP connection on port 7000.\nimage: dusty-example/busybox:latest\ncommand: sh -c 'while true; do echo PONG | nc -l -p 7000; done'\n# A service spec is a compose service as written: without an init, sh as PID 1 ignores docker stop's SIGTERM.\ninit: true\n" },
   { path: "bundles/everything.yml", text: "description: The website, the api with its greeting lib, and the cache\napps:\n  - website\n  - api\nservices:\n  - cache\n" },
-  { path: "bundles/website-only.yml", text: "description: Just the static website\napps:\n  - website\n" },
+  { path: "bundles/website.yml", text: "description: Just the static website\napps:\n  - website\n" },
 ];
 
 /** The example's code repos: folder name → relative path → content. */

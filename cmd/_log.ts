@@ -3,10 +3,14 @@
  * (`dusty compile --print > out.yml`); consola would send info to stdout by default.
  */
 import { createConsola } from "consola";
+import { forStream } from "./_color.ts";
+
+// Strips what consola colors when stderr is not a terminal (consola judges by stdout).
+const stderr = { write: (text: string) => process.stderr.write(forStream("stderr", text)) } as unknown as NodeJS.WriteStream;
 
 export const log = createConsola({
-  stdout: process.stderr,
-  stderr: process.stderr,
+  stdout: stderr,
+  stderr,
   level: process.env.DUSTY_QUIET === "1" ? 1 : 3,
   formatOptions: { date: false },
 });

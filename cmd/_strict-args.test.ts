@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import type { ArgsDef, CommandDef } from "citty";
 import { PASSTHROUGH } from "./_args.ts";
 import { findUsageProblem } from "./_strict-args.ts";
-import { root } from "./main.ts";
+import { root } from "./_commands.ts";
 
 type AnyCommand = CommandDef<ArgsDef>;
 type Leaf = { path: string[]; args: Record<string, ArgsDef[string] & { valueHint?: string; alias?: string | string[] }> };

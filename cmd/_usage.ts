@@ -3,6 +3,7 @@
  * (`bundles activate` instead of `dusty bundles activate`), so the name is put back here.
  */
 import { renderUsage, type ArgsDef, type CommandDef } from "citty";
+import { forStream } from "./_color.ts";
 
 async function nameOf<T extends ArgsDef>(cmd: CommandDef<T> | undefined): Promise<string | undefined> {
   const meta = typeof cmd?.meta === "function" ? await cmd.meta() : await cmd?.meta;
@@ -20,5 +21,5 @@ export async function renderFullUsage<T extends ArgsDef = ArgsDef>(cmd: CommandD
 
 /** Prints a command's help (citty's showUsage, with the full name). */
 export async function showFullUsage<T extends ArgsDef = ArgsDef>(cmd: CommandDef<T>, parent?: CommandDef<T>): Promise<void> {
-  process.stdout.write((await renderFullUsage(cmd, parent)) + "\n");
+  process.stdout.write(forStream("stdout", await renderFullUsage(cmd, parent)) + "\n");
 }

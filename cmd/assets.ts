@@ -8,6 +8,7 @@ import { defineCommand } from "citty";
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MAX_REQUEST_BYTES } from "../core/protocol.ts";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { callDaemon, DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client.ts";
 
 // Room in the request for everything but the content: the key, the cwd (a path up to 4 KiB), the framing.
@@ -17,8 +18,8 @@ export const MAX_ASSET_BYTES = Math.floor((MAX_REQUEST_BYTES - REQUEST_HEADROOM_
 
 const list = defineCommand({
   meta: { name: "list", description: "List the assets of the active apps and libs, or of one app or lib" },
-  args: { app_or_lib: { type: "positional", required: false, description: "Show only this app's or lib's assets" } },
-  run: ({ args }) => runClientCommand("assets.list", args.app_or_lib ? { name: args.app_or_lib } : {}),
+  args: { app_or_lib: { type: "positional", required: false, description: "Show only this app's or lib's assets" }, ...JSON_FLAG, ...QUIET_FLAG },
+  run: ({ args }) => runClientCommand("assets.list", { ...(args.app_or_lib ? { name: args.app_or_lib } : {}), ...readFlags(args) }),
 });
 
 const read = defineCommand({

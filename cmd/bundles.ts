@@ -1,5 +1,6 @@
 /** `dusty bundles list | activate [--only] NAMES... | deactivate NAMES...`: which bundles `dusty up` runs. */
 import { defineCommand } from "citty";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { runClientCommand } from "./client.ts";
 
 const NAMES = { type: "positional", required: true, description: "Bundle names (one or more)", valueHint: "names..." } as const;
@@ -12,7 +13,8 @@ export default defineCommand({
   subCommands: {
     list: defineCommand({
       meta: { name: "list", description: "List the bundles of your specs and which are activated" },
-      run: () => runClientCommand("bundles.list"),
+      args: { ...JSON_FLAG, ...QUIET_FLAG },
+      run: ({ args }) => runClientCommand("bundles.list", readFlags(args)),
     }),
     activate: defineCommand({
       meta: { name: "activate", description: "Activate bundles, so that `dusty up` runs them" },

@@ -1,5 +1,6 @@
 /** `dusty config list | listvalues | set KEY VALUE`: read and change dusty's settings. */
 import { defineCommand } from "citty";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { absoluteRepoArg } from "./_repo-arg.ts";
 import { runClientCommand } from "./client.ts";
 
@@ -8,7 +9,8 @@ export default defineCommand({
   subCommands: {
     list: defineCommand({
       meta: { name: "list", description: "List the config keys with their descriptions and values" },
-      run: () => runClientCommand("config.list"),
+      args: { ...JSON_FLAG, ...QUIET_FLAG },
+      run: ({ args }) => runClientCommand("config.list", readFlags(args)),
     }),
     listvalues: defineCommand({
       meta: { name: "listvalues", description: "Print the whole config as YAML (machine-readable)" },

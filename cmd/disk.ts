@@ -5,6 +5,7 @@
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { isatty } from "node:tty";
+import { JSON_FLAG, readFlags } from "./_args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 import { refuseInClient } from "./_exec-docker.ts";
 
@@ -15,7 +16,8 @@ export function isYes(answer: string | null): boolean {
 
 const inspect = defineCommand({
   meta: { name: "inspect", description: "Show free space where dusty keeps its files, and Docker's disk usage" },
-  run: () => runClientCommand("disk.inspect"),
+  args: { ...JSON_FLAG },
+  run: ({ args }) => runClientCommand("disk.inspect", readFlags(args)),
 });
 
 const cleanupContainers = defineCommand({

@@ -6,6 +6,7 @@
 import { defineCommand } from "citty";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { JSON_FLAG, readFlags } from "./_args.ts";
 import { parseEnvFile } from "./_env-file.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
@@ -21,8 +22,8 @@ export default defineCommand({
   subCommands: {
     list: defineCommand({
       meta: { name: "list", description: "List the overrides of one app or service, or of every activated one" },
-      args: { app_or_service: { ...NAME, required: false } },
-      run: ({ args }) => runClientCommand("env.list", { name: args.app_or_service }),
+      args: { app_or_service: { ...NAME, required: false }, ...JSON_FLAG },
+      run: ({ args }) => runClientCommand("env.list", { name: args.app_or_service, ...readFlags(args) }),
     }),
     set: defineCommand({
       meta: { name: "set", description: "Set a variable, or every variable of an env file, for an app or service" },

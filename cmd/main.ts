@@ -3,51 +3,17 @@
  * The dusty binary. `dusty -d` becomes the daemon; everything else is a command, most of which are
  * thin clients of the daemon. Commands load lazily so that a client round trip starts fast.
  */
-import { defineCommand, runCommand, runMain } from "citty";
+// First: citty reads the color decision from the environment when it loads.
+import { restoreColorEnv } from "./_color.ts";
+import { runCommand, runMain } from "citty";
 import { passesHelpThrough } from "./_args.ts";
 import { findUsageProblem, USAGE_EXIT_CODE } from "./_strict-args.ts";
+import { root } from "./_commands.ts";
 import { showFullUsage } from "./_usage.ts";
 import { VERSION } from "./_version.ts";
 
-const load = (file: Promise<{ default: unknown }>) => () => file.then((m) => m.default as never);
-
-/** Every command, one file each; each file's meta.description is what `dusty --help` lists. */
-export const COMMANDS = {
-  assets: () => load(import("./assets.ts"))(),
-  bundles: () => load(import("./bundles.ts"))(),
-  compile: () => load(import("./compile.ts"))(),
-  config: () => load(import("./config.ts"))(),
-  cp: () => load(import("./cp.ts"))(),
-  daemon: () => load(import("./daemon-service.ts"))(),
-  disk: () => load(import("./disk.ts"))(),
-  doctor: () => load(import("./doctor.ts"))(),
-  dump: () => load(import("./dump.ts"))(),
-  env: () => load(import("./env.ts"))(),
-  exec: () => load(import("./exec.ts"))(),
-  logs: () => load(import("./logs.ts"))(),
-  repos: () => load(import("./repos.ts"))(),
-  restart: () => load(import("./restart.ts"))(),
-  scripts: () => load(import("./scripts.ts"))(),
-  setup: () => load(import("./setup.ts"))(),
-  shell: () => load(import("./shell.ts"))(),
-  shutdown: () => load(import("./shutdown.ts"))(),
-  status: () => load(import("./status.ts"))(),
-  stop: () => load(import("./stop.ts"))(),
-  sync: () => load(import("./sync.ts"))(),
-  test: () => load(import("./test.ts"))(),
-  up: () => load(import("./up.ts"))(),
-  upgrade: () => load(import("./upgrade.ts"))(),
-  validate: () => load(import("./validate.ts"))(),
-  version: () => load(import("./version.ts"))(),
-  watch: () => load(import("./watch.ts"))(),
-};
-
-export const root = defineCommand({
-  meta: { name: "dusty", version: VERSION, description: "Docker-powered local development environments" },
-  subCommands: COMMANDS,
-});
-
 async function main(argv: string[]): Promise<void> {
+  restoreColorEnv();
   if (argv[0] === "-d") {
     const { runDaemon } = await import("./daemon.ts");
     process.exitCode = await runDaemon(argv.slice(1));
@@ -76,5 +42,5 @@ async function main(argv: string[]): Promise<void> {
   await runMain(root, { rawArgs: argv, showUsage: showFullUsage });
 }
 
-// Imported by tests for the command tree (root, COMMANDS); run only as the program itself.
+// Run only as the program itself (tests import the command tree from cmd/_commands.ts).
 if (import.meta.main) await main(process.argv.slice(2));

@@ -4,12 +4,14 @@
  */
 import { defineCommand } from "citty";
 import { resolve } from "node:path";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
 const list = defineCommand({
   meta: { name: "list", description: "List every repo the specs use, with its local override if any" },
-  run: () => runClientCommand("repos.list"),
+  args: { ...JSON_FLAG, ...QUIET_FLAG },
+  run: ({ args }) => runClientCommand("repos.list", readFlags(args)),
 });
 
 const from = defineCommand({

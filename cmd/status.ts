@@ -1,11 +1,13 @@
-/** `dusty status [--json]`: the active apps, libs and services and their containers (from the daemon). */
+/** `dusty status [--json | -q]`: the active apps, libs and services, their containers, URLs and ports (from the daemon). */
 import { defineCommand } from "citty";
+import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { runClientCommand } from "./client.ts";
 
 export default defineCommand({
   meta: { name: "status", description: "Show info on activated apps, services and libs" },
   args: {
-    json: { type: "boolean", description: "Print one JSON object instead of a table" },
+    ...JSON_FLAG,
+    ...QUIET_FLAG,
   },
-  run: ({ args }) => runClientCommand("status", { json: args.json === true }),
+  run: ({ args }) => runClientCommand("status", readFlags(args)),
 });

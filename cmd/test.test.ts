@@ -9,9 +9,13 @@ describe("parseTestArgs()", () => {
       args: ["-k", "x"],
       recreate: true,
       pull: false,
+      json: false,
+      quiet: false,
     });
-    expect(parseTestArgs(["web"])).toEqual({ name: "web", suite: undefined, args: [], recreate: false, pull: true });
-    expect(parseTestArgs([])).toEqual({ name: undefined, suite: undefined, args: [], recreate: false, pull: true });
+    expect(parseTestArgs(["--json", "web"])).toMatchObject({ name: "web", json: true, quiet: false });
+    expect(parseTestArgs(["-q", "web"])).toMatchObject({ name: "web", json: false, quiet: true });
+    expect(parseTestArgs(["web"])).toEqual({ name: "web", suite: undefined, args: [], recreate: false, pull: true, json: false, quiet: false });
+    expect(parseTestArgs([])).toEqual({ name: undefined, suite: undefined, args: [], recreate: false, pull: true, json: false, quiet: false });
   });
 
   test("parseTestArgs() passes flags after the suite to the suite, dusty's own included", () => {
@@ -24,7 +28,7 @@ describe("parseTestArgs()", () => {
 
   test("parseTestArgs() refuses unknown options and options put where the suite goes", () => {
     expect(parseTestArgs(["--recreat", "web"])).toEqual({
-      error: "Unknown option --recreat for dusty test: the options are --recreate and --no-pull, given before the app or lib name",
+      error: "Unknown option --recreat for dusty test: the options are --recreate, --no-pull, --json and -q/--quiet, given before the app or lib name",
     });
     expect(parseTestArgs(["web", "--recreate"])).toEqual({ error: "Options go before the app or lib name: dusty test --recreate web …" });
   });

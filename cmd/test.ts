@@ -15,19 +15,23 @@ export interface TestCommandArgs {
   args: string[];
   recreate: boolean;
   pull: boolean;
+  json: boolean;
+  quiet: boolean;
 }
 
-const OPTIONS = ["--recreate", "--no-pull"];
+const OPTIONS = ["--recreate", "--no-pull", "--json", "--quiet", "-q"];
 
 /** Splits `dusty test`'s raw arguments; a mistake gives a message saying how to write it. */
 export function parseTestArgs(rawArgs: readonly string[]): TestCommandArgs | { error: string } {
-  const parsed: TestCommandArgs = { args: [], recreate: false, pull: true };
+  const parsed: TestCommandArgs = { args: [], recreate: false, pull: true, json: false, quiet: false };
   let i = 0;
   for (; i < rawArgs.length && rawArgs[i]!.startsWith("-"); i++) {
     const option = rawArgs[i]!;
     if (option === "--recreate") parsed.recreate = true;
     else if (option === "--no-pull") parsed.pull = false;
-    else return { error: `Unknown option ${option} for dusty test: the options are ${OPTIONS.join(" and ")}, given before the app or lib name` };
+    else if (option === "--json") parsed.json = true;
+    else if (option === "-q" || option === "--quiet") parsed.quiet = true;
+    else return { error: `Unknown option ${option} for dusty test: the options are --recreate, --no-pull, --json and -q/--quiet, given before the app or lib name` };
   }
   parsed.name = rawArgs[i];
   parsed.suite = rawArgs[i + 1];
@@ -51,6 +55,8 @@ export default defineCommand({
       description: "Pull the specs repo and the managed repos of the app or lib first",
       negativeDescription: "Use the repos as they are (a repo never cloned is still cloned)",
     },
+    json: { type: "boolean", description: "With no suite: list the suites as one JSON object (shapes: docs/json.md)" },
+    quiet: { type: "boolean", alias: "q", description: "With no suite: list only the suites' names, one a line" },
     app_or_lib: { type: "positional", required: false, description: "The app or lib to test; without a suite, list its suites" },
     suite: { type: "positional", required: false, description: "A suite name, or `all` for every suite in turn" },
     args: { type: "positional", required: false, description: "Arguments for the suite (they replace its default_args); flags too", valueHint: "args..." },

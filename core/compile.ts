@@ -10,7 +10,7 @@ import { renderComposeYaml } from "./compose-yaml.ts";
 import { hashText } from "./hash.ts";
 import { renderHostsSection } from "./hosts.ts";
 import { compileNginx, DEFAULT_NGINX_OPTIONS } from "./nginx.ts";
-import { planPorts, type PortPlan } from "./ports.ts";
+import { planPorts, type PortAssignments, type PortPlan } from "./ports.ts";
 import type { Specs } from "./specs.ts";
 
 export type { HostPaths } from "./compose.ts";
@@ -25,6 +25,8 @@ export interface CompileOptions {
   bindAddress: string;
   /** The first published port. */
   portBase: number;
+  /** The published ports earlier `up`s gave (none: a fresh install); each app keeps its own. */
+  previousPorts?: PortAssignments;
   paths: HostPaths;
   /** Repo URL → its checkout on the host (an override, or the managed clone), for relative `build:` paths. */
   repoPaths: Record<string, string>;
@@ -69,7 +71,7 @@ export function defaultCompileOptions(): CompileOptions {
 /** Compiles the active bundles of `specs` into the hosts section, nginx.conf, compose file and command files. */
 export function compileEnvironment(specs: Specs, options: CompileOptions): CompiledEnvironment {
   const assembled = assembleSpecs(specs, options.bundles);
-  const ports = planPorts(assembled, { hostAddress: options.hostAddress, portBase: options.portBase });
+  const ports = planPorts(assembled, { hostAddress: options.hostAddress, portBase: options.portBase, previous: options.previousPorts });
   // Test files of the active apps and libs that have suites too: `dusty test` then finds them in place.
   const tested = [...Object.entries(assembled.apps), ...Object.entries(assembled.libs)].filter(([, spec]) => spec.test.suites.length > 0);
   const testFiles = tested.map(([name]) => compileTestCommandFiles(specs, name));

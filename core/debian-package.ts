@@ -8,6 +8,15 @@ import { renderSystemdUnit, SYSTEMD_UNIT_NAME } from "./service-files.ts";
 
 /** Where the package puts the binary. */
 export const DEBIAN_BINARY_PATH = "/usr/bin/dusty";
+
+/** Where the package puts the generated completion scripts and man page (scripts/generate-docs.ts's names → installed path). */
+export const DEBIAN_DOC_PATHS: Record<string, string> = {
+  "completions/dusty.bash": "/usr/share/bash-completion/completions/dusty",
+  "completions/_dusty": "/usr/share/zsh/vendor-completions/_dusty",
+  "completions/dusty.fish": "/usr/share/fish/vendor_completions.d/dusty.fish",
+  // Debian policy: man pages compressed; scripts/release-files.ts gzips it.
+  "man/dusty.1": "/usr/share/man/man1/dusty.1.gz",
+};
 /** Where packages put systemd units; one the administrator writes to /etc/systemd/system wins over it. */
 export const DEBIAN_UNIT_PATH = `/usr/lib/systemd/system/${SYSTEMD_UNIT_NAME}`;
 /** The group whose members may use the daemon's socket (config key socket_group's default). */

@@ -61,7 +61,7 @@ export function renderHomebrewFormula(options: FormulaOptions): string {
     ``,
     `  def install`,
     `    bin.install "dusty"`,
-    `    # The tarball holds completions and a man page only once the project has them.`,
+    `    # The tarball holds the completion scripts and the man page (scripts/generate-docs.ts).`,
     `    bash_completion.install "completions/dusty.bash" => "dusty" if File.exist?("completions/dusty.bash")`,
     `    zsh_completion.install "completions/_dusty" if File.exist?("completions/_dusty")`,
     `    fish_completion.install "completions/dusty.fish" if File.exist?("completions/dusty.fish")`,

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { quoteNginxString } from "./nginx-pages.ts";
 import { compileNginx } from "./nginx.ts";
 import type { PortPlan, PortRoute } from "./ports.ts";
 
@@ -96,7 +97,7 @@ describe("compileNginx()", () => {
     writeFileSync(file, conf);
     const nginx = Bun.spawn([NGINX, "-e", "stderr", "-c", file, "-g", "daemon off;"], { stdout: "ignore", stderr: "pipe" });
     try {
-      const get = (host: string) => fetchWhenUp(`http://127.0.0.1:${port}/`, host);
+      const get = (host: string, accept = "*/*") => fetchWhenUp(`http://127.0.0.1:${port}/`, host, accept);
       const up = await get("up.local");
       expect(await up.text()).toBe(`host=up.local xff=127.0.0.1`);
       const other = await get("other.local");
@@ -104,7 +105,23 @@ describe("compileNginx()", () => {
       expect(await other.text()).toBe(`dusty: no app is forwarded to this host name on port ${port}\n`);
       const down = await get("down.local");
       expect(down.status).toBe(502);
-      expect(await down.text()).toBe(`dusty: app 127.0.0.1 is not answering on port ${downPort}\n`);
+      expect(down.headers.get("content-type")).toBe("text/plain");
+      expect(await down.text()).toBe(`dusty: app 127.0.0.1 is not answering on port ${downPort}: see \`dusty status\` and \`dusty logs 127.0.0.1\`\n`);
+      // A browser's Accept header: the HTML page, naming the app, what nginx can tell and the command to see the logs.
+      const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+      const downPage = await get("down.local", browser);
+      expect(downPage.status).toBe(502);
+      expect(downPage.headers.get("content-type")).toBe("text/html");
+      const html = await downPage.text();
+      expect(html).toStartWith("<!doctype html>\n");
+      expect(html).toContain("<title>dusty: 127.0.0.1 is not answering</title>");
+      expect(html).toContain(`to the app <b>127.0.0.1</b>, port ${downPort} of its container, but nothing answers there`);
+      expect(html).toContain("<code>dusty logs 127.0.0.1</code>");
+      const otherPage = await get("other.local", browser);
+      expect(otherPage.status).toBe(404);
+      expect(otherPage.headers.get("content-type")).toBe("text/html");
+      expect(await otherPage.text()).toContain(`No active app of dusty is forwarded to this host name on port ${port}.`);
+      expect(other.headers.get("content-type")).toBe("text/plain");
     } finally {
       nginx.kill();
       await nginx.exited;
@@ -124,10 +141,10 @@ async function freePorts(count: number): Promise<number[]> {
 }
 
 /** Fetches once nginx listens: connection refused means it has not bound the port yet. */
-async function fetchWhenUp(url: string, host: string): Promise<Response> {
+async function fetchWhenUp(url: string, host: string, accept: string): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetch(url, { headers: { host } });
+      return await fetch(url, { headers: { host, accept } });
     } catch (error) {
       if (attempt > 200) throw error;
       await Bun.sleep(10);
@@ -149,4 +166,9 @@ test.skipIf(!existsSync(NGINX))("compileNginx() output passes `nginx -t` with ho
   const result = Bun.spawnSync([NGINX, "-t", "-e", "stderr", "-c", file], { stdout: "ignore" });
   expect(result.stderr.toString()).toContain("test is successful");
   expect(result.exitCode).toBe(0);
+});
+
+test("quoteNginxString() escapes quotes, backslashes and newlines, and refuses a $ nginx would expand", () => {
+  expect(quoteNginxString('a "b" \\ c\n')).toBe('"a \\"b\\" \\\\ c\\n"');
+  expect(() => quoteNginxString("costs $5")).toThrow(/holds "\$"/);
 });

@@ -4,6 +4,7 @@
  * embedded DNS, so it starts even when an app is down and answers 502 until the app is back.
  */
 import { assertNginxToken, checkHostName } from "./grammar.ts";
+import { quoteNginxString, unavailablePage, unknownHostPage, type ErrorPage } from "./nginx-pages.ts";
 import type { PortPlan, PortRoute } from "./ports.ts";
 
 /** Options of `compileNginx`. */
@@ -42,6 +43,10 @@ export function compileNginx(plan: PortPlan, options: NginxOptions = DEFAULT_NGI
       // name, and then nginx serves nothing; 512 holds the longest DNS name (253 characters).
       "server_names_hash_bucket_size 512;",
       resolver,
+      // A browser asks for text/html: it gets the HTML page; curl and programs get one plain line.
+      "map $http_accept $dusty_error_page {",
+      ...indent(["default @dusty_text;", '"~*text/html" @dusty_html;']),
+      "}",
       ...httpServers(uniqueRoutes(plan.routes, "http")),
     ]),
     "}",
@@ -80,11 +85,21 @@ function httpServers(routes: readonly PortRoute[]): string[] {
 function defaultServer(port: number): string[] {
   return [
     "server {",
-    ...indent([
-      `listen ${port} default_server;`,
-      "default_type text/plain;",
-      `return 404 "dusty: no app is forwarded to this host name on port ${port}\\n";`,
-    ]),
+    ...indent([`listen ${port} default_server;`, "location / {", "  return 404;", "}", ...errorPages(404, unknownHostPage(port))]),
+    "}",
+  ];
+}
+
+/** The error_page for `status` and its two named locations; both texts are quoted nginx strings. */
+function errorPages(status: number, page: ErrorPage): string[] {
+  // 504: the connect timed out (a container stopped a moment ago); the page says the same.
+  return [
+    `error_page ${status === 502 ? "502 504 =502" : status} $dusty_error_page;`,
+    "location @dusty_text {",
+    ...indent(["default_type text/plain;", `return ${status} ${quoteNginxString(page.text)};`]),
+    "}",
+    "location @dusty_html {",
+    ...indent(["default_type text/html;", `return ${status} ${quoteNginxString(page.html)};`]),
     "}",
   ];
 }
@@ -103,15 +118,16 @@ function httpServer(route: PortRoute): string[] {
         'proxy_set_header Connection "upgrade";',
         "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
         "proxy_set_header Host $http_host;",
+        // On the compose network a connect takes well under a millisecond; the address of a container
+        // just stopped stays cached for the resolver's 10 s, and connecting to it hangs until this
+        // timeout (60 s by default) instead of failing: the error page then comes after 5 s.
+        "proxy_connect_timeout 5s;",
         // A variable makes nginx resolve the name per request: it starts while the app is down.
         `set $dusty_upstream ${upstream};`,
         "proxy_pass http://$dusty_upstream;",
       ]),
       "}",
-      "error_page 502 @dusty_unavailable;",
-      "location @dusty_unavailable {",
-      ...indent(["default_type text/plain;", `return 502 "dusty: app ${route.app} is not answering on port ${route.containerPort}\\n";`]),
-      "}",
+      ...errorPages(502, unavailablePage(route)),
     ]),
     "}",
   ];

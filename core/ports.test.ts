@@ -1,11 +1,11 @@
 import { expect, test } from "bun:test";
 import { assembleSpecs } from "./assemble.ts";
 import { specsFromRaw } from "./compile-test-helpers.ts";
-import { planPorts } from "./ports.ts";
+import { planPorts, rememberPorts, type PortPlanOptions } from "./ports.ts";
 
 const OPTIONS = { hostAddress: "127.0.0.1", portBase: 65000 };
 
-function planFor(apps: Record<string, unknown>, options = OPTIONS) {
+function planFor(apps: Record<string, unknown>, options: PortPlanOptions = OPTIONS) {
   const specs = specsFromRaw({ apps, bundles: { all: { apps: Object.keys(apps) } } });
   return planPorts(assembleSpecs(specs, ["all"]), options);
 }
@@ -65,4 +65,42 @@ test("planPorts() publishes a container port once however many forwardings reach
 
 test("planPorts() of nothing active is empty", () => {
   expect(planFor({})).toEqual({ apps: {}, routes: [], hosts: [] });
+});
+
+const WEB = { image: "x", host_forwarding: [{ host_name: "web.local", host_port: 80, container_port: 8000 }] };
+const API = { image: "x", host_forwarding: [{ host_name: "api.local", host_port: 80, container_port: 9000 }, { host_name: "api.local", host_port: 7001, container_port: 7001, type: "stream" }] };
+
+test("planPorts() keeps an app's remembered port when an app sorting before it is switched on", () => {
+  const alone = planFor({ web: WEB });
+  expect(alone.apps.web).toEqual([{ containerPort: 8000, publishedPort: 65000 }]);
+  const both = planFor({ api: API, web: WEB }, { ...OPTIONS, previous: rememberPorts({}, alone) });
+  // Without the memory api would take 65000 and 65001 and push web to 65002.
+  expect(both.apps).toEqual({
+    api: [{ containerPort: 9000, publishedPort: 65001 }, { containerPort: 7001, publishedPort: 65002 }],
+    web: [{ containerPort: 8000, publishedPort: 65000 }],
+  });
+  expect(both.routes.map((r) => [r.app, r.publishedPort])).toEqual([["api", 65001], ["api", 65002], ["web", 65000]]);
+});
+
+test("planPorts() keeps the ports of apps switched off free for them, and gives them back", () => {
+  const both = planFor({ api: API, web: WEB });
+  const remembered = rememberPorts({}, both);
+  expect(remembered).toEqual({ api: { "9000": 65000, "7001": 65001 }, web: { "8000": 65002 } });
+  const webOnly = planFor({ web: WEB }, { ...OPTIONS, previous: remembered });
+  expect(webOnly.apps.web).toEqual([{ containerPort: 8000, publishedPort: 65002 }]);
+  // api is off, but remembered: a new app does not take its ports.
+  const withNew = planFor({ new: { ...WEB, host_forwarding: [{ host_name: "n.local", host_port: 80, container_port: 1 }] }, web: WEB }, { ...OPTIONS, previous: rememberPorts(remembered, webOnly) });
+  expect(withNew.apps.new).toEqual([{ containerPort: 1, publishedPort: 65003 }]);
+  expect(rememberPorts(remembered, webOnly)).toEqual(remembered);
+});
+
+test("planPorts() without memory is the fresh plan; a remembered port claimed twice or below the base is given anew", () => {
+  expect(planFor({ api: API, web: WEB }, { ...OPTIONS, previous: {} })).toEqual(planFor({ api: API, web: WEB }));
+  const clash = planFor({ api: API, web: WEB }, { ...OPTIONS, previous: { api: { "9000": 65005 }, web: { "8000": 65005 } } });
+  expect(clash.apps).toEqual({
+    api: [{ containerPort: 9000, publishedPort: 65005 }, { containerPort: 7001, publishedPort: 65000 }],
+    web: [{ containerPort: 8000, publishedPort: 65001 }],
+  });
+  const raised = planFor({ web: WEB }, { ...OPTIONS, previous: { web: { "8000": 64000 } } });
+  expect(raised.apps.web).toEqual([{ containerPort: 8000, publishedPort: 65000 }]);
 });

@@ -9,7 +9,8 @@
 set -euo pipefail
 
 # ruby and file: test/release.test.ts checks the Homebrew formula with `ruby -c` and each binary's format.
-PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file)
+# zsh and fish: test/completion.test.ts checks their completion scripts (`zsh -n`, `fish -n`, `complete -C`).
+PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file zsh fish)
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dusty-dockerd.log}
 DOCKER_WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-30}
 COMPOSE_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-compose

@@ -1,13 +1,15 @@
 /**
  * The text files of a release, rendered by core/ and written here for scripts/release.sh:
  *
- *   bun scripts/release-files.ts deb --version V --target linux-x64 --binary FILE --out DIR   (a dpkg-deb tree, and DIR.name)
+ *   bun scripts/release-files.ts deb --version V --target linux-x64 --binary FILE [--docs DIR] --out DIR   (a dpkg-deb tree, and DIR.name;
+ *     --docs: scripts/generate-docs.ts's folder, whose completions and man page the package installs)
  *   bun scripts/release-files.ts formula --version V --url URL --sums SHA256SUMS --out FILE
  */
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEBIAN_BINARY_PATH, debianArchitecture, debianVersion, renderDebianFiles } from "../core/debian-package.ts";
+import { gzipSync } from "node:zlib";
+import { DEBIAN_BINARY_PATH, DEBIAN_DOC_PATHS, debianArchitecture, debianVersion, renderDebianFiles } from "../core/debian-package.ts";
 import { renderHomebrewFormula } from "../core/homebrew-formula.ts";
 import { parseSha256Sums, RELEASE_TARGETS, tarballName, type ReleaseTarget } from "../core/release.ts";
 
@@ -17,6 +19,7 @@ const { positionals, values } = parseArgs({
     version: { type: "string" },
     target: { type: "string" },
     binary: { type: "string" },
+    docs: { type: "string" },
     url: { type: "string" },
     sums: { type: "string" },
     out: { type: "string" },
@@ -40,7 +43,18 @@ function writeDebTree(): void {
   mkdirSync(dirname(binary), { recursive: true });
   copyFileSync(need("binary"), binary);
   chmodSync(binary, 0o755);
-  const installedSizeKiB = Math.ceil(statSync(binary).size / 1024) + 4;
+  let docsKiB = 0;
+  if (typeof values.docs === "string") {
+    for (const [source, installed] of Object.entries(DEBIAN_DOC_PATHS)) {
+      const bytes = readFileSync(join(values.docs, source));
+      const path = join(out, installed);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+      // mtime 0 in the gzip header (level 9, no name): the same page gives the same bytes.
+      writeFileSync(path, installed.endsWith(".gz") ? gzipSync(bytes, { level: 9 }) : bytes, { mode: 0o644 });
+      docsKiB += Math.ceil(statSync(path).size / 1024);
+    }
+  }
+  const installedSizeKiB = Math.ceil(statSync(binary).size / 1024) + 4 + docsKiB;
   for (const file of renderDebianFiles({ version, architecture, installedSizeKiB })) {
     const path = join(out, file.path);
     mkdirSync(dirname(path), { recursive: true, mode: 0o755 });

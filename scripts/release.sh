@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a release: for each target a tarball `dusty-<version>-<os>-<arch>.tar.gz` (the binary, README.md,
-# and completions/ and man/ when they exist), a .deb for each Linux target, and SHA256SUMS; with every
+# completions/ and man/, generated from the command definitions), a .deb for each Linux target, and SHA256SUMS; with every
 # target built and --formula given, also the Homebrew formula for them.
 #
 #   bash scripts/release.sh [--out DIR] [--version V] [--formula FILE] [TARGET...]
@@ -46,11 +46,11 @@ build_target() {
   echo "release: $target: $(file -b "$dir/$folder/dusty" | cut -d, -f1-2)"
   cp README.md "$dir/$folder/"
   local extra
-  for extra in completions man; do if [ -d "$extra" ]; then cp -R "$extra" "$dir/$folder/"; fi; done
+  for extra in completions man; do if [ -d "$work/docs/$extra" ]; then cp -R "$work/docs/$extra" "$dir/$folder/"; fi; done
   # Same bytes for the same binary: fixed owner and times, sorted names, no gzip timestamp.
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$dir" -cf - "$folder" | gzip "-$level" -n >"$out/$folder.tar.gz"
   case "$target" in linux-*)
-    $BUN scripts/release-files.ts deb --version "$version" --target "$target" --binary "$dir/$folder/dusty" --out "$dir/deb"
+    $BUN scripts/release-files.ts deb --version "$version" --target "$target" --binary "$dir/$folder/dusty" --docs "$work/docs" --out "$dir/deb"
     dpkg-deb --root-owner-group -Zgzip "-z$level" --build "$dir/deb" "$out/$(cat "$dir/deb.name")" >/dev/null
     ;;
   esac
@@ -59,6 +59,7 @@ build_target() {
 
 # gzip -6 by default; tests pass GZIP_LEVEL=1 (2.4 times faster here, 7 % bigger).
 level=${GZIP_LEVEL:-6}
+$BUN scripts/generate-docs.ts "$work/docs" >/dev/null
 pids=()
 for target in "${targets[@]}"; do
   build_target "$target" &

@@ -103,7 +103,12 @@ describe("dusty bundles", () => {
     expect(await helpOf(setUp.daemon, ["bundles", "list"])).toMatchInlineSnapshot(`
       "List the bundles of your specs and which are activated (dusty bundles list)
 
-      USAGE dusty bundles list"
+      USAGE dusty bundles list [OPTIONS] 
+
+      OPTIONS
+
+             --json    Print one JSON object instead of a table (shapes: docs/json.md)
+        -q, --quiet    Print only the names, one a line"
     `);
     expect(await helpOf(setUp.daemon, ["bundles", "activate"])).toMatchInlineSnapshot(`
       "Activate bundles, so that \`dusty up\` runs them (dusty bundles activate)

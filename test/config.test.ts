@@ -115,7 +115,12 @@ describe("dusty config", () => {
     expect(await helpOf(setUp.daemon, ["config", "list"])).toMatchInlineSnapshot(`
       "List the config keys with their descriptions and values (dusty config list)
 
-      USAGE dusty config list"
+      USAGE dusty config list [OPTIONS] 
+
+      OPTIONS
+
+             --json    Print one JSON object instead of a table (shapes: docs/json.md)
+        -q, --quiet    Print only the names, one a line"
     `);
     expect(await helpOf(setUp.daemon, ["config", "listvalues"])).toMatchInlineSnapshot(`
       "Print the whole config as YAML (machine-readable) (dusty config listvalues)

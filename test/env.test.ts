@@ -188,7 +188,11 @@ describe("dusty env", () => {
 
       ARGUMENTS
 
-        APP_OR_SERVICE    App or service"
+        APP_OR_SERVICE    App or service
+
+      OPTIONS
+
+        --json    Print one JSON object instead of a table (shapes: docs/json.md)"
     `);
     expect(await helpOf(setUp.daemon, ["env", "set"])).toMatchInlineSnapshot(`
       "Set a variable, or every variable of an env file, for an app or service (dusty env set)

@@ -19,9 +19,9 @@ describe("help", () => {
   test("dusty --help lists every command", () => {
     expect(root.code).toBe(0);
     expect(commands).toEqual([
-      "assets", "bundles", "compile", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "exec", "logs", "repos",
-      "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "sync", "test", "up", "upgrade", "validate", "version",
-      "watch",
+      "assets", "bundles", "compile", "completion", "config", "cp", "daemon", "disk", "doctor", "dump", "env", "exec", "logs",
+      "repos", "restart", "scripts", "setup", "shell", "shutdown", "status", "stop", "sync", "test", "up", "upgrade", "validate",
+      "version", "watch",
     ]);
     expect(root.stdout).toMatchSnapshot();
   });

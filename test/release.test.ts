@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEBIAN_BINARY_PATH, DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
+import { DEBIAN_BINARY_PATH, DEBIAN_DOC_PATHS, DEBIAN_UNIT_PATH } from "../core/debian-package.ts";
 import { parseSha256Sums, RELEASE_TARGETS, tarballFolder, tarballName } from "../core/release.ts";
 import { renderSystemdUnit } from "../core/service-files.ts";
 import { NEXT_VERSION, RELEASE_BUILD_TIMEOUT_MS, sha256Of, TestReleases } from "./_release.ts";
@@ -62,7 +62,7 @@ describe("make release", () => {
     for (const [file, hex] of sums) expect(`${file} ${await sha256Of(join(release, file))}`).toBe(`${file} ${hex}`);
   });
 
-  test("each tarball holds the binary for its OS and CPU, and README.md", async () => {
+  test("each tarball holds the binary for its OS and CPU, README.md, the completion scripts and the man page", async () => {
     const expected: Record<string, RegExp> = {
       "darwin-arm64": /^Mach-O 64-bit arm64 executable/,
       "darwin-x64": /^Mach-O 64-bit x86_64 executable/,
@@ -72,7 +72,10 @@ describe("make release", () => {
     for (const target of RELEASE_TARGETS) {
       const folder = tarballFolder(NEXT_VERSION, target);
       const listing = await sh(["tar", "-tzf", join(release, tarballName(NEXT_VERSION, target))]);
-      expect(listing.stdout.split("\n").filter(Boolean).sort()).toEqual([`${folder}/`, `${folder}/README.md`, `${folder}/dusty`]);
+      expect(listing.stdout.split("\n").filter(Boolean).sort()).toEqual(
+        [`${folder}/`, `${folder}/README.md`, `${folder}/dusty`, `${folder}/completions/`, `${folder}/completions/_dusty`, `${folder}/completions/dusty.bash`,
+          `${folder}/completions/dusty.fish`, `${folder}/man/`, `${folder}/man/dusty.1`].sort(),
+      );
       const binary = await unpackBinary(target);
       expect(statSync(binary).mode & 0o777).toBe(0o755);
       expect(`${target}: ${(await sh(["file", "-b", binary])).stdout}`).toMatch(new RegExp(`^${target}: ${expected[target]!.source.slice(1)}`));
@@ -126,7 +129,7 @@ describe("the .deb", () => {
     if (installed && !groupExisted && (await groupExists())) await sh(["groupdel", "dusty"]);
   });
 
-  test("dpkg -i installs the binary, the systemd unit (enabled, not started) and the dusty group", async () => {
+  test("dpkg -i installs the binary, the systemd unit (enabled, not started), the dusty group, the completions and the man page", async () => {
     const before = await sh(["dpkg-query", "-W", "-f=${Status}", "dusty"]);
     expect(`${before.stdout} ${existsSync(DEBIAN_BINARY_PATH)}`).toBe(" false"); // nothing of ours or anyone's to clobber
     groupExisted = await groupExists();
@@ -141,6 +144,9 @@ describe("the .deb", () => {
     // deb-systemd-helper may name /lib/systemd/system, the same folder on a merged-/usr system.
     expect(realpathSync(WANTS_LINK)).toBe(realpathSync(DEBIAN_UNIT_PATH));
     expect(await groupExists()).toBe(true);
+    for (const path of Object.values(DEBIAN_DOC_PATHS)) expect(`${path} ${statSync(path).mode & 0o777}`).toBe(`${path} ${0o644}`);
+    expect(readFileSync("/usr/share/bash-completion/completions/dusty", "utf8")).toContain("complete -F _dusty dusty");
+    expect((await sh(["man", "-w", "dusty"])).stdout.trim()).toBe("/usr/share/man/man1/dusty.1.gz");
     const running = readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && safeReadlink(`/proc/${pid}/exe`) === DEBIAN_BINARY_PATH);
     expect(running).toEqual([]);
   });
@@ -165,12 +171,12 @@ describe("the .deb", () => {
     }
   });
 
-  test("dpkg --purge removes the binary, the unit and its enablement", async () => {
+  test("dpkg --purge removes the binary, the unit and its enablement, the completions and the man page", async () => {
     expect(installed).toBe(true);
     const result = await dpkg(["--purge", "dusty"]);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     installed = false;
-    for (const path of [DEBIAN_BINARY_PATH, DEBIAN_UNIT_PATH, WANTS_LINK, "/var/lib/systemd/deb-systemd-helper-enabled/dusty.service.dsh-also"]) {
+    for (const path of [DEBIAN_BINARY_PATH, DEBIAN_UNIT_PATH, WANTS_LINK, "/var/lib/systemd/deb-systemd-helper-enabled/dusty.service.dsh-also", ...Object.values(DEBIAN_DOC_PATHS)]) {
       expect(`${path} ${lstatExists(path)}`).toBe(`${path} false`);
     }
     if (!groupExisted) await sh(["groupdel", "dusty"]);

@@ -104,10 +104,10 @@ describe("dusty setup with the built-in example", () => {
     const list = await run(["bundles", "list"]);
     expect(list.stdout).toBe(
       [
-        "Name          Description                                                Activated?",
-        "------------  ---------------------------------------------------------  ----------",
-        "everything    The website, the api with its greeting lib, and the cache",
-        "website-only  Just the static website",
+        "Name        Description                                                Activated?",
+        "----------  ---------------------------------------------------------  ----------",
+        "everything  The website, the api with its greeting lib, and the cache",
+        "website     Just the static website",
         "",
       ].join("\n"),
     );

@@ -3,6 +3,7 @@
  * check. A port that one of the environment's own running containers publishes counts as fine.
  */
 import { planPorts } from "../../core/ports.ts";
+import { portAssignmentsPath, readPortAssignments } from "../../platform/port-assignments.ts";
 import { dockerServerVersion } from "../../platform/docker.ts";
 import { formatTakenPorts, portBindProblem } from "../../platform/ports-free.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
@@ -50,7 +51,8 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
 async function plannedPorts(ctx: CommandContext, state: DaemonState, address: string): Promise<number[] | string> {
   try {
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
-    const plan = planPorts(assembleActive(specs, state.config), { hostAddress: address, portBase: state.config.port_base });
+    const previous = await readPortAssignments(portAssignmentsPath(state.locations));
+    const plan = planPorts(assembleActive(specs, state.config), { hostAddress: address, portBase: state.config.port_base, previous });
     return plannedHostPorts(plan);
   } catch (error) {
     return firstLine(error);

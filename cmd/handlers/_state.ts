@@ -6,6 +6,7 @@ import type { AssembledSpecs } from "../../core/assemble.ts";
 import { assembleSpecs } from "../../core/assemble.ts";
 import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../../core/compile.ts";
 import type { DustyConfig } from "../../core/config.ts";
+import type { PortAssignments } from "../../core/ports.ts";
 import { formatDiagnostic } from "../../core/diagnostics.ts";
 import type { Specs } from "../../core/specs.ts";
 import { loadConfig } from "../../platform/config-file.ts";
@@ -68,7 +69,11 @@ export function assembleActive(specs: Specs, config: DustyConfig): AssembledSpec
 }
 
 /** Compile options from the config, the Docker host's layout and where each repo's checkout lives. */
-export function compileOptionsFor(state: DaemonState, specs: Specs, host: { paths: HostPaths; hostAddress: string }): CompileOptions {
+export function compileOptionsFor(
+  state: DaemonState,
+  specs: Specs,
+  host: { paths: HostPaths; hostAddress: string; previousPorts: PortAssignments },
+): CompileOptions {
   const { config, locations } = state;
   const repoPaths = Object.fromEntries(specRepoUrls(specs).map((url) => [url, localRepoPath(url, config, locations)]));
   return {
@@ -77,6 +82,7 @@ export function compileOptionsFor(state: DaemonState, specs: Specs, host: { path
     hostAddress: host.hostAddress,
     bindAddress: config.bind_address,
     portBase: config.port_base,
+    previousPorts: host.previousPorts,
     paths: host.paths,
     repoPaths,
     nginxImage: config.nginx_image,

@@ -3,8 +3,8 @@ import { parseTestRequest } from "./_test-args.ts";
 
 describe("parseTestRequest()", () => {
   test("parseTestRequest() applies the defaults: pull, no recreate, no args", () => {
-    expect(parseTestRequest({ name: "web", suite: "unit" })).toEqual({ name: "web", suite: "unit", args: [], recreate: false, pull: true });
-    expect(parseTestRequest({})).toEqual({ name: undefined, suite: undefined, args: [], recreate: false, pull: true });
+    expect(parseTestRequest({ name: "web", suite: "unit" })).toEqual({ name: "web", suite: "unit", args: [], recreate: false, pull: true, json: false, quiet: false });
+    expect(parseTestRequest({})).toEqual({ name: undefined, suite: undefined, args: [], recreate: false, pull: true, json: false, quiet: false });
   });
 
   test("parseTestRequest() refuses fields of the wrong type and a suite without a name", () => {

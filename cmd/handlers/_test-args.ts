@@ -13,6 +13,9 @@ export interface TestRequest {
   recreate: boolean;
   /** Pull the specs repo and the managed repos first (`--no-pull` turns it off). */
   pull: boolean;
+  /** List the suites as JSON (`--json`) or by name only (`-q`); only without a suite. */
+  json: boolean;
+  quiet: boolean;
 }
 
 /** Checks the wire args of `test`; a bad field throws a UserError naming it. */
@@ -31,8 +34,11 @@ export function parseTestRequest(args: Record<string, unknown>): TestRequest {
   };
   const list = args.args ?? [];
   if (!Array.isArray(list) || !list.every((a) => typeof a === "string")) throw badField("args", "a list of strings");
-  const request: TestRequest = { name: text("name"), suite: text("suite"), args: list, recreate: flag("recreate", false), pull: flag("pull", true) };
+  const request: TestRequest = { name: text("name"), suite: text("suite"), args: list, recreate: flag("recreate", false), pull: flag("pull", true), json: flag("json", false), quiet: flag("quiet", false) };
   if (request.suite !== undefined && request.name === undefined) throw badField("name", "an app or lib name when a suite is given");
+  if ((request.json || request.quiet) && request.suite !== undefined) {
+    throw new UserError(`Cannot run suite ${request.suite} with ${request.json ? "--json" : "--quiet"}: those list the suites. Leave out the suite name to list them`);
+  }
   return request;
 }
 

@@ -17,11 +17,17 @@ export interface ProjectContainer {
   running: boolean;
   /** Compose's hash of the service config it was created from (v1 and v2 label it): equal hashes, same config. */
   composeHash: string;
+  /** The image as docker ps names it. */
+  image: string;
+  /** docker's Status text: "Up 5 minutes", "Exited (1) 2 seconds ago" (core/container-status.ts reads it). */
+  status: string;
+  /** docker's Ports text: "127.0.0.1:65000->8000/tcp, …". */
+  ports: string;
 }
 
 /** The label in which Compose (v1 and v2) records the hash of a container's service config. */
 const COMPOSE_HASH_LABEL = "com.docker.compose.config-hash";
-const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERVICE_LABEL}"}}`, `{{.Label "${COMPOSE_HASH_LABEL}"}}`];
+const FIELDS = ["{{.ID}}", "{{.Names}}", "{{.State}}", `{{.Label "${COMPOSE_SERVICE_LABEL}"}}`, `{{.Label "${COMPOSE_HASH_LABEL}"}}`, "{{.Image}}", "{{.Status}}", "{{.Ports}}"];
 
 /** Every container of a compose project, running or not, from a single `docker ps`. */
 export async function listProjectContainers(project: string, env: Record<string, string> = {}): Promise<ProjectContainer[]> {
@@ -35,8 +41,8 @@ export function parsePsLines(stdout: string): ProjectContainer[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => {
-      const [id = "", name = "", state = "", service = "", composeHash = ""] = line.split("\t");
-      return { id, name, service, state, running: state === "running", composeHash };
+      const [id = "", name = "", state = "", service = "", composeHash = "", image = "", status = "", ports = ""] = line.split("\t");
+      return { id, name, service, state, running: state === "running", composeHash, image, status, ports };
     });
 }
 

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { halfMadeContainers } from "./_up-leftovers.ts";
 import type { ProjectContainer } from "./_up-containers.ts";
 
-const container = (name: string, state: string): ProjectContainer => ({ id: `id-${name}`, name, service: "api", state, running: state === "running", composeHash: "" });
+const container = (name: string, state: string): ProjectContainer => ({ id: `id-${name}`, name, service: "api", state, running: state === "running", composeHash: "", image: "", status: "", ports: "" });
 
 test("halfMadeContainers() picks containers never started and stopped ones under compose's temporary name", () => {
   const containers = [

@@ -5,6 +5,7 @@
  */
 import { compileEnvironment, type CompiledEnvironment } from "../../core/compile.ts";
 import type { Specs } from "../../core/specs.ts";
+import { portAssignmentsPath, readPortAssignments } from "../../platform/port-assignments.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import type { DiskUsage, DockerHost } from "../../platform/vm/index.ts";
 import { assembleActive, compileOptionsFor, readConfiguredSpecs, specsRepoPath, type DaemonState } from "./_state.ts";
@@ -77,7 +78,9 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   // their work overlaps the wait for docker. Compiling needs no engine; its step reports it in order.
   const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
-    host.hostAddress().then((hostAddress) => compileEnvironment(specs, compileOptionsFor(state, specs, { paths: host.paths(), hostAddress }))),
+    Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) =>
+      compileEnvironment(specs, compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, previousPorts })),
+    ),
   );
 
   await runStep(ctx, "starting the Docker host", async () => {

@@ -7,10 +7,12 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { sameContainerRepos } from "../../core/assemble.ts";
 import { planHostsFile } from "../../core/hosts.ts";
+import { rememberPorts } from "../../core/ports.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { restartContainer } from "../../platform/docker.ts";
 import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
+import { portAssignmentsPath, readPortAssignments, writePortAssignments } from "../../platform/port-assignments.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import { formatArgv } from "../../platform/run.ts";
@@ -80,6 +82,9 @@ export async function startEnvironment(
     await writeFileAtomic(composeFilePath(state), compiled.composeYaml, { mode: 0o644 });
     await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, compiled.hosts));
     await writeEnvironmentState(environmentStatePath(state.locations), stateOf(progress.inputs, { recreated: progress.options.recreate }));
+    // Only now are the ports in use: the next plans keep them (and those of apps switched off).
+    const portsFile = portAssignmentsPath(state.locations);
+    await writePortAssignments(portsFile, rememberPorts(await readPortAssignments(portsFile), compiled.ports));
   }, `Saving the compose file and the hosts file (${state.locations.hostsFile})`);
 
   // After the save: the environment is up either way, and a restart that fails is only worth a warning.

@@ -16,12 +16,17 @@ export function renderUpSummary(plan: PortPlan, options: UpSummaryOptions): stri
   const rows = Object.keys(plan.apps)
     .sort()
     .map((app) => {
-      const urls = plan.routes.filter((r) => r.app === app).map((r) => (r.type === "stream" ? `${r.hostName}:${r.hostPort}` : httpUrl(r.hostName, r.hostPort)));
+      const urls = appUrls(plan, app);
       const direct = (plan.apps[app] ?? []).map((p) => `${address}:${p.publishedPort} -> ${p.containerPort}`);
       return [app, urls.join(", ") || "-", direct.join(", ") || "-"];
     });
   if (rows.length === 0) return `${options.heading}\nNo app is active: the active bundles start services only.`;
   return `${options.heading}\n${renderTable(["App", "URLs", "Direct ports"], rows, { maxCellWidth: 200 }).trimEnd()}`;
+}
+
+/** An app's addresses through nginx: `http://<host>[:port]` per http forwarding, `<host>:<port>` per stream. */
+export function appUrls(plan: PortPlan, app: string): string[] {
+  return plan.routes.filter((r) => r.app === app).map((r) => (r.type === "stream" ? `${r.hostName}:${r.hostPort}` : httpUrl(r.hostName, r.hostPort)));
 }
 
 function httpUrl(hostName: string, port: number): string {

@@ -5,7 +5,7 @@ import { changedRepos, isUnchanged, stateOf, type UpInputs } from "./_up-unchang
 
 const INPUTS: UpInputs = { project: "dusty", configHash: "h1", repos: { "/src/web": "r1", "/src/lib": "r2" }, services: ["dustyInternalNginx", "web"] };
 const PREVIOUS: EnvironmentState = { version: 1, ...stateOf(INPUTS) } as EnvironmentState;
-const running = (service: string, id = service): ProjectContainer => ({ id, name: `dusty-${service}-1`, service, state: "running", running: true, composeHash: "c" });
+const running = (service: string, id = service): ProjectContainer => ({ id, name: `dusty-${service}-1`, service, state: "running", running: true, composeHash: "c", image: "i", status: "Up 1 second", ports: "" });
 const RUNNING = [running("dustyInternalNginx"), running("web")];
 
 describe("isUnchanged()", () => {

@@ -20,6 +20,7 @@ import { nativePaths } from "../../platform/vm/native.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState, specsRepoPath } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
+import { outputJson, outputNames, readFormat } from "./_read-format.ts";
 
 /** The assets folder: root only, so that not even the names of the secrets show. */
 export const ASSETS_DIR_MODE = 0o700;
@@ -33,6 +34,7 @@ export const list: Handler = {
   mutates: false,
   async run(ctx, args) {
     const name = args.name === undefined ? undefined : readString(args.name, "name");
+    const format = readFormat(args);
     const state = await readState(ctx);
     requireSetup(state.config);
     const { specs } = (await readConfiguredSpecs(state, ctx)).loaded;
@@ -44,11 +46,20 @@ export const list: Handler = {
         const known = [...Object.keys(specs.apps), ...Object.keys(specs.libs)];
         throw new UserError(`Cannot list assets: no app or lib named "${name}" in the specs${formatSuggestion(name, known)}`);
       }
+      const assets = [...spec.assets].sort(byName);
+      if (format.quiet) return outputNames(ctx, assets.map((a) => a.name));
+      if (format.json) return outputJson(ctx, { assets: assets.map((a) => ({ name: a.name, set: isSet.has(a.name), required: a.required, path: a.path })) });
       if (spec.assets.length === 0) return output(ctx, `${name} uses no assets`);
       const rows = [...spec.assets].sort(byName).map((a) => [a.name, mark(isSet.has(a.name)), mark(a.required), a.path]);
       return output(ctx, renderTable(["Asset", "Is Set", "Required", "In-Container Path"], rows));
     }
     const used = usersOfAssets(specs, state.config.bundles);
+    const sorted = [...used.entries()].sort(([a], [b]) => compare(a, b));
+    if (format.quiet) return outputNames(ctx, sorted.map(([asset]) => asset));
+    if (format.json) {
+      const assets = sorted.map(([asset, { usedBy, requiredBy }]) => ({ name: asset, set: isSet.has(asset), usedBy: usedBy.sort(), requiredBy: requiredBy.sort() }));
+      return outputJson(ctx, { assets });
+    }
     if (used.size === 0) {
       const why = state.config.bundles.length === 0 ? "no bundles are activated" : "no active app or lib uses assets";
       return output(ctx, `No assets to list: ${why}. See one app's or lib's assets with \`dusty assets list <name>\``);

@@ -6,6 +6,7 @@ import { renderTable } from "../../core/table.ts";
 import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { updateConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
+import { outputJson, outputNames, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
@@ -13,8 +14,13 @@ import type { CommandContext, Handler } from "./_types.ts";
 /** `dusty bundles list`: every bundle of the specs, its description and whether it is activated. */
 export const list: Handler = {
   mutates: false,
-  async run(ctx) {
+  async run(ctx, args) {
+    const format = readFormat(args);
     const { known, config } = await readBundles(ctx);
+    if (format.quiet) return outputNames(ctx, known.map(([name]) => name));
+    if (format.json) {
+      return outputJson(ctx, { bundles: known.map(([name, description]) => ({ name, description, activated: config.bundles.includes(name) })) });
+    }
     const rows = known.map(([name, description]) => [name, description, config.bundles.includes(name) ? "X" : ""]);
     ctx.output(renderTable(["Name", "Description", "Activated?"], rows).trimEnd());
     return 0;

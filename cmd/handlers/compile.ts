@@ -5,6 +5,7 @@
  */
 import { compileEnvironment } from "../../core/compile.ts";
 import { UserError } from "../../platform/errors.ts";
+import { portAssignmentsPath, readPortAssignments } from "../../platform/port-assignments.ts";
 import { chooseBundles, formatCompiled } from "../_compile-output.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { compileOptionsFor, readConfiguredSpecs, readState, type DaemonState } from "./_state.ts";
@@ -32,10 +33,11 @@ const handler: Handler = {
 
 export default handler;
 
-/** The Docker host's folders and address, as `dusty up` will use them. */
+/** The Docker host's folders and address and the remembered ports, as `dusty up` will use them. */
 async function dockerHostLayout(state: DaemonState) {
   const host = dockerHostFor(state);
-  return { paths: host.paths(), hostAddress: await host.hostAddress() };
+  const [hostAddress, previousPorts] = await Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]);
+  return { paths: host.paths(), hostAddress, previousPorts };
 }
 
 function readBundlesArg(value: unknown): string[] {

@@ -7,15 +7,22 @@ import { renderTable } from "../../core/table.ts";
 import { updateConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
 import { findUser } from "../../platform/users.ts";
+import { outputJson, outputNames, readFormat } from "./_read-format.ts";
 import { readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
 /** `dusty config list`: every user-facing key with its description and value. */
 export const list: Handler = {
   mutates: false,
-  async run(ctx) {
+  async run(ctx, args) {
+    const format = readFormat(args);
     const { config } = await readState(ctx);
     const values = config as Record<string, unknown>;
+    if (format.quiet) return outputNames(ctx, CONFIG_SETTINGS.map((setting) => setting.key));
+    if (format.json) {
+      const settings = CONFIG_SETTINGS.map(({ key, description }) => ({ key, description, value: values[key] ?? null }));
+      return outputJson(ctx, { settings });
+    }
     const rows = CONFIG_SETTINGS.map((setting) => [setting.key, setting.description, formatValue(values[setting.key])]);
     ctx.output(renderTable(["Key", "Description", "Value"], rows).trimEnd());
     return 0;

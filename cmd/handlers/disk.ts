@@ -19,6 +19,7 @@ import { runEngine } from "../../platform/engine-run.ts";
 
 import { formatDiskUsage } from "../../platform/vm/index.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
+import { outputJson, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
@@ -31,17 +32,19 @@ const EXITED_STATES = ["exited", "dead"];
 /** `disk inspect`: free space where dusty keeps its files, then what Docker's images, containers and volumes take. */
 export const inspect: Handler = {
   mutates: false,
-  async run(ctx) {
+  async run(ctx, args) {
+    const { json } = readFormat(args);
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     await host.ensureUp(ctx.log);
     const env = await host.dockerEnv();
     const [usage, docker] = await Promise.all([host.diskUsage(), dockerDiskUsage({ env })]);
+    if (usage.low) ctx.warn(`Only ${usage.free} free where dusty keeps its files: run \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\``);
+    if (json) return outputJson(ctx, { host: host.name, persistDir: state.locations.persistDir, disk: usage, docker });
     const title = host.name === "native" ? `Disk usage where dusty keeps its files (${state.locations.persistDir}):` : "Dusty VM Disk Usage:";
     const rows = docker.map((row) => [row.type, String(row.total), String(row.active), row.size, row.reclaimable]);
     const table = renderTable(["Type", "Total", "Active", "Size", "Reclaimable"], rows);
     ctx.output(`${title}\n${formatDiskUsage(usage)}\n\nDocker Engine disk usage:\n${table}`);
-    if (usage.low) ctx.warn(`Only ${usage.free} free where dusty keeps its files: run \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\``);
     return 0;
   },
 };

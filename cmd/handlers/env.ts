@@ -10,6 +10,7 @@ import { renderTable } from "../../core/table.ts";
 import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { updateConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
+import { outputJson, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
@@ -21,10 +22,19 @@ export const list: Handler = {
   mutates: false,
   async run(ctx, args) {
     const name = args.name === undefined || args.name === null ? undefined : readName(args.name, "list");
+    const { json } = readFormat(args);
     const { config, specs } = await readSpecs(ctx);
     const overrides = config.dusty_env_overrides;
+    if (name !== undefined) checkName(name, specs, "list");
+    if (json) {
+      const assembled = assembleSpecs(specs, config.bundles);
+      const active = new Set([...Object.keys(assembled.apps), ...Object.keys(assembled.services)]);
+      const rows = sortedEntries(overrides)
+        .filter(([who]) => name === undefined || who === name)
+        .flatMap(([who, vars]) => sortedEntries(vars).map(([variable, value]) => ({ name: who, variable, value: value ?? "", active: active.has(who) })));
+      return outputJson(ctx, { overrides: rows });
+    }
     if (name !== undefined) {
-      checkName(name, specs, "list");
       const vars = sortedEntries(overrides[name] ?? {});
       if (vars.length === 0) ctx.output(`No environment overrides specified for ${name}`);
       else ctx.output(renderTable(["Variable", "Value"], vars.map(([v, value]) => [v, value ?? ""])).trimEnd());

@@ -22,6 +22,7 @@ import {
   type RepoConfigChange,
 } from "../../platform/repos.ts";
 import { readSpecsRepo } from "../../platform/specs-folder.ts";
+import { outputJson, outputNames, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readConfiguredSpecs, readState, specRepoUrls, specsRepoPath, type DaemonState } from "./_state.ts";
@@ -30,12 +31,15 @@ import type { CommandContext, Handler } from "./_types.ts";
 /** `repos.list`: table Full Name | Short Name | Local Override, by short name then full name. */
 export const list: Handler = {
   mutates: false,
-  async run(ctx) {
+  async run(ctx, args) {
+    const format = readFormat(args);
     const state = await readSetUpState(ctx);
     const urls = knownRepoUrls(state.config, await readSpecUrls(state, ctx));
     const rows = urls
       .map((url) => [url, parseRepo(url).shortName, state.config.repo_overrides[url] ?? ""])
       .sort(([urlA, shortA], [urlB, shortB]) => compare(shortA!, shortB!) || compare(urlA!, urlB!));
+    if (format.quiet) return outputNames(ctx, rows.map(([url]) => url!));
+    if (format.json) return outputJson(ctx, { repos: rows.map(([url, shortName, override]) => ({ url, shortName, override: override || null })) });
     // No wrapping: a URL or path cut in two could not be copied back into a command.
     ctx.output(renderTable(["Full Name", "Short Name", "Local Override"], rows, { maxCellWidth: Number.POSITIVE_INFINITY }));
     return 0;

@@ -1,8 +1,10 @@
 /**
- * `status` (reference §2.4): args `{ json?: boolean }`. nginx and every active app, lib and service with
- * its type and its container's state (running, exited …, or none), from one `docker ps`.
+ * `status` (reference §2.4): args `{ json?, quiet? }` (booleans). nginx and every active app, lib and service with
+ * its type, its container's state, exit code, uptime, image and published ports, and an app's URLs, from one `docker ps`.
  */
 import { assembleSpecs } from "../../core/assemble.ts";
+import { exitCodeOf, parsePublishedPorts, uptimeOf, type PublishedPort } from "../../core/container-status.ts";
+import { planPorts } from "../../core/ports.ts";
 import type { Specs } from "../../core/specs.ts";
 import { renderTable } from "../../core/table.ts";
 import { dockerServerVersion, type DockerEnv } from "../../platform/docker.ts";
@@ -12,11 +14,12 @@ import { NextCallSharing } from "../../platform/work-sharing.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
+import { readFormat, type ReadFormat } from "./_read-format.ts";
 import type { Handler } from "./_types.ts";
-import { readFlag } from "./_up-args.ts";
+import { appUrls } from "./_up-summary.ts";
 import { listProjectContainers, serviceStates, type ProjectContainer } from "./_up-containers.ts";
 
-/** One row of `dusty status`. */
+/** One row of `dusty status` (docs/json.md). */
 export interface StatusRow {
   name: string;
   type: "nginx" | "app" | "lib" | "service";
@@ -24,6 +27,17 @@ export interface StatusRow {
   state: string | null;
   /** The container's name, when there is one. */
   container: string | null;
+  /** docker's words for it ("Up 5 minutes", "Exited (1) 2 seconds ago"); null without a container. */
+  status: string | null;
+  /** The exit code of an exited (or restarting) container, else null. */
+  exitCode: number | null;
+  /** How long a running container has been up, as docker words it; else null. */
+  uptime: string | null;
+  image: string | null;
+  /** An app's addresses through nginx (http:// URLs, host:port for streams); empty for the rest. */
+  urls: string[];
+  /** The ports its container publishes on the host. */
+  ports: PublishedPort[];
 }
 
 // Concurrent `status` commands of one environment share each engine call and each rendering that has
@@ -34,7 +48,7 @@ const shared = new NextCallSharing();
 const handler: Handler = {
   mutates: false,
   async run(ctx, args) {
-    const json = readFlag(args.json, "json", false);
+    const format = readFormat(args);
     const state = await readState(ctx);
     requireSetup(state.config);
     const env = await dockerHostFor(state).dockerEnv();
@@ -43,9 +57,9 @@ const handler: Handler = {
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const project = composeProject(state);
     // The same specs object (the daemon's cache hands it to every command), bundles, project and engine give the same answer.
-    const key = `status ${specsId(specs)} ${JSON.stringify(state.config.bundles)} ${project} ${engine} ${json}`;
-    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, json }));
-    ctx.output(text);
+    const key = `status ${specsId(specs)} ${JSON.stringify(state.config.bundles)} ${project} ${engine} ${JSON.stringify(format)}`;
+    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, format }));
+    if (text !== "") ctx.output(text);
     if (noBundles) ctx.log("No bundles are activated: activate some with `dusty bundles activate <name>`, then run `dusty up`");
     return 0;
   },
@@ -72,7 +86,7 @@ interface StatusInput {
   bundles: string[];
   project: string;
   env: DockerEnv;
-  json: boolean;
+  format: ReadFormat;
 }
 
 /** A status answer, and whether no bundle is active. */
@@ -87,22 +101,37 @@ let lastAnswer: { key: string; answer: StatusText } | undefined;
 
 /** The status table (or JSON) from one `docker ps`. */
 async function describeStatus(input: StatusInput): Promise<StatusText> {
-  const { specs, project, env, json } = input;
+  const { specs, project, env, format } = input;
   const containers = await listProjectContainers(project, env);
-  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${json} ${JSON.stringify(containers)}`;
+  // The containers' whole ps lines are in the key: an uptime that moved on is a new answer.
+  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${JSON.stringify(format)} ${JSON.stringify(containers)}`;
   if (lastAnswer?.key !== key) lastAnswer = { key, answer: renderStatus(input, containers) };
   return lastAnswer.answer;
 }
 
 function renderStatus(input: StatusInput, containers: ProjectContainer[]): StatusText {
-  const { specs, project, json } = input;
+  const { specs, project, format } = input;
   const assembled = assembleSpecs(specs, input.bundles);
+  // Only the routes are read (host names and ports from the specs): the port base does not matter here.
+  const plan = planPorts(assembled, { hostAddress: "127.0.0.1", portBase: 0 });
   const states = serviceStates(containers);
   const row = (name: string, type: StatusRow["type"]): StatusRow => {
-    if (type === "lib") return { name, type, state: null, container: null };
+    const urls = type === "app" ? appUrls(plan, name) : [];
+    if (type === "lib") return { name, type, state: null, container: null, status: null, exitCode: null, uptime: null, image: null, urls, ports: [] };
     const service = serviceNameFor(name);
     const container = containers.find((c) => c.service === service && c.state === states.get(service));
-    return { name, type, state: states.get(service) ?? "none", container: container?.name ?? null };
+    return {
+      name,
+      type,
+      state: states.get(service) ?? "none",
+      container: container?.name ?? null,
+      status: container?.status ?? null,
+      exitCode: container ? exitCodeOf(container.status) : null,
+      uptime: container ? uptimeOf(container.status) : null,
+      image: container?.image ?? null,
+      urls,
+      ports: container ? parsePublishedPorts(container.ports) : [],
+    };
   };
   const rows = [
     row("nginx", "nginx"),
@@ -111,8 +140,23 @@ function renderStatus(input: StatusInput, containers: ProjectContainer[]): Statu
     ...Object.keys(assembled.services).map((n) => row(n, "service")),
   ];
   const noBundles = assembled.bundles.length === 0;
-  if (json) return { text: JSON.stringify({ project, bundles: assembled.bundles, rows }, null, 2), noBundles: false };
-  return { text: renderTable(["Name", "Type", "Container"], rows.map((r) => [r.name, r.type, r.state ?? "-"])).trimEnd(), noBundles };
+  if (format.json) return { text: JSON.stringify({ project, bundles: assembled.bundles, rows }, null, 2), noBundles: false };
+  if (format.quiet) return { text: rows.map((r) => r.name).join("\n"), noBundles: false };
+  const table = rows.map((r) => [r.name, r.type, describeState(r), r.image ?? "-", [...r.urls, ...r.ports.map(describePort)].join(", ") || "-"]);
+  return { text: renderTable(["Name", "Type", "Container", "Image", "URLs and ports"], table, { maxCellWidth: 200 }).trimEnd(), noBundles };
+}
+
+/** "running, up 5 minutes", "exited, code 1", "none"; "-" for a lib. */
+function describeState(row: StatusRow): string {
+  if (row.state === null) return "-";
+  if (row.uptime !== null) return `${row.state}, up ${row.uptime.replace(/^[A-Z]/, (c) => c.toLowerCase())}`;
+  if (row.exitCode !== null) return `${row.state}, code ${row.exitCode}`;
+  return row.state;
+}
+
+function describePort(port: PublishedPort): string {
+  const address = port.address.includes(":") ? `[${port.address}]` : port.address;
+  return `${address}:${port.hostPort}->${port.containerPort}${port.protocol === "tcp" ? "" : `/${port.protocol}`}`;
 }
 
 const specsIds = new WeakMap<Specs, number>();

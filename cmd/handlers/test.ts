@@ -22,6 +22,7 @@ import { UserError } from "../../platform/errors.ts";
 import { dockerHostFor } from "./_environment.ts";
 import { composeFor } from "./_up-containers.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
+import { outputJson, outputNames } from "./_read-format.ts";
 import { parseTestRequest } from "./_test-args.ts";
 import { ensureTestImage } from "./_test-image.ts";
 import { fetchRepos } from "./_test-prepare.ts";
@@ -45,6 +46,12 @@ const handler: Handler = {
     const target = findTestTarget(specs, request.name);
     if ("error" in target) throw new UserError(target.error);
     if (request.suite === undefined) {
+      const { suites } = target.spec.test;
+      if (request.quiet) return outputNames(ctx, suites.map((s) => s.name));
+      if (request.json) {
+        const listed = suites.map((s) => ({ name: s.name, description: s.description, defaultArgs: s.default_args }));
+        return outputJson(ctx, { kind: target.kind, name: target.name, suites: listed });
+      }
       ctx.output(target.spec.test.suites.length > 0 ? renderSuiteList(target) : noSuitesMessage(target));
       return 0;
     }

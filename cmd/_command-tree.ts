@@ -13,6 +13,7 @@ const KIND_OF_POSITIONAL: Record<string, NameKind> = {
   app_name: "apps",
   bundle_names: "bundles",
   repo_name: "repos",
+  repos: "repos",
   suite: "suites",
   script_name: "scripts",
   key: "config-keys",
@@ -25,8 +26,6 @@ const KIND_OF_POSITIONAL: Record<string, NameKind> = {
   source: "files",
   specsPath: "files",
 };
-// Positionals that take every word after them.
-const VARIADIC = new Set(["bundle_names", "names", "args"]);
 
 async function resolve<T>(value: Resolvable<T> | undefined): Promise<T | undefined> {
   return typeof value === "function" ? await (value as () => T | Promise<T>)() : await value;
@@ -40,7 +39,7 @@ export async function readCommandTree(command: CommandDef<ArgsDef>, name?: strin
   const node: CommandNode = { name: name ?? meta?.name ?? "", description: meta?.description ?? "", flags: [], positionals: [], subcommands: [] };
   for (const [argName, def] of Object.entries(args as Record<string, ArgDef>)) {
     if (def.type === "positional") {
-      const positional: PositionalNode = { name: argName, description: def.description ?? "", required: def.required === true, variadic: VARIADIC.has(argName) };
+      const positional: PositionalNode = { name: argName, description: def.description ?? "", required: def.required === true, variadic: isVariadic(def) };
       const kind = KIND_OF_POSITIONAL[argName];
       if (kind) positional.kind = kind;
       node.positionals.push(positional);
@@ -64,4 +63,10 @@ export async function readCommandTree(command: CommandDef<ArgsDef>, name?: strin
     if (def) node.subcommands.push(await readCommandTree(def, subName));
   }
   return node;
+}
+
+// The one convention, shared with the usage check (cmd/_strict-args.ts): a positional whose valueHint
+// ends in "..." takes every word after it.
+function isVariadic(def: { valueHint?: string }): boolean {
+  return def.valueHint?.endsWith("...") === true;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { wantsColor } from "../core/color.ts";
-import { dustyArgv, runDusty } from "./harness.ts";
+import { dustyArgv, ROOT, runDusty } from "./harness.ts";
 
 const ESC = "\x1b";
 // What the test runner's own environment might say about color is not what these tests are about.
@@ -48,7 +48,7 @@ describe("color", () => {
 
   test("a usage error piped has no escapes on stderr either", async () => {
     const result = await runDusty(["bundles", "activate"], { env: PLAIN_ENV });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout + result.stderr).toContain("BUNDLE_NAMES");
     expect(result.stdout + result.stderr).not.toContain(ESC);
   });
@@ -79,13 +79,15 @@ describe("color", () => {
       const merged: Record<string, string> = {};
       for (const [name, value] of Object.entries({ ...process.env, ...PLAIN_ENV })) if (value !== undefined) merged[name] = value;
       const errFile = join(dir, "stderr.txt");
-      const command = `${dustyArgv(["bundles", "activate"]).map((word) => `'${word}'`).join(" ")} 2>'${errFile}'`;
+      // Help colors stdout on a terminal; validate's warning would color stderr on one (a WARN badge).
+      const quoted = (args: string[]) => dustyArgv(args).map((word) => `'${word}'`).join(" ");
+      const command = `${quoted(["--help"])} 2>'${errFile}'; ${quoted(["validate", join(ROOT, "fixtures", "compile-lenient")])} 2>>'${errFile}'`;
       const child = Bun.spawn(["script", "-qec", command, "/dev/null"], { env: merged, stdin: "ignore", stdout: "pipe" });
       const out = await new Response(child.stdout).text();
       await child.exited;
       expect(out).toContain(`${ESC}[`);
       const err = readFileSync(errFile, "utf8");
-      expect(err).toContain("BUNDLE_NAMES");
+      expect(err).toContain("WARN");
       expect(err).not.toContain(ESC);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -84,7 +84,7 @@ describe("bash", () => {
   test("every positional completes names, files or is free text on purpose", async () => {
     const tree = await readCommandTree(root);
     const free = commandPaths(tree).flatMap(([path, node]) => node.positionals.filter((p) => !p.kind).map((p) => `${path.join(" ")}: ${p.name}`));
-    expect(free).toEqual(["config set: value", "env set: value", "scripts: args", "test: args", "upgrade: version"]);
+    expect(free).toEqual(["config set: value", "env set: value", "exec: command", "scripts: args", "test: args", "upgrade: version"]);
     expect((await bashComplete(["completion", ""])).words).toEqual(["bash", "fish", "zsh"]);
     expect((await env.dusty(["env", "set", "api", "DEBUG", "1"])).code).toBe(0);
     expect((await bashComplete(["env", "unset", "api", ""])).words).toEqual(["DEBUG"]);

@@ -47,12 +47,13 @@ test("the README's commands are read from it", () => {
 
 test("every command of the README's Using it section runs as written on the built-in example", async () => {
   const done: string[] = [];
-  let follower: { command: string; process: Bun.Subprocess<"ignore", "pipe", "pipe"> } | undefined;
+  const followers: { command: string; process: Bun.Subprocess<"ignore", "pipe", "pipe"> }[] = [];
   for (const command of COMMANDS) {
     const words = command
       .replace(/^sudo /, "") // the tests run the daemon as this user (--allow-non-root)
       .replaceAll("github.com/acme/specs", env.specs.path)
       .replaceAll("path/to/specs", env.specs.path)
+      .replaceAll("~/code/website", env.repos.website!.path)
       .split(" ")
       .slice(1);
     if (words[0] === "-d") {
@@ -61,11 +62,25 @@ test("every command of the README's Using it section runs as written on the buil
       continue;
     }
     if (words[0] === "logs" && words.includes("-f")) {
-      // Follows until the container stops: the README's later restart or stop ends it.
-      follower = {
+      // Follows until the container is removed (the README's later `stop --rm`) or the user's Ctrl-C.
+      followers.push({
         command,
         process: Bun.spawn(dustyArgv(words), { env: { ...process.env, ...env.daemon.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" }),
-      };
+      });
+      continue;
+    }
+    if (words[0] === "watch") {
+      // Runs until Ctrl-C: once it watches, the user's Ctrl-C, and it must end as Ctrl-C ends a program.
+      const watch = Bun.spawn(dustyArgv(words), { env: { ...process.env, ...env.daemon.env }, stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+      let out = "";
+      for await (const chunk of watch.stdout) {
+        out += new TextDecoder().decode(chunk);
+        if (/watching for changes/.test(out)) break;
+      }
+      expect(out, `\`${command}\` never said it was watching`).toMatch(/watching for changes/);
+      watch.kill("SIGINT");
+      expect(await watch.exited).toBe(130);
+      done.push(command);
       continue;
     }
     const result = await env.daemon.run(words, { cwd: work.path, timeoutMs: 110_000, stdin: words[0] === "shell" ? "echo shell-ok\nexit\n" : undefined });
@@ -75,11 +90,14 @@ test("every command of the README's Using it section runs as written on the buil
     if (words[0] === "up") expect((await env.fetchPage("local.website.com")).text).toContain("Hello from the Dusty example website");
     done.push(command);
   }
-  expect(follower).toBeDefined();
-  const timer = setTimeout(() => follower!.process.kill("SIGKILL"), 30_000);
-  const code = await follower!.process.exited;
-  clearTimeout(timer);
-  const stderr = await new Response(follower!.process.stderr).text();
-  if (code !== 0) throw new Error(`\`${follower!.command}\` exited ${code}:\n${stderr}`);
+  expect(followers.length).toBeGreaterThan(0);
+  for (const follower of followers) {
+    // One still following gets the user's Ctrl-C; one that ended must have ended well.
+    const interrupt = setTimeout(() => follower.process.kill("SIGINT"), 5_000);
+    const code = await follower.process.exited;
+    clearTimeout(interrupt);
+    const stderr = await new Response(follower.process.stderr).text();
+    if (code !== 0 && code !== 130) throw new Error(`\`${follower.command}\` exited ${code}:\n${stderr}`);
+  }
   expect(existsSync(join(work.path, "index.html"))).toBe(true);
 }, 600_000);

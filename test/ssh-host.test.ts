@@ -109,6 +109,20 @@ describe("createSshHost()", () => {
     expect(usage).toMatchObject({ total: expect.stringMatching(/^\d/), free: expect.stringMatching(/^\d/), usagePercent: expect.stringMatching(/%$/) });
   });
 
+  test("ensureUp() says so when rsync is missing on the host", async () => {
+    // Inside the host's own mount namespace only: this machine's rsync stays as it is.
+    const rsync = (await host.exec(["sh", "-c", "command -v rsync"])).stdout.trim();
+    expect((await host.exec(["mount", "--bind", "/dev/null", rsync])).exitCode).toBe(0);
+    try {
+      await expect(driver.ensureUp(() => {})).rejects.toThrow(
+        `Cannot sync code to the Docker host root@${host.address}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`,
+      );
+    } finally {
+      await host.exec(["umount", rsync]);
+    }
+    await driver.ensureUp(() => {});
+  });
+
   test("the control folder and the forwarded docker socket are root's alone", () => {
     expect(statSync(join(clientDir, "ssh")).mode & 0o777).toBe(0o700);
     expect(statSync(driver.connection.dockerSocket).mode & 0o077).toBe(0);

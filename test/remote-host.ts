@@ -14,7 +14,7 @@
  * cgroups. Traffic goes only to the namespace's address. `stop()` removes everything this made.
  */
 import type { Subprocess } from "bun";
-import { existsSync, readFileSync, readlinkSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -86,9 +86,17 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
   const sshdLog = join(state, "sshd.log");
   const dockerdLog = join(state, "dockerd.log");
 
-  // Whatever happens to the test process, the daemons do not outlive it.
+  // Whatever happens to the test process (a failed assertion before stop(), an exception), the daemons
+  // and the namespace do not outlive it. Synchronous: an exit handler cannot await.
   const onExit = () => {
     for (const child of [...children, holder]) child?.kill("SIGKILL");
+    Bun.spawnSync(["ip", "link", "del", vethHost], { stdio: ["ignore", "ignore", "ignore"] });
+    if (netnsMade) Bun.spawnSync(["ip", "netns", "del", name], { stdio: ["ignore", "ignore", "ignore"] });
+    try {
+      rmSync(state, { recursive: true, force: true });
+    } catch {
+      // A process still dying may hold a file; the folder is in the temp dir.
+    }
   };
   process.on("exit", onExit);
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../platform/errors.ts";
 import { run } from "../platform/run.ts";
+import { detectCompose } from "../platform/compose.ts";
 import { createSshConnection } from "../platform/ssh.ts";
 import { BUSYBOX_IMAGE, ensureTestImages } from "../platform/test-images.ts";
 import { createSshHost } from "../platform/vm/ssh-host.ts";
@@ -71,6 +72,43 @@ describe("createSshHost()", () => {
     expect(remoteInfo.stdout.trim()).toBe((await host.docker(["info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
     expect(remoteInfo.stdout.trim()).not.toBe((await run(["docker", "info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
   });
+
+  // ensure-docker.sh installs Compose v2 when Debian's archive is reachable; without it only v1 runs.
+  const hasComposeV2 = Bun.spawnSync(["docker", "compose", "version"], { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
+  for (const preference of ["docker-compose", "docker compose"] as const) {
+    test.skipIf(preference === "docker compose" && !hasComposeV2)(`${preference} runs a project on the remote engine through the forwarded socket, published on the host's address`, async () => {
+      await host.loadImage(BUSYBOX_IMAGE);
+      const compose = await detectCompose(preference);
+      const project = `dustysshtest${compose.kind}${crypto.randomUUID().slice(0, 6)}`;
+      const file = join(clientDir, `${project}.yml`);
+      // The page is written inside the container: a bind mount of a client path would find the tmpfs.
+      // httpd as PID 1 ignores SIGTERM, hence `down -t 0`.
+      writeFileSync(file, [
+        "services:",
+        "  web:",
+        `    image: ${BUSYBOX_IMAGE}`,
+        `    command: ["sh", "-c", "mkdir -p /www && echo served by ${project} > /www/index.html && exec httpd -f -p 8080 -h /www"]`,
+        `    ports: ["${host.address}::8080"]`,
+        "",
+      ].join("\n"));
+      const env = await driver.dockerEnv();
+      try {
+        expect((await run(compose.argv(file, project, "up", "-d"), { env })).exitCode).toBe(0);
+        const port = (await run(compose.argv(file, project, "port", "web", "8080"), { env })).stdout.trim().split(":").at(-1);
+        let body = "";
+        for (let i = 0; i < 100 && !body.includes("served"); i++) {
+          body = await fetch(`http://${host.address}:${port}/`).then((r) => r.text(), () => "");
+          if (!body.includes("served")) await Bun.sleep(100);
+        }
+        expect(body).toBe(`served by ${project}\n`);
+        // Nothing of the project on the local engine.
+        expect((await run(["docker", "ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).stdout).toBe("");
+      } finally {
+        expect((await run(compose.argv(file, project, "down", "-v", "-t", "0"), { env })).exitCode).toBe(0);
+      }
+      expect((await host.docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).stdout).toBe("");
+    });
+  }
 
   test("syncIn() carries a local delete over and skips nested .git; syncPathsIn() and syncOut() work over the master", async () => {
     const src = join(clientDir, "repo");

@@ -161,6 +161,21 @@ describe("createSshHost()", () => {
     await driver.ensureUp(() => {});
   });
 
+  test("ensureUp() names the host and the fix when its engine does not answer", async () => {
+    // The engine's socket hidden in the host's own mount namespace: sshd can no longer reach it.
+    expect((await host.exec(["mount", "--bind", "/dev/null", "/var/run/docker.sock"])).exitCode).toBe(0);
+    try {
+      const error = await driver.ensureUp(() => {}).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).toBe(
+        `Cannot reach the Docker Engine on root@${host.address}: no engine socket at /var/run/docker.sock there. Start it there (\`sudo systemctl start docker\`), and check that root may use /var/run/docker.sock`,
+      );
+    } finally {
+      await host.exec(["umount", "/var/run/docker.sock"]);
+    }
+    await driver.ensureUp(() => {});
+  });
+
   test("the control folder and the forwarded docker socket are root's alone", () => {
     expect(statSync(join(clientDir, "ssh")).mode & 0o777).toBe(0o700);
     expect(statSync(driver.connection.dockerSocket).mode & 0o077).toBe(0);

@@ -17,6 +17,9 @@ import { nativePaths } from "./native.ts";
 /** dusty's folder on the remote host when the config names none. */
 export const DEFAULT_REMOTE_PERSIST_DIR = "/var/lib/dusty";
 
+/** Where the remote engine listens (the socket the connection forwards). */
+const REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
+
 /** Settings of the ssh driver. */
 export interface SshHostOptions {
   /** `docker_host`: ssh://USER@HOST[:PORT]. */
@@ -36,7 +39,7 @@ export interface SshHostOptions {
 /** A DockerHost on a remote machine's engine. */
 export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
   const target = parseSshUrl(options.dockerHost);
-  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env });
+  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
   if (!persistDir.startsWith("/") || persistDir === "/") {
     throw new UserError(`Cannot use "${persistDir}" as dusty's folder on ${connection.label}: give an absolute folder of dusty's own, like ${DEFAULT_REMOTE_PERSIST_DIR}`);
@@ -59,8 +62,10 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     }
     const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
     if (version.exitCode !== 0) {
-      const detail = version.stderr.trim().split("\n").at(-1) ?? "";
-      throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use /var/run/docker.sock`);
+      // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
+      const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
+      const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
+      throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
     }
     log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
     await onHost(["mkdir", "-p", ...Object.values(paths)]);

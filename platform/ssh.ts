@@ -57,6 +57,8 @@ export interface SshConnection {
 
 const SSH_DEFAULT_PORT = 22;
 const DEFAULT_REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
+/** The `open()` under way, by control socket path. */
+const OPENING = new Map<string, Promise<void>>();
 /** How long an idle master stays up after its last use. */
 const CONTROL_PERSIST = "10m";
 
@@ -98,7 +100,17 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
     return (await ssh([...common(), "-O", "check", destination])).exitCode === 0;
   }
 
-  async function open(): Promise<void> {
+  // Two commands opening at once would start two masters on one control socket: one open at a time
+  // per control socket in this process (the daemon), whichever connection object asks.
+  function open(): Promise<void> {
+    const running = OPENING.get(controlPath);
+    if (running) return running;
+    const opening = openOnce().finally(() => OPENING.delete(controlPath));
+    OPENING.set(controlPath, opening);
+    return opening;
+  }
+
+  async function openOnce(): Promise<void> {
     await prepareControlDir(options.controlDir);
     if (await isOpen()) {
       if (!existsSync(dockerSocket)) await forward();

@@ -132,6 +132,11 @@ describe("createSshHost()", () => {
     await driver.syncPathsIn(src, dest, ["keep.txt", "new.txt"]);
     expect((await host.exec(["cat", join(dest, "keep.txt"), join(dest, "new.txt")])).stdout).toBe("edited\nnew\n");
 
+    // A single file (a command file, nginx.conf) lands at exactly the path given, its folder made.
+    const commandFile = join(driver.paths().commandFilesDir, "web", "run.sh");
+    await driver.syncIn(join(src, "keep.txt"), commandFile);
+    expect((await host.exec(["cat", commandFile])).stdout).toBe("edited\n");
+
     const back = join(clientDir, "back");
     await driver.syncOut(dest, back);
     expect(readFileSync(join(back, "new.txt"), "utf8")).toBe("new\n");
@@ -179,6 +184,26 @@ describe("createSshHost()", () => {
   test("the control folder and the forwarded docker socket are root's alone", () => {
     expect(statSync(join(clientDir, "ssh")).mode & 0o777).toBe(0o700);
     expect(statSync(driver.connection.dockerSocket).mode & 0o077).toBe(0);
+  });
+});
+
+describe("SshConnection", () => {
+  test("close() ends the master and removes the forwarded socket; the next call opens a new one", async () => {
+    const logins = host.acceptedLogins();
+    await driver.connection.close();
+    expect(await driver.connection.isOpen()).toBe(false);
+    expect(existsSync(driver.connection.dockerSocket)).toBe(false);
+    expect((await dockerThroughDriver(["version", "--format", "{{.Server.Version}}"])).exitCode).toBe(0);
+    expect(host.acceptedLogins()).toBe(logins + 1);
+  });
+
+  test("connections opened at once to one host share one master", async () => {
+    await driver.connection.close();
+    const logins = host.acceptedLogins();
+    const options = { target: { user: host.user, host: host.address }, configFile: host.sshConfigFile, controlDir: join(clientDir, "ssh") };
+    await Promise.all([1, 2, 3].map(() => createSshConnection(options).open()));
+    expect(host.acceptedLogins()).toBe(logins + 1);
+    expect((await dockerThroughDriver(["version", "--format", "{{.Server.Version}}"])).exitCode).toBe(0);
   });
 });
 

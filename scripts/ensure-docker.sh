@@ -10,7 +10,8 @@ set -euo pipefail
 
 # ruby and file: test/release.test.ts checks the Homebrew formula with `ruby -c` and each binary's format.
 # zsh and fish: test/completion.test.ts checks their completion scripts (`zsh -n`, `fish -n`, `complete -C`).
-PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file zsh fish)
+# openssh-server and iproute2: test/remote-host.ts makes a second Docker host (its own sshd in a netns).
+PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file zsh fish openssh-server iproute2)
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dusty-dockerd.log}
 DOCKER_WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-30}
 COMPOSE_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-compose
@@ -60,6 +61,18 @@ install_packages() {
   # that service would take the port dusty's own nginx container publishes.
   if [[ " ${missing[*]} " == *" nginx-light "* ]] && [ -d /run/systemd/system ] && systemctl is-active --quiet nginx; then
     as_root systemctl disable --now nginx >/dev/null 2>&1 && say "stopped the nginx service Debian started (dusty needs only the binary)"
+  fi
+  # Likewise Debian starts sshd on port 22 of every address; the tests run their own sshd in a namespace,
+  # and a world-reachable sshd must not be left behind by a test setup.
+  if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+    if [ -d /run/systemd/system ]; then
+      if systemctl is-active --quiet ssh; then
+        as_root systemctl disable --now ssh >/dev/null 2>&1 && say "stopped the ssh service Debian started (the tests run their own sshd)"
+      fi
+    elif [ -f /run/sshd.pid ] && kill -0 "$(cat /run/sshd.pid)" 2>/dev/null; then
+      as_root /etc/init.d/ssh stop >/dev/null 2>&1 && say "stopped the ssh service Debian started (the tests run their own sshd)"
+      as_root update-rc.d ssh disable >/dev/null 2>&1 || true
+    fi
   fi
 }
 

@@ -12,7 +12,7 @@ export type { Runner } from "../rsync.ts";
 export type { DiskUsage } from "./disk-usage.ts";
 
 /** The drivers `selectDriver()` knows. */
-export type DriverName = "native" | "boot2docker" | "docker-machine";
+export type DriverName = "native" | "boot2docker" | "docker-machine" | "ssh";
 
 /** Where dusty logs progress lines (the daemon streams them to the client). */
 export type LogLine = (line: string) => void;

@@ -7,17 +7,20 @@ import { createBoot2dockerHost } from "./boot2docker.ts";
 import { createDockerMachineHost } from "./docker-machine.ts";
 import type { DockerHost, DriverName, Runner, VmDriverOptions } from "./driver.ts";
 import { createNativeHost, type NativeHostOptions } from "./native.ts";
+import { createSshHost, type SshHostOptions } from "./ssh-host.ts";
 
 export type { DockerHost, DriverName, HostSyncOptions, LogLine } from "./driver.ts";
 export { formatDiskUsage, type DiskUsage } from "./disk-usage.ts";
 
 /** Every driver name, in the order help text lists them. */
-export const DRIVER_NAMES: readonly DriverName[] = ["native", "boot2docker", "docker-machine"];
+export const DRIVER_NAMES: readonly DriverName[] = ["native", "boot2docker", "docker-machine", "ssh"];
 
 /** What the drivers need; each reads its own part. */
 export interface DriverDeps extends NativeHostOptions, Omit<VmDriverOptions, "runner"> {
   /** Starts programs for the VM drivers (default platform/run.ts's `run`). */
   runner?: Runner;
+  /** The ssh driver's settings (`docker_host` & co.); it needs at least `dockerHost` and `controlDir`. */
+  ssh?: Partial<SshHostOptions>;
 }
 
 /** The DockerHost named `name`; an unknown name (say, from a config file) is a UserError. */
@@ -30,6 +33,12 @@ export function selectDriver(name: string, deps: DriverDeps): DockerHost {
       return createBoot2dockerHost(vmOptions);
     case "docker-machine":
       return createDockerMachineHost(vmOptions);
+    case "ssh": {
+      const { dockerHost, controlDir } = deps.ssh ?? {};
+      if (!dockerHost) throw new UserError('Cannot use Docker host driver "ssh": docker_host is not set. Set it with `dusty config set docker_host ssh://USER@HOST`');
+      if (!controlDir) throw new Error('selectDriver("ssh"): needs a controlDir for the ssh connection');
+      return createSshHost({ ...deps.ssh, dockerHost, controlDir });
+    }
     default:
       throw new UserError(`Cannot use Docker host driver "${name}": unknown. Choose one of ${DRIVER_NAMES.join(", ")}`);
   }

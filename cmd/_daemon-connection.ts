@@ -13,7 +13,7 @@ import {
   type RequestMessage,
   type TextMessageType,
 } from "../core/protocol.ts";
-import { isExpectedError } from "../platform/errors.ts";
+import { errorMessage, isExpectedError } from "../platform/errors.ts";
 import type { Locations } from "../platform/locations.ts";
 import type { PeerCredentials } from "../platform/peer-credentials.ts";
 import { withCommandSignal } from "../platform/run.ts";
@@ -185,10 +185,10 @@ export class DaemonConnection {
     if (isExpectedError(error)) {
       logDaemon(`#${this.id} ${command} failed: ${error.message}`);
       this.#send("error", withNewline(error.message));
+      return error.exitStatus;
     } else {
       logDaemonError(`#${this.id} ${command} crashed`, error);
-      const message = error instanceof Error ? error.message : String(error);
-      this.#send("error", `The dusty daemon failed to run ${command}: ${message}. This is a bug: the daemon's log has the details\n`);
+      this.#send("error", `The dusty daemon failed to run ${command}: ${errorMessage(error)}. This is a bug: the daemon's log has the details\n`);
     }
     return 1;
   }

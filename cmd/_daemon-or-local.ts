@@ -3,7 +3,7 @@
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
  * purpose, like client.ts: the fallback's heavy modules load only when it runs.
  */
-import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts";
+import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./client.ts";
 
 /**
  * Runs `command` in the daemon; when no daemon can be reached at all, prints why (with `note`) on
@@ -23,9 +23,7 @@ export async function runOnDaemonOrLocally(
       await writeToTerminal("stderr", `${error.message}\n${fallback.note}\n`);
       return fallback.run();
     }
-    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    await writeToTerminal("stderr", `${text}\n`);
-    process.exitCode = 1;
+    await reportFailure(error);
   }
 }
 

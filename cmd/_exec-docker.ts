@@ -6,7 +6,7 @@
  */
 import { constants } from "node:os";
 import { isatty } from "node:tty";
-import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, writeToTerminal } from "./client.ts";
 
 /** What shells return for a program that is not installed. */
 const COMMAND_NOT_FOUND_EXIT_CODE = 127;
@@ -76,10 +76,7 @@ export async function runDockerCommand(body: () => Promise<number>): Promise<voi
     const code = await body();
     if (code !== 0) process.exitCode = code;
   } catch (error) {
-    // DaemonUnavailableError carries a complete message; anything else is a bug and keeps its stack.
-    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    await writeToTerminal("stderr", `${text}\n`);
-    process.exitCode = 1;
+    await reportFailure(error);
   }
 }
 

@@ -4,7 +4,7 @@
  * preflight, socket, serve until SIGTERM or SIGINT.
  */
 import { adoptChildRecord } from "../platform/children.ts";
-import { isExpectedError } from "../platform/errors.ts";
+import { errorMessage, isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
 import { logDaemon, logDaemonError } from "./_daemon-log.ts";
@@ -115,7 +115,7 @@ async function readSocketGroup(configFile: string): Promise<string> {
   try {
     return (await loadConfig(configFile)).config.socket_group;
   } catch (error) {
-    logDaemonError(`${error instanceof Error ? error.message : String(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
+    logDaemonError(`${errorMessage(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
     return SOCKET_GROUP;
   }
 }

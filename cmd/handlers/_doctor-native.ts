@@ -11,6 +11,7 @@ import { composeProject } from "./_environment.ts";
 import { ownPublishedPorts, plannedHostPorts, takenHostPorts, takenPortsFix } from "./_up-ports.ts";
 import { assembleActive, readConfiguredSpecs, type DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
+import { errorMessage } from "../../platform/errors.ts";
 
 /** Runs the checks and prints one line per check; exit code 1 when any failed. */
 export async function checkNativeHost(ctx: CommandContext, state: DaemonState, host: DockerHost): Promise<number> {
@@ -60,5 +61,5 @@ async function plannedPorts(ctx: CommandContext, state: DaemonState, address: st
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return errorMessage(error).split("\n")[0] ?? "";
 }

@@ -14,7 +14,7 @@ import { suiteArgs, suiteCommand, testRunName, type TestTarget } from "../../cor
 import { writeNewFile } from "../../platform/atomic-write.ts";
 import type { ComposeRunner } from "../../platform/compose.ts";
 import type { DockerEnv } from "../../platform/docker.ts";
-import { UserError } from "../../platform/errors.ts";
+import { errorMessage, UserError } from "../../platform/errors.ts";
 import { run } from "../../platform/run.ts";
 import { removeTestRun, TEST_NAME_LABEL, TEST_RUN_LABEL } from "../../platform/test-runs.ts";
 import type { CommandContext } from "./_types.ts";
@@ -86,6 +86,6 @@ export async function cleanUp(ctx: CommandContext, run: { runId: string; project
   try {
     await removeTestRun(runId, project === undefined ? [] : [project], { env: run.env });
   } catch (error) {
-    ctx.warn(`Could not remove every container of test run ${runId}: ${error instanceof Error ? error.message : String(error)}. Remove them with \`docker rm -f $(docker ps -aq --filter label=${TEST_RUN_LABEL}=${runId})\``);
+    ctx.warn(`Could not remove every container of test run ${runId}: ${errorMessage(error)}. Remove them with \`docker rm -f $(docker ps -aq --filter label=${TEST_RUN_LABEL}=${runId})\``);
   }
 }

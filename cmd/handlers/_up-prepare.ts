@@ -16,6 +16,7 @@ import { checkRequiredAssets, requiredAssetNames } from "./_up-assets.ts";
 import { activeRepoUrls, refreshManagedRepos } from "./_up-repos.ts";
 import { runStep } from "./_up-steps.ts";
 import type { CommandContext } from "./_types.ts";
+import { errorMessage } from "../../platform/errors.ts";
 
 /** What `up` was asked to do. */
 export interface UpOptions {
@@ -138,7 +139,7 @@ function holdLog(ctx: Pick<CommandContext, "log">): { log(line: string): void; r
 function warnWhenLowOnDisk(ctx: CommandContext, usage: Settled<DiskUsage>): void {
   if (!usage.ok) {
     const error = usage.error;
-    ctx.warn(`Cannot tell how much disk the Docker host has left: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.warn(`Cannot tell how much disk the Docker host has left: ${errorMessage(error)}`);
   } else if (usage.value.low) {
     ctx.warn(`The Docker host is low on disk: ${usage.value.free} free. Free space with \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\``);
   }

@@ -15,6 +15,7 @@ import { listProjectContainers, type ProjectContainer } from "./_up-containers.t
 import type { HostFilesBackup } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { CommandContext } from "./_types.ts";
+import { errorMessage } from "../../platform/errors.ts";
 
 /** Puts the copied command files and nginx.conf back on the Docker host; the line says whether it worked. */
 export async function restoreHostFiles(plan: UpPlan, backup: HostFilesBackup | undefined): Promise<string> {
@@ -125,5 +126,5 @@ function unique(values: readonly string[]): string[] {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return errorMessage(error).split("\n")[0] ?? "";
 }

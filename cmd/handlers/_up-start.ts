@@ -14,7 +14,7 @@ import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
 import { portAssignmentsPath, readPortAssignments, writePortAssignments } from "../../platform/port-assignments.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
-import { UserError } from "../../platform/errors.ts";
+import { errorMessage, UserError } from "../../platform/errors.ts";
 import { formatArgv } from "../../platform/run.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
@@ -140,7 +140,7 @@ async function restartChangedApps(ctx: CommandContext, plan: UpPlan, changed: st
   for (const container of stale) {
     ctx.log(`Restarting ${container.name}: its code changed`);
     await restartContainer(container.id, { timeoutSeconds: 1, env }).catch((error: unknown) => {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       ctx.warn(`Cannot restart ${container.service}, so it may still run the old code: ${why}. Run \`dusty restart ${container.service}\``);
     });
   }

@@ -4,7 +4,7 @@
  * watcher may have missed events or the batch is too big to list), one line per batch. One batch runs
  * at a time; what changes meanwhile, even in a file being copied, goes into the next one.
  */
-import { UserError } from "../../platform/errors.ts";
+import { errorMessage, UserError } from "../../platform/errors.ts";
 import { eventsMayBeLost, outermostPaths, watchTree, type TreeWatcher } from "../../platform/tree-watcher.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 
@@ -106,14 +106,14 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
           if (signal.aborted) return;
           // The next event of this repo brings a full sync, so a failed list is never half-applied for good.
           full.set(repo.url, "the last sync failed");
-          report(`Cannot sync ${repo.name}: ${error instanceof Error ? error.message : String(error)}. Watching goes on; the next change syncs it in full`);
+          report(`Cannot sync ${repo.name}: ${errorMessage(error)}. Watching goes on; the next change syncs it in full`);
         }
       }),
     );
     if (signal.aborted || synced.length === 0) return;
     report(describeBatch(synced, Math.round(performance.now() - started)));
     await options.afterBatch?.(synced.map((item) => item.repo.url)).catch((error: unknown) => {
-      if (!signal.aborted) report(`Cannot finish the batch: ${error instanceof Error ? error.message : String(error)}. Watching goes on`);
+      if (!signal.aborted) report(`Cannot finish the batch: ${errorMessage(error)}. Watching goes on`);
     });
   };
 

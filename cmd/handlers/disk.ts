@@ -23,6 +23,7 @@ import { outputJson, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
+import { errorMessage } from "../../platform/errors.ts";
 
 export { backup, restore } from "./_disk-backup.ts";
 
@@ -65,7 +66,7 @@ export const cleanupContainers: Handler = {
         await removeContainers([container.id], { volumes: true, env });
         removed++;
       } catch (error) {
-        ctx.warn(`Cannot remove container ${container.name}: ${errorText(error)}`);
+        ctx.warn(`Cannot remove container ${container.name}: ${errorMessage(error)}`);
       }
     }
     ctx.output(`Done cleaning ${plural(removed, "container")}`);
@@ -142,6 +143,3 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

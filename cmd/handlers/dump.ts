@@ -16,6 +16,7 @@ import { isCompiledBinary } from "../_binary.ts";
 import { VERSION } from "../_version.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import type { CommandContext, Handler } from "./_types.ts";
+import { errorMessage } from "../../platform/errors.ts";
 
 /** What a masked secret reads as. */
 export const MASK = "********";
@@ -84,7 +85,7 @@ async function readConfigForDump(path: string): Promise<{ config?: DustyConfig; 
     const text = exists ? maskConfig(config) : `No config file at ${path}: dusty uses the defaults`;
     return { config, warnings: [...warnings.map(formatDiagnostic), ...unset], configText: text };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     // The file cannot be parsed, so its secrets cannot be masked: show only where it is broken.
     const size = await readFile(path, "utf8").then((text) => `${text.length} characters, not shown`, () => "unreadable");
     return { warnings: [message], configText: `${message}\n(the file: ${size})` };
@@ -101,7 +102,7 @@ async function composeVersion(config: DustyConfig | undefined, ctx: CommandConte
     const argv = [...runner.command, "version"];
     return [formatArgv(argv), await runForDump(argv, ctx)];
   } catch (error) {
-    return ["docker compose version", error instanceof Error ? error.message : String(error)];
+    return ["docker compose version", errorMessage(error)];
   }
 }
 
@@ -113,7 +114,7 @@ async function runForDump(argv: string[], ctx: CommandContext, env?: Record<stri
     if (result.exitCode !== 0) lines.push(`(exit code ${result.exitCode})`);
   } catch (error) {
     ctx.signal.throwIfAborted();
-    lines.push(error instanceof Error ? error.message : String(error));
+    lines.push(errorMessage(error));
   }
   return lines.join("\n");
 }

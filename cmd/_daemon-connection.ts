@@ -24,7 +24,7 @@ import { VERSION } from "./_version.ts";
 import type { CommandContext, Handler } from "./handlers/_types.ts";
 
 /** What every connection shares with the daemon. */
-export interface DaemonState {
+export interface DaemonShared {
   locations: Locations;
   queue: CommandQueue;
   /** --suppress-warnings: warnings go to the daemon's log only. */
@@ -71,7 +71,7 @@ export class DaemonConnection {
   constructor(
     readonly socket: ConnectionSocket,
     readonly caller: PeerCredentials | null,
-    readonly daemon: DaemonState,
+    readonly daemon: DaemonShared,
   ) {
     this.#writer = new SocketWriter(socket, { onEnded: () => this.#linger() });
     this.#decoder = new FrameDecoder({ maxFrameBytes: MAX_REQUEST_BYTES, parse: (value) => parseRequest(value, VERSION) });

@@ -7,7 +7,7 @@ import { UserError } from "../platform/errors.ts";
 import { readPeerCredentials } from "../platform/peer-credentials.ts";
 import { describeSocketError, findGroupId, listenOnSocket, probeSocket } from "../platform/socket.ts";
 import { CommandQueue } from "./_command-queue.ts";
-import { DaemonConnection, type DaemonState } from "./_daemon-connection.ts";
+import { DaemonConnection, type DaemonShared } from "./_daemon-connection.ts";
 import { logDaemon } from "./_daemon-log.ts";
 
 /** The group whose members may use the daemon without sudo, unless the config's socket_group names another. */
@@ -22,10 +22,10 @@ export interface DaemonServer {
 }
 
 /** Listens on the socket path, replacing a stale socket file but never a live daemon's socket or another file. */
-export async function startServer(state: Omit<DaemonState, "queue">, socketGroup = SOCKET_GROUP): Promise<DaemonServer> {
+export async function startServer(state: Omit<DaemonShared, "queue">, socketGroup = SOCKET_GROUP): Promise<DaemonServer> {
   const path = state.locations.socketPath;
   await claimSocketPath(path);
-  const daemon: DaemonState = { ...state, queue: new CommandQueue() };
+  const daemon: DaemonShared = { ...state, queue: new CommandQueue() };
   const connections = new Set<DaemonConnection>();
   const gid = process.getuid?.() === 0 ? findGroupId(socketGroup) : undefined;
   let listener;

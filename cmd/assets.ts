@@ -1,7 +1,6 @@
 /**
  * `dusty assets list|read|set|unset`: files that stay out of version control (keys, certificates),
- * kept by the daemon where only root can read them and copied into containers at start (reference
- * §2.21). `set` reads the file here, as the user, since it may be readable by the user alone.
+ * kept by the daemon where only root can read them and copied into containers at start (test/assets.test.ts). `set` reads the file here, as the user, since it may be readable by the user alone.
  * Contents travel base64-encoded both ways, so binary files arrive byte for byte.
  */
 import { defineCommand } from "citty";

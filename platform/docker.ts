@@ -96,9 +96,24 @@ export async function dockerServerVersion(options: DockerOptions = {}): Promise<
   return (await runEngineChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
 }
 
+/** The id (`sha256:…`) of a local image, or undefined when there is none: the one image lookup. Never pulls. */
+export async function localImageId(ref: string, options: DockerOptions = {}): Promise<string | undefined> {
+  const result = await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
 /** True when an image with this reference (or id) exists locally. */
 export async function imageExists(ref: string, options: DockerOptions = {}): Promise<boolean> {
-  return (await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
+  return (await localImageId(ref, options)) !== undefined;
+}
+
+/** Ids of the images any container uses, running or not, of any project. */
+export async function usedImageIds(options: DockerOptions = {}): Promise<Set<string>> {
+  const ids = await containerIds({ all: true }, options);
+  if (ids.length === 0) return new Set();
+  // A container removed meanwhile makes inspect exit 1 while printing the rest: the rest is what counts.
+  const result = await runEngine([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env: options.env });
+  return new Set(result.stdout.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("sha256:")));
 }
 
 /** Ids (full length) of the containers that match, newest first. */

@@ -1,5 +1,5 @@
 /**
- * `disk backup DEST` and `disk restore SRC` (reference §2.14): the persist dir of the Docker host
+ * `disk backup DEST` and `disk restore SRC` (test/containers-disk.test.ts): the persist dir of the Docker host
  * (repos' copies, assets, nginx config …) mirrored to `<DEST>/dusty-backup`, and back. Both mirror with
  * --delete, as Dusty did: a restore replaces the persist dir; the client asks first.
  */

@@ -9,7 +9,11 @@ import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type Cont
 import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { UserError } from "../../platform/errors.ts";
 import { selectDriver, type DockerHost } from "../../platform/vm/index.ts";
+import { composeFor } from "../../platform/compose.ts";
+import { runComposeOn, type ComposeRunOptions } from "../../platform/compose-run.ts";
+import { CommandFailedError } from "../../platform/run.ts";
 import type { DaemonState } from "./_state.ts";
+import type { CommandContext } from "./_types.ts";
 
 /** The Docker host driver the config asks for; native on Linux unless set otherwise. */
 export function dockerHostFor(state: DaemonState): DockerHost {
@@ -59,4 +63,21 @@ export async function runningContainer(state: DaemonState, name: string, options
     .map((service) => (service === NGINX_SERVICE ? "nginx" : service));
   const hint = known.includes(name) ? "" : formatSuggestion(name, new Set(known));
   throw new UserError(`No running container found for ${name}${hint}: start it with \`dusty up\` (or \`dusty restart ${name}\`)`);
+}
+
+/** How to run Compose on the environment: its project, its project folder, the Docker host's engine. */
+export async function environmentCompose(
+  ctx: Pick<CommandContext, "log" | "signal">,
+  state: DaemonState,
+  host: DockerHost,
+  file = composeFilePath(state),
+): Promise<ComposeRunOptions> {
+  const compose = await composeFor(state.config.compose_command);
+  return { compose, file, project: composeProject(state), projectDir: state.locations.composeDir, env: await host.dockerEnv(), signal: ctx.signal, log: ctx.log };
+}
+
+/** Runs `compose <sub…>` on the current compose file (`stop`, recovery); a non-zero exit throws a CommandFailedError. */
+export async function runCompose(ctx: Pick<CommandContext, "log" | "signal" | "drained">, state: DaemonState, host: DockerHost, sub: string[]): Promise<void> {
+  const result = await runComposeOn(sub, { ...(await environmentCompose(ctx, state, host)), drained: ctx.drained });
+  if (result.exitCode !== 0) throw new CommandFailedError(result);
 }

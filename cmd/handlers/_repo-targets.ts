@@ -4,11 +4,9 @@
  * and their libs'). A repo several apps share is listed once.
  */
 import { sameContainerRepos, type AssembledSpecs } from "../../core/assemble.ts";
-import { resolveRepoName } from "../../core/repos.ts";
+import { repoUrlsOf, resolveRepoName } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import { UserError } from "../../platform/errors.ts";
-import { specRepoUrls } from "./_state.ts";
-import { activeRepoUrls } from "./_up-repos.ts";
 
 /** How names are read. */
 export interface TargetOptions {
@@ -22,9 +20,9 @@ export interface TargetOptions {
 
 /** The active repos the names stand for (all active repos without names), sorted, each once. */
 export function targetRepos(specs: Specs, assembled: AssembledSpecs, names: readonly string[], options: TargetOptions): string[] {
-  const active = activeRepoUrls(assembled).filter((url) => url !== options.specsUrl);
+  const active = repoUrlsOf(assembled).filter((url) => url !== options.specsUrl);
   if (names.length === 0) return active;
-  const known = specRepoUrls(specs);
+  const known = repoUrlsOf(specs);
   const urls = names.flatMap((name) => {
     if (options.apps && Object.hasOwn(assembled.apps, name)) return sameContainerRepos(specs, name);
     const found = resolveRepoName(name, known);

@@ -1,5 +1,5 @@
 /**
- * The setup gate (reference §1.1): commands that read the specs refuse to run before `dusty setup`,
+ * The setup gate (test/setup.test.ts): commands that read the specs refuse to run before `dusty setup`,
  * which is what chooses the specs repo. Commands that do not need specs (setup, version, config, dump,
  * validate and compile of a given folder) stay usable, so a fresh install can still be inspected.
  */

@@ -1,5 +1,5 @@
 /**
- * The invoking user's SSH agent for git (reference §6.10): the client sends its SSH_AUTH_SOCK and the
+ * The invoking user's SSH agent for git (its test beside it): the client sends its SSH_AUTH_SOCK and the
  * daemon passes it to git, so clones over SSH use the user's keys. The original asked launchd for the
  * socket of `mac_username`; taking it from the client works on every platform and for every user.
  */

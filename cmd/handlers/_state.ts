@@ -8,6 +8,7 @@ import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../.
 import type { DustyConfig } from "../../core/config.ts";
 import type { PortAssignments } from "../../core/ports.ts";
 import { formatDiagnostic } from "../../core/diagnostics.ts";
+import { repoUrlsOf } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import { loadConfig } from "../../platform/config-file.ts";
 import { UserError } from "../../platform/errors.ts";
@@ -53,12 +54,6 @@ export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContex
   return checked;
 }
 
-/** Every repo URL named by an app or a lib, sorted, without duplicates. */
-export function specRepoUrls(specs: Specs): string[] {
-  const urls = [...Object.values(specs.apps), ...Object.values(specs.libs)].map((s) => s.repo).filter((u) => u !== "");
-  return [...new Set(urls)].sort();
-}
-
 /** The active closure of the configured bundles; throws Dusty's message when none is active. */
 export function assembleActive(specs: Specs, config: DustyConfig): AssembledSpecs {
   const assembled = assembleSpecs(specs, config.bundles);
@@ -75,7 +70,7 @@ export function compileOptionsFor(
   host: { paths: HostPaths; hostAddress: string; previousPorts: PortAssignments },
 ): CompileOptions {
   const { config, locations } = state;
-  const repoPaths = Object.fromEntries(specRepoUrls(specs).map((url) => [url, localRepoPath(url, config, locations)]));
+  const repoPaths = Object.fromEntries(repoUrlsOf(specs).map((url) => [url, localRepoPath(url, config, locations)]));
   return {
     ...defaultCompileOptions(),
     bundles: config.bundles,

@@ -8,13 +8,12 @@ import { isAbsolute, join } from "node:path";
 import { computeTestImageKey } from "../../core/test-image-key.ts";
 import { prepCommand, testBaseImageRef, testImageRef, testRunName, type TestRepo, type TestTarget } from "../../core/test-plan.ts";
 import type { Specs } from "../../core/specs.ts";
-import type { DockerEnv } from "../../platform/docker.ts";
+import { localImageId, type DockerEnv } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import {
   buildBaseImage,
   commitTestImage,
-  localImageId,
   pruneTestImages,
   removeContainerIfPresent,
   runPrepContainer,
@@ -24,7 +23,7 @@ import {
 import type { DockerHost } from "../../platform/vm/index.ts";
 import type { DaemonState } from "./_state.ts";
 import { TEST_LOCKS } from "./_test-lock.ts";
-import { syncCommandFiles, syncRepos } from "./_test-prepare.ts";
+import { syncCommandFiles, syncTestRepos } from "./_test-prepare.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** What `ensureTestImage()` needs. */
@@ -50,7 +49,7 @@ export async function ensureTestImage(request: TestImageRequest): Promise<string
   const release = await TEST_LOCKS.acquire([`image:${target.name}`], ctx.signal);
   try {
     const prepScript = await syncCommandFiles(target, { ...request, signal: ctx.signal });
-    const revisions = await syncRepos(request.repos, request);
+    const revisions = await syncTestRepos(request.repos, request);
     const baseImageId = await resolveBaseImage(request);
     const key = await computeTestImageKey({ name: target.name, prepScript, baseImageId, mounts: request.mounts, repos: revisions });
     const ref = testImageRef(target.name, key);

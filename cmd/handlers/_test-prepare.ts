@@ -6,14 +6,14 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { commandFileName, compileTestCommandFiles } from "../../core/command-files.ts";
-import { parseRepo } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import type { RepoRevision } from "../../core/test-image-key.ts";
 import type { TestRepo, TestTarget } from "../../core/test-plan.ts";
 import { writeNewFile } from "../../platform/atomic-write.ts";
 import { UserError } from "../../platform/errors.ts";
 import { headCommit } from "../../platform/git.ts";
-import { ensureManagedRepo, localRepoPath, updateManagedRepos } from "../../platform/repos.ts";
+import { syncRepo, refreshManagedRepos } from "../../platform/repo-sync.ts";
+import { localRepoPath } from "../../platform/repos.ts";
 import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
 import type { DaemonState } from "./_state.ts";
@@ -31,13 +31,8 @@ export async function fetchRepos(urls: readonly string[], options: { pull: boole
   if (managed.length === 0) return;
   const release = await TEST_LOCKS.acquire(managed.map(repoLock), ctx.signal);
   try {
-    const git = { locations: state.locations, log: ctx.log, signal: ctx.signal };
-    if (!options.pull) {
-      for (const url of managed) await ensureManagedRepo(url, git);
-      return;
-    }
-    const result = await updateManagedRepos(managed, { ...git, config: state.config });
-    for (const warning of result.warnings) ctx.warn(warning);
+    const context = { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal };
+    for (const warning of await refreshManagedRepos(managed, context, { pull: options.pull })) ctx.warn(warning);
   } finally {
     release();
   }
@@ -69,7 +64,7 @@ export async function syncCommandFiles(target: TestTarget, options: { specs: Spe
  * Mirrors the repos on the Docker host and says which version of each was mirrored: the commit of a
  * managed clone, a digest of the folder for an overridden one (so uncommitted work counts too).
  */
-export async function syncRepos(repos: readonly TestRepo[], options: { state: DaemonState; host: DockerHost; ctx: CommandContext }): Promise<RepoRevision[]> {
+export async function syncTestRepos(repos: readonly TestRepo[], options: { state: DaemonState; host: DockerHost; ctx: CommandContext }): Promise<RepoRevision[]> {
   const { state, host, ctx } = options;
   const urls = [...new Set(repos.map((r) => r.url))];
   const release = await TEST_LOCKS.acquire(urls.map(repoLock), ctx.signal);
@@ -90,7 +85,7 @@ export async function syncRepos(repos: readonly TestRepo[], options: { state: Da
       // A repo no container mounts need not be on the Docker host.
       if (!repos.some((r) => r.url === url && r.mount !== "")) continue;
       ctx.log(`Syncing ${url} to the Docker host`);
-      await host.syncIn(local, `${host.paths().reposDir}/${parseRepo(url).relPath}`, { excludeNestedGit: true, signal: ctx.signal });
+      await syncRepo(host, url, { config: state.config, locations: state.locations, signal: ctx.signal });
     }
     return revisions;
   } finally {

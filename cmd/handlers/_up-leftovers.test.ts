@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { halfMadeContainers } from "./_up-leftovers.ts";
-import type { ProjectContainer } from "./_up-containers.ts";
+import type { ProjectContainer } from "../../platform/project-containers.ts";
 
 const container = (name: string, state: string): ProjectContainer => ({ id: `id-${name}`, name, service: "api", state, running: state === "running", composeHash: "", image: "", status: "", ports: "" });
 

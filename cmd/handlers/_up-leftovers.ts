@@ -10,7 +10,7 @@ import { findComposeProcesses } from "../../platform/processes.ts";
 import { removeContainers } from "../../platform/docker.ts";
 import { UserError } from "../../platform/errors.ts";
 import { composeProject } from "./_environment.ts";
-import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
+import { listProjectContainers, type ProjectContainer } from "../../platform/project-containers.ts";
 import type { UpPlan } from "./_up-prepare.ts";
 import type { CommandContext } from "./_types.ts";
 

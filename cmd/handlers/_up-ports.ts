@@ -5,7 +5,9 @@
  * same check.
  */
 import type { PortPlan } from "../../core/ports.ts";
-import { composeProjectContainers, type DockerEnv } from "../../platform/docker.ts";
+import { parsePublishedPorts } from "../../core/container-status.ts";
+import type { DockerEnv } from "../../platform/docker.ts";
+import { listProjectContainers } from "../../platform/project-containers.ts";
 import { UserError } from "../../platform/errors.ts";
 import { findTakenPorts, formatTakenPorts, type TakenPort } from "../../platform/ports-free.ts";
 
@@ -16,8 +18,8 @@ export function plannedHostPorts(plan: PortPlan): number[] {
 
 /** Host ports the project's running containers publish: they are the environment's own, not taken. */
 export async function ownPublishedPorts(project: string, env: DockerEnv): Promise<Set<number>> {
-  const containers = await composeProjectContainers(project, { env });
-  return new Set(containers.filter((c) => c.running).flatMap((c) => c.ports.map((p) => p.hostPort)));
+  const containers = await listProjectContainers(project, env);
+  return new Set(containers.filter((c) => c.running).flatMap((c) => parsePublishedPorts(c.ports).map((p) => p.hostPort)));
 }
 
 /** The planned ports something else holds on `address` (the environment's own ones excepted). */

@@ -4,16 +4,17 @@
  * is touched yet, so any failure here leaves it exactly as it was.
  */
 import { compileEnvironment, type CompiledEnvironment } from "../../core/compile.ts";
+import { repoUrlsOf } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import { portAssignmentsPath, readPortAssignments } from "../../platform/port-assignments.ts";
+import { refreshManagedRepos } from "../../platform/repo-sync.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import type { DiskUsage, DockerHost } from "../../platform/vm/index.ts";
 import { assembleActive, compileOptionsFor, readConfiguredSpecs, specsRepoPath, type DaemonState } from "./_state.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
-import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
+import { listProjectContainers, type ProjectContainer } from "../../platform/project-containers.ts";
 import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
 import { checkRequiredAssets, requiredAssetNames } from "./_up-assets.ts";
-import { activeRepoUrls, refreshManagedRepos } from "./_up-repos.ts";
 import { runStep } from "./_up-steps.ts";
 import type { CommandContext } from "./_types.ts";
 import { errorMessage } from "../../platform/errors.ts";
@@ -59,19 +60,19 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   const disk = whenUp(() => host.diskUsage());
   const earlyContainers = whenUp(async () => listProjectContainers(composeProject(state), await host.dockerEnv()));
 
-  const repoContext = { config, locations: state.locations, sshAuthSock: options.sshAuthSock, signal: ctx.signal };
+  const repoContext = { config, locations: state.locations, sshAuthSock: options.sshAuthSock, signal: ctx.signal, log: ctx.log };
   const specsUrl = config.specs_repo;
   if (specsUrl !== undefined && config.repo_overrides[specsUrl] === undefined) {
-    await runStep(ctx, "updating the specs repo", () => refreshManagedRepos(ctx, [specsUrl], { ...repoContext, pull: options.pull }),
+    await runStep(ctx, "updating the specs repo", () => refreshManagedRepos([specsUrl], repoContext, { pull: options.pull, force: true }),
       options.pull ? "Updating managed copy of specs-repo before loading specs" : "Using the managed copy of the specs repo as it is (--no-pull)");
   }
 
   const specs = await runStep(ctx, "reading the specs", async () => (await readConfiguredSpecs(state, ctx, { bundles: config.bundles })).loaded.specs,
     `Reading the specs at ${specsRepoPath(state)}`);
   const assembled = assembleActive(specs, config);
-  const repos = activeRepoUrls(assembled).filter((url) => url !== specsUrl);
+  const repos = repoUrlsOf(assembled).filter((url) => url !== specsUrl);
   if (repos.some((url) => config.repo_overrides[url] === undefined)) {
-    await runStep(ctx, "updating the managed repos", () => refreshManagedRepos(ctx, repos, { ...repoContext, pull: options.pull }),
+    await runStep(ctx, "updating the managed repos", () => refreshManagedRepos(repos, repoContext, { pull: options.pull, force: true }),
       options.pull ? "Pulling latest updates for all active managed repos" : "Cloning active managed repos that are missing (--no-pull)");
   }
 

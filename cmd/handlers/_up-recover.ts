@@ -11,7 +11,7 @@ import { isExpectedError } from "../../platform/errors.ts";
 import { composeFilePath } from "./_environment.ts";
 import type { DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
-import type { ProjectContainer } from "./_up-containers.ts";
+import type { ProjectContainer } from "../../platform/project-containers.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { HostFilesBackup } from "./_up-files.ts";
 import { restoreContainers, restoreHostFiles } from "./_up-restore.ts";

@@ -10,18 +10,18 @@ import { planHostsFile } from "../../core/hosts.ts";
 import { rememberPorts } from "../../core/ports.ts";
 import { writeFileAtomic } from "../../platform/atomic-write.ts";
 import { restartContainer } from "../../platform/docker.ts";
-import { runEngine } from "../../platform/engine-run.ts";
 import { environmentStatePath, writeEnvironmentState, type EnvironmentState } from "../../platform/environment-state.ts";
 import { portAssignmentsPath, readPortAssignments, writePortAssignments } from "../../platform/port-assignments.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import { errorMessage, UserError } from "../../platform/errors.ts";
+import { syncRepos } from "../../platform/repo-sync.ts";
 import { formatArgv } from "../../platform/run.ts";
-import { composeFilePath, composeProject } from "./_environment.ts";
-import { composeFor, listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
+import { composeFilePath, composeProject, environmentCompose } from "./_environment.ts";
+import { runComposeOn } from "../../platform/compose-run.ts";
+import { listProjectContainers, type ProjectContainer } from "../../platform/project-containers.ts";
 import { backUpHostFiles, publishFolder, stagingDir } from "./_up-files.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { UpTouched } from "./_up-recover.ts";
-import { syncRepos } from "./_up-repos.ts";
 import { settleHalfFinishedRun } from "./_up-leftovers.ts";
 import { runStep } from "./_up-steps.ts";
 import { changedRepos, stateOf, type UpInputs } from "./_up-unchanged.ts";
@@ -62,7 +62,7 @@ export async function startEnvironment(
       () => publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal),
       `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`,
     ),
-    runStep(ctx, "syncing the repos", () => syncRepos(ctx, host, plan.repos, { config: state.config, locations: state.locations }),
+    runStep(ctx, "syncing the repos", () => syncRepos(host, plan.repos, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal }),
       `Syncing ${plan.repos.length} repo${plan.repos.length === 1 ? "" : "s"} to ${paths.reposDir}`),
     runStep(ctx, "writing the nginx config", () =>
       publishFolder(host, join(staging, "nginx"), paths.nginxDir, { "nginx.conf": compiled.nginx }, ctx.signal),
@@ -101,21 +101,9 @@ async function firstFailure(work: Promise<unknown>[]): Promise<void> {
 
 /** `compose up -d --remove-orphans` on the staged file, its output streamed line by line. */
 async function composeUp(ctx: CommandContext, plan: UpPlan, file: string, options: UpOptions): Promise<void> {
-  const { state, host } = plan;
-  const compose = await composeFor(state.config.compose_command);
-  // The real compose file's folder is the project folder, so relative paths in a spec mean the same
-  // for the staged file, for `stop` and for `logs`.
-  const sub = ["--project-directory", state.locations.composeDir, "up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])];
-  const argv = compose.argv(file, composeProject(state), ...sub);
-  const result = await runEngine(argv, {
-    env: await host.dockerEnv(),
-    signal: ctx.signal,
-    work: true,
-    what: formatArgv([...compose.command, "up"]),
-    onLine: (line) => {
-      if (line.trim() !== "") ctx.log(line);
-    },
-  });
+  const run = await environmentCompose(ctx, plan.state, plan.host, file);
+  const { compose } = run;
+  const result = await runComposeOn(["up", "-d", "--remove-orphans", ...(options.recreate ? [] : ["--no-recreate"])], run);
   if (result.exitCode !== 0) {
     // Compose's output was streamed already: the message needs only what failed and its last words.
     const last = (result.stderr.trim() || result.stdout.trim()).split("\n").at(-1)?.trim();

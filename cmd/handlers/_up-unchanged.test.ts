@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { EnvironmentState } from "../../platform/environment-state.ts";
-import type { ProjectContainer } from "./_up-containers.ts";
+import type { ProjectContainer } from "../../platform/project-containers.ts";
 import { changedRepos, isUnchanged, stateOf, type UpInputs } from "./_up-unchanged.ts";
 
 const INPUTS: UpInputs = { project: "dusty", configHash: "h1", repos: { "/src/web": "r1", "/src/lib": "r2" }, services: ["dustyInternalNginx", "web"] };

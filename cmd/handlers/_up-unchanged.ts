@@ -4,7 +4,7 @@
  */
 import { hashTexts } from "../../core/hash.ts";
 import type { EnvironmentState } from "../../platform/environment-state.ts";
-import type { ProjectContainer } from "./_up-containers.ts";
+import type { ProjectContainer } from "../../platform/project-containers.ts";
 import type { UpPlan } from "./_up-prepare.ts";
 
 /** What this `up` would produce, in comparable form. */

@@ -7,7 +7,7 @@
 import { COMPOSE_SERVICE_LABEL, DOCKER, dockerLogsArgv, type DockerEnv } from "../../platform/docker.ts";
 import { NGINX_SERVICE } from "../../core/compose.ts";
 import { run } from "../../platform/run.ts";
-import { listProjectContainers } from "./_up-containers.ts";
+import { listProjectContainers } from "../../platform/project-containers.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** How long an app's container must keep running, under the same start, to count as up. */

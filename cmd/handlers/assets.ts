@@ -1,5 +1,5 @@
 /**
- * `assets.*`: the daemon's half of `dusty assets` (reference §2.21). Each asset is one file,
+ * `assets.*`: the daemon's half of `dusty assets` (test/assets.test.ts). Each asset is one file,
  * `<persistDir>/assets/<KEY>`: the folder containers mount read-only at /dusty_assets, where their
  * command files copy each asset to its spec's path. Folder 0700 and files 0600, owned by the daemon
  * (root): assets are secrets, readable by root only. Contents travel base64-encoded both ways.

@@ -1,5 +1,5 @@
 /**
- * `bundles.list`, `bundles.activate`, `bundles.deactivate` (reference §2.5): which bundles `dusty up`
+ * `bundles.list`, `bundles.activate`, `bundles.deactivate` (test/bundles.test.ts): which bundles `dusty up`
  * runs. Args: `names` (string[], activate and deactivate), `only` (boolean, activate).
  */
 import { renderTable } from "../../core/table.ts";

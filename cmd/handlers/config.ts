@@ -1,5 +1,5 @@
 /**
- * `config.list`, `config.listvalues`, `config.set` (reference §2.6). Args of set: `key`, `value` (strings).
+ * `config.list`, `config.listvalues`, `config.set` (test/config.test.ts). Args of set: `key`, `value` (strings).
  * None of them needs specs, so they work before `dusty setup` (to inspect or repair a fresh install).
  */
 import { CONFIG_SETTINGS, renderConfig, setConfigValue } from "../../core/config.ts";

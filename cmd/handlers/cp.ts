@@ -1,6 +1,6 @@
 /**
  * `cp`: copies a file or folder between this machine and a container, or between two containers
- * (reference §2.13), with `docker cp` through a staging folder `<persist>/cp/.staging/<uuid>` that is
+ * (test/containers-cp.test.ts), with `docker cp` through a staging folder `<persist>/cp/.staging/<uuid>` that is
  * removed afterwards (Dusty left its copies behind). The copy lands at exactly the destination path:
  * a folder copied onto an existing folder merges into it (same names replaced, everything else kept,
  * as `docker cp SRC/. DEST` does); a file onto a folder, or a folder onto a file, is refused.

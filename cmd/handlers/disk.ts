@@ -1,22 +1,20 @@
 /**
- * `disk inspect | cleanup_containers | cleanup_images` (reference §2.14) on the Docker host, plus
+ * `disk inspect | cleanup_containers | cleanup_images` (test/containers-disk.test.ts) on the Docker host, plus
  * `backup` and `restore` of the persist dir (in _disk-backup.ts). Cleanups remove nothing forcibly:
  * a container or image docker refuses to remove is reported and kept.
  */
 import type { Specs } from "../../core/specs.ts";
 import { renderTable } from "../../core/table.ts";
 import {
-  composeProjectContainers,
-  containerIds,
   danglingImageIds,
-  DOCKER,
   dockerDiskUsage,
+  localImageId,
   removeContainers,
   removeImage,
-  type DockerEnv,
+  usedImageIds,
 } from "../../platform/docker.ts";
-import { runEngine } from "../../platform/engine-run.ts";
 
+import { listProjectContainers } from "../../platform/project-containers.ts";
 import { formatDiskUsage } from "../../platform/vm/index.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
 import { outputJson, readFormat } from "./_read-format.ts";
@@ -58,7 +56,7 @@ export const cleanupContainers: Handler = {
     const project = composeProject(state);
     const env = await dockerHostFor(state).dockerEnv();
     ctx.log(`Cleaning up exited containers of compose project ${project}:`);
-    const exited = (await composeProjectContainers(project, { env })).filter((c) => EXITED_STATES.includes(c.state));
+    const exited = (await listProjectContainers(project, env)).filter((c) => EXITED_STATES.includes(c.state));
     let removed = 0;
     for (const container of exited) {
       ctx.output(`Removing container ${container.name}`);
@@ -83,7 +81,7 @@ export const cleanupImages: Handler = {
     const { specs } = (await readConfiguredSpecs(state, ctx)).loaded;
     const env = await dockerHostFor(state).dockerEnv();
     ctx.log("Cleaning up docker images without containers:");
-    const used = await usedImageIds(env);
+    const used = await usedImageIds({ env });
     let removed = 0;
     const tryRemove = async (ref: string, label: string) => {
       const result = await removeImage(ref, { env });
@@ -96,7 +94,7 @@ export const cleanupImages: Handler = {
     };
     for (const id of await danglingImageIds({ env })) if (!used.has(id)) await tryRemove(id, shortImageId(id));
     for (const ref of specImageRefs(specs)) {
-      const id = await imageId(ref, env);
+      const id = await localImageId(ref, { env });
       if (id === undefined) continue; // not on this engine: nothing to clean
       if (used.has(id)) ctx.log(`Kept image ${ref}: a container uses it`);
       else await tryRemove(ref, ref);
@@ -121,19 +119,6 @@ function withDefaultTag(image: string): string {
   return image.includes("@") || lastSegment.includes(":") ? image : `${image}:latest`;
 }
 
-/** Ids of the images any container uses, running or not, of any project. */
-async function usedImageIds(env: DockerEnv): Promise<Set<string>> {
-  const ids = await containerIds({ all: true }, { env });
-  if (ids.length === 0) return new Set();
-  // A container removed meanwhile makes inspect exit 1 while printing the rest: the rest is what counts.
-  const result = await runEngine([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env });
-  return new Set(result.stdout.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("sha256:")));
-}
-
-async function imageId(ref: string, env: DockerEnv): Promise<string | undefined> {
-  const result = await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
-}
 
 function shortImageId(id: string): string {
   return id.replace(/^sha256:/, "").slice(0, 12);

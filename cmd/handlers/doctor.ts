@@ -1,5 +1,5 @@
 /**
- * `doctor` (reference §2.22): on docker-machine, the VM's networking repair (shut down, drop the
+ * `doctor` (test/shutdown-doctor.test.ts): on docker-machine, the VM's networking repair (shut down, drop the
  * host-only interface, start, new certificates, shut down). On native there is no VM to repair, so it
  * checks what `up` relies on instead: the engine answers, and the bind address and planned ports are free.
  */

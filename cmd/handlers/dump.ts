@@ -1,5 +1,5 @@
 /**
- * `dump` (reference §2.15): diagnostics for a bug report, adapted to Linux. Each section prints
+ * `dump` (test/dump.test.ts): diagnostics for a bug report, adapted to Linux. Each section prints
  * `COMMAND: <what>`, `OUTPUT:`, the output and a blank line; a command that fails prints what it said and
  * the dump goes on, since a broken machine is exactly when a dump is wanted. Environment override values
  * in the config are masked: they are often secrets, and dumps get pasted into issues.

@@ -1,5 +1,5 @@
 /**
- * `env.list`, `env.set`, `env.unset` (reference §2.20): environment overrides per app or service, kept
+ * `env.list`, `env.set`, `env.unset` (test/env.test.ts): environment overrides per app or service, kept
  * in the config's `dusty_env_overrides` and applied at the next `dusty up`.
  * Args: list `name?`; set `name`, `vars` ({VAR: value or null}), `file?` (the path the client read
  * them from, for the message); unset `name` and `all: true` or `variable`.

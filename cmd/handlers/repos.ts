@@ -1,5 +1,5 @@
 /**
- * `repos.*`: the daemon's half of `dusty repos` (reference §2.7, §6.7, §6.9). Names resolve against
+ * `repos.*`: the daemon's half of `dusty repos` (test/repos.test.ts). Names resolve against
  * every repo the specs know (specs repo + app and lib repos of ALL specs); paths arrive absolute from
  * the client and are checked here. Config changes go through updateConfig (atomic, one at a time).
  */
@@ -7,7 +7,7 @@ import { assembleSpecs } from "../../core/assemble.ts";
 import type { DustyConfig } from "../../core/config.ts";
 import { hasErrors } from "../../core/diagnostics.ts";
 import { loadSpecs } from "../../core/load.ts";
-import { parseRepo } from "../../core/repos.ts";
+import { parseRepo, repoUrlsOf } from "../../core/repos.ts";
 import type { Specs } from "../../core/specs.ts";
 import { renderTable } from "../../core/table.ts";
 import { updateConfig } from "../../platform/config-file.ts";
@@ -25,7 +25,7 @@ import { readSpecsRepo } from "../../platform/specs-folder.ts";
 import { outputJson, outputNames, readFormat } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
-import { readConfiguredSpecs, readState, specRepoUrls, specsRepoPath, type DaemonState } from "./_state.ts";
+import { readConfiguredSpecs, readState, specsRepoPath, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
 /** `repos.list`: table Full Name | Short Name | Local Override, by short name then full name. */
@@ -98,7 +98,7 @@ export const update: Handler = {
       ctx.log(`Using your specs at ${specsPath}: the specs repo is overridden, so dusty does not pull it`);
     }
     const { loaded } = await readConfiguredSpecs(state, ctx);
-    const active = activeRepoUrls(loaded.specs, config.bundles).filter((url) => url !== specsUrl);
+    const active = repoUrlsOf(assembleSpecs(loaded.specs, config.bundles)).filter((url) => url !== specsUrl);
     for (const url of active.filter((u) => config.repo_overrides[u] !== undefined)) {
       ctx.log(`Skipping ${url}: it is overridden with your source at ${config.repo_overrides[url]}`);
     }
@@ -155,14 +155,7 @@ async function readSpecUrls(state: DaemonState, ctx: CommandContext): Promise<st
   if (hasErrors([...folder.diagnostics, ...loaded.diagnostics])) {
     ctx.warn(`Some specs at ${path} have errors and their repos are left out: run \`dusty validate\` for details`);
   }
-  return specRepoUrls(loaded.specs);
-}
-
-/** Repos of the active apps and libs, sorted, without duplicates. */
-function activeRepoUrls(specs: Specs, bundles: readonly string[]): string[] {
-  const { apps, libs } = assembleSpecs(specs, bundles);
-  const urls = [...Object.values(apps), ...Object.values(libs)].map((spec) => spec.repo).filter((url) => url !== "");
-  return [...new Set(urls)].sort();
+  return repoUrlsOf(loaded.specs);
 }
 
 function describeUpdates(statuses: readonly string[]): string {

@@ -1,23 +1,23 @@
 /**
- * `restart` (reference §2.3): args `{ names?: string[], repos?: string[], sync?: boolean }`. Re-syncs the
+ * `restart` (test/restart-repos.test.ts): args `{ names?: string[], repos?: string[], sync?: boolean }`. Re-syncs the
  * code of what it restarts (the named apps' same-container repos, or every active repo), then restarts
  * the containers with a 1 s grace period. A container whose links are not running stays as it is.
  */
 import { sameContainerRepos, type AssembledSpecs } from "../../core/assemble.ts";
-import { resolveRepoName } from "../../core/repos.ts";
+import { repoUrlsOf, resolveRepoName } from "../../core/repos.ts";
 import { formatSuggestion } from "../../core/validate-suggest.ts";
 import type { Specs } from "../../core/specs.ts";
 import { restartContainer, type DockerEnv } from "../../platform/docker.ts";
 import { environmentStatePath, readEnvironmentState, writeEnvironmentState } from "../../platform/environment-state.ts";
+import { syncRepos } from "../../platform/repo-sync.ts";
 import { localRepoPath } from "../../platform/repos.ts";
 import { UserError } from "../../platform/errors.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
-import { assembleActive, readConfiguredSpecs, readState, specRepoUrls, type DaemonState } from "./_state.ts";
+import { assembleActive, readConfiguredSpecs, readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
-import { listProjectContainers, type ProjectContainer } from "./_up-containers.ts";
+import { listProjectContainers, type ProjectContainer } from "../../platform/project-containers.ts";
 import { folderFingerprint } from "../../platform/folder-fingerprint.ts";
-import { activeRepoUrls, syncRepos } from "./_up-repos.ts";
 import { readFlag, readNames } from "./_up-args.ts";
 
 const handler: Handler = {
@@ -49,10 +49,10 @@ const handler: Handler = {
     const host = dockerHostFor(state);
     if (sync) {
       const apps = targets?.filter((t) => Object.hasOwn(assembled.apps, t));
-      const urls = apps ? [...new Set(apps.flatMap((app) => sameContainerRepos(specs, app)))].sort() : activeRepoUrls(assembled);
+      const urls = apps ? [...new Set(apps.flatMap((app) => sameContainerRepos(specs, app)))].sort() : repoUrlsOf(assembled);
       // Fingerprints before the sync: an edit made while it runs must count as not delivered.
       const prints = await Promise.all(urls.map((url) => folderFingerprint(localRepoPath(url, state.config, state.locations))));
-      await syncRepos(ctx, host, urls, { config: state.config, locations: state.locations });
+      await syncRepos(host, urls, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal });
       await recordSyncedRepos(state, Object.fromEntries(urls.map((url, i) => [url, prints[i]])));
     }
     const dockerEnv = await host.dockerEnv();
@@ -94,7 +94,7 @@ function checkTargets(names: string[], assembled: AssembledSpecs): string[] {
 
 /** The active apps that mount any of the named repos (in their own container: their repo or a lib's). */
 function appsUsingRepos(specs: Specs, assembled: AssembledSpecs, repoNames: string[]): string[] {
-  const known = specRepoUrls(specs);
+  const known = repoUrlsOf(specs);
   const urls = repoNames.map((name) => {
     const found = resolveRepoName(name, known);
     if ("error" in found) throw new UserError(`Cannot restart by repo: ${found.error}. See \`dusty repos list\``);

@@ -1,5 +1,5 @@
 /**
- * `scripts`: the daemon's half of `dusty scripts APP [SCRIPT]` (reference §2.10). Without a script it
+ * `scripts`: the daemon's half of `dusty scripts APP [SCRIPT]` (the spec key `scripts`). Without a script it
  * lists the app's scripts; with one it checks the app, the script and the running container and prints
  * a `ScriptTarget` as JSON, which the client runs with `docker exec` so the script gets its terminal.
  */

@@ -1,5 +1,5 @@
 /**
- * `setup` (reference §2.16): the daemon's half of `dusty setup`. The client has asked its questions and
+ * `setup` (test/setup.test.ts): the daemon's half of `dusty setup`. The client has asked its questions and
  * sends the answers: `mac_username`, `specs_repo` ("" for the built-in example), `vm_memory_size`,
  * `update` (pull the specs repo, default true) and `sshAuthSock` (the user's agent, for git).
  */

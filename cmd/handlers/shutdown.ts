@@ -1,5 +1,5 @@
 /**
- * `shutdown` (reference §2.22): stop the environment's containers, then the Docker host's VM. On the
+ * `shutdown` (test/shutdown-doctor.test.ts): stop the environment's containers, then the Docker host's VM. On the
  * native driver the engine belongs to the system, so only the containers stop.
  */
 import { dockerAvailable } from "../../platform/docker.ts";

@@ -1,5 +1,5 @@
 /**
- * `status` (reference §2.4): args `{ json?, quiet? }` (booleans). nginx and every active app, lib and service with
+ * `status` (docs/json.md has its --json shape): args `{ json?, quiet? }` (booleans). nginx and every active app, lib and service with
  * its type, its container's state, exit code, uptime, image and published ports, and an app's URLs, from one `docker ps`.
  */
 import { assembleSpecs } from "../../core/assemble.ts";
@@ -17,7 +17,7 @@ import { readConfiguredSpecs, readState } from "./_state.ts";
 import { readFormat, type ReadFormat } from "./_read-format.ts";
 import type { Handler } from "./_types.ts";
 import { appUrls } from "./_up-summary.ts";
-import { listProjectContainers, serviceStates, type ProjectContainer } from "./_up-containers.ts";
+import { listProjectContainers, serviceStates, type ProjectContainer } from "../../platform/project-containers.ts";
 
 /** One row of `dusty status` (docs/json.md). */
 export interface StatusRow {

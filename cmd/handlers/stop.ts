@@ -1,5 +1,5 @@
 /**
- * `stop` (reference §2.2): args `{ names?: string[], rm?: boolean }`. Stops the named apps and services
+ * `stop` (test/up.test.ts): args `{ names?: string[], rm?: boolean }`. Stops the named apps and services
  * (all of them by default) with a 1 s grace period. With `rm` their containers go too, and with no names
  * the whole environment is taken down: containers, network, the hosts section and the recorded state.
  */
@@ -13,13 +13,12 @@ import { formatSuggestion } from "../../core/validate-suggest.ts";
 import { UserError } from "../../platform/errors.ts";
 import { updateHostsFile } from "../../platform/hosts-file.ts";
 import type { DockerHost } from "../../platform/vm/index.ts";
-import { runCompose } from "./_compose-run.ts";
 import { readFlag, readNames } from "./_up-args.ts";
-import { composeFilePath, composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
+import { composeFilePath, composeProject, dockerHostFor, runCompose, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
-import { listProjectContainers } from "./_up-containers.ts";
+import { listProjectContainers } from "../../platform/project-containers.ts";
 import { endWatches } from "./_watch-registry.ts";
 
 const handler: Handler = {

@@ -7,7 +7,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { assembleActive, readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { readNames } from "./_up-args.ts";
-import { syncRepos } from "./_up-repos.ts";
+import { syncRepos } from "../../platform/repo-sync.ts";
 import { dockerHostFor } from "./_environment.ts";
 import { targetRepos } from "./_repo-targets.ts";
 
@@ -27,7 +27,7 @@ const handler: Handler = {
     }
     const host = dockerHostFor(state);
     const started = performance.now();
-    await syncRepos(ctx, host, urls, { config: state.config, locations: state.locations });
+    await syncRepos(host, urls, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal });
     const ms = Math.round(performance.now() - started);
     ctx.output(`Synced ${urls.length} repo${urls.length === 1 ? "" : "s"} to the Docker host (${ms} ms): ${urls.join(", ")}`);
     return 0;

@@ -1,6 +1,6 @@
 /**
  * `test`: the daemon's half of `dusty test [--recreate] [--no-pull] APP_OR_LIB [SUITE | all] [ARGS...]`
- * (reference §6.1–6.4). Without a suite it lists the suites; with one it pulls and syncs the repos,
+ * (the spec key `test`; test/test-runner.test.ts). Without a suite it lists the suites; with one it pulls and syncs the repos,
  * makes sure the test image is up to date and runs the suite (or every suite) in fresh containers.
  * Not a mutating command: runs for different apps go at once, runs for the same app share one image
  * build (see _test-image.ts), and nothing of a run outlives it.
@@ -20,7 +20,7 @@ import {
 } from "../../core/test-plan.ts";
 import { UserError } from "../../platform/errors.ts";
 import { dockerHostFor } from "./_environment.ts";
-import { composeFor } from "./_up-containers.ts";
+import { composeFor } from "../../platform/compose.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import { outputJson, outputNames } from "./_read-format.ts";
 import { parseTestRequest } from "./_test-args.ts";

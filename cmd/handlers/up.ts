@@ -1,5 +1,5 @@
 /**
- * `up` (reference §2.1): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
+ * `up` (ARCHITECTURE.md, "Running it"): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
  * compiles and starts the active bundles; skips everything when nothing changed since the last `up`;
  * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
  * and says what it found: never a new hosts section or compose file behind a failed start.
@@ -17,7 +17,7 @@ import { UserError } from "../../platform/errors.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
-import type { ProjectContainer } from "./_up-containers.ts";
+import type { ProjectContainer } from "../../platform/project-containers.ts";
 import { requireFreeHostPorts } from "./_up-ports.ts";
 import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
 import { readFilesBefore, recoverFailedUp, untouched } from "./_up-recover.ts";

@@ -20,8 +20,8 @@ import { requireSetup } from "./_setup-gate.ts";
 import { assembleActive, readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { readFlag, readNames } from "./_up-args.ts";
-import { listProjectContainers } from "./_up-containers.ts";
-import { hostRepoPath } from "./_up-repos.ts";
+import { listProjectContainers } from "../../platform/project-containers.ts";
+import { hostRepoPath } from "../../platform/repo-sync.ts";
 import { registerWatch } from "./_watch-registry.ts";
 import { runWatchSession, type WatchedRepo } from "./_watch-session.ts";
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parsePsLines, serviceStates } from "./_up-containers.ts";
+import { parsePsLines, serviceStates } from "./project-containers.ts";
 
 test("parsePsLines() reads docker ps's tab-separated id, name, state, service, compose config hash, image, status and ports", () => {
   const out = "abc\tdusty-web-1\trunning\tweb\t5f3a\tbusybox\tUp 2 minutes\t127.0.0.1:65000->8000/tcp\ndef\tdusty_my_app_1\texited\tmy_app\n\n";

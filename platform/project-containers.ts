@@ -1,10 +1,10 @@
 /**
- * The environment's containers in one `docker ps`, and the Compose to drive them. `up` uses both to
- * tell whether anything needs doing, `status` and `restart` to report and find containers.
+ * The one lister of a compose project's containers: one `docker ps`, read into data. `up` uses it to tell
+ * whether anything needs doing and which ports are its own, `status`, `restart` and `disk` to report and
+ * find containers.
  */
-import { detectCompose, type ComposePreference, type ComposeRunner } from "../../platform/compose.ts";
-import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER } from "../../platform/docker.ts";
-import { runEngineChecked } from "../../platform/engine-run.ts";
+import { COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, DOCKER } from "./docker.ts";
+import { runEngineChecked } from "./engine-run.ts";
 
 /** One container of the project, as `docker ps` lists it. */
 export interface ProjectContainer {
@@ -54,20 +54,4 @@ export function serviceStates(containers: readonly ProjectContainer[]): Map<stri
     if (seen === undefined || (c.running && seen !== "running")) states.set(c.service, c.state);
   }
   return states;
-}
-
-// Finding Compose costs a program start (docker-compose v1 is Python: about half a second), and it
-// does not change while the daemon runs, so each preference is looked up once.
-const found = new Map<ComposePreference, Promise<ComposeRunner>>();
-
-/** The Compose for `preference`, found once per daemon. */
-export function composeFor(preference: ComposePreference): Promise<ComposeRunner> {
-  let runner = found.get(preference);
-  if (!runner) {
-    runner = detectCompose(preference);
-    found.set(preference, runner);
-    // A failed lookup is not remembered: the user may install Compose and try again.
-    runner.catch(() => found.delete(preference));
-  }
-  return runner;
 }

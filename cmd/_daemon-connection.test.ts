@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CommandName } from "../core/commands.ts";
 import { MAX_TEXT_UNITS } from "../core/protocol.ts";
 import { UserError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
@@ -74,10 +75,10 @@ async function serve(name: string, options: { suppressWarnings?: boolean } = {})
   return locations.socketPath;
 }
 
-/** Runs a command through the real client, collecting what it prints. */
+/** Runs a command through the real client, collecting what it prints; the commands here are this test's own, not the table's. */
 async function call(socketPath: string, command: string) {
   const printed = { stdout: "", stderr: "" };
-  const code = await callDaemon(command, {}, { socketPath, write: (stream, text) => (printed[stream] += text) });
+  const code = await callDaemon(command as CommandName, {}, { socketPath, write: (stream, text) => (printed[stream] += text) });
   return { code, ...printed };
 }
 

@@ -3,6 +3,7 @@
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
  * purpose, like client.ts: the fallback's heavy modules load only when it runs.
  */
+import type { CommandName } from "../core/commands.ts";
 import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./client.ts";
 
 /**
@@ -11,7 +12,7 @@ import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } fr
  * have printed half a result already.
  */
 export async function runOnDaemonOrLocally(
-  command: string,
+  command: CommandName,
   args: Record<string, unknown>,
   fallback: { note: string; run: () => Promise<void> },
 ): Promise<void> {

@@ -15,7 +15,7 @@ const COMMAND_NOT_FOUND_EXIT_CODE = 127;
 /** Signals that, sent to dusty, go on to the docker it runs. */
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** What the daemon sends back; see cmd/handlers/containers-find.ts and scripts.ts. */
+/** What the daemon sends back; see cmd/daemon/handlers/containers-find.ts and scripts.ts. */
 export interface ContainerTarget {
   id: string;
   name: string;

@@ -7,10 +7,10 @@ import { adoptChildRecord } from "../platform/children.ts";
 import { errorMessage, isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
-import { logDaemon, logDaemonError } from "./_daemon-log.ts";
+import { logDaemon, logDaemonError } from "./daemon/log.ts";
 import { loadConfig } from "../platform/config-file.ts";
-import { SOCKET_GROUP, startServer } from "./_daemon-server.ts";
-import { findHandler } from "./handlers/index.ts";
+import { SOCKET_GROUP, startServer } from "./daemon/server.ts";
+import { findHandler } from "./daemon/handlers/index.ts";
 import { VERSION } from "./_version.ts";
 
 /** The daemon's usage text (`dusty -d -h`). */

@@ -2,7 +2,7 @@
  * The wire between client and daemon, as one table: every command a client may send, whether it
  * changes state (mutating commands run one at a time in the daemon's queue) and what its stdout
  * carries. The client names commands by `CommandName`, so a typo does not compile; the daemon's
- * registry (cmd/handlers/index.ts) is checked against this table by cmd/handlers/commands.test.ts, and
+ * registry (cmd/daemon/handlers/index.ts) is checked against this table by cmd/daemon/handlers/commands.test.ts, and
  * each command's arguments are checked against core/command-args.ts before its handler runs.
  * No imports: the client loads this file at every start.
  */

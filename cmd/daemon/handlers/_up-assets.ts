@@ -9,9 +9,8 @@ export function requiredAssetNames(assembled: AssembledSpecs): string[] {
   return [...new Set(specs.flatMap((spec) => spec.assets.filter((a) => a.required).map((a) => a.name)))].sort();
 }
 
-/** Throws, listing them all, when required assets are not set; one `test -f` per required asset. */
-export async function checkRequiredAssets(host: DockerHost, assembled: AssembledSpecs): Promise<void> {
-  const names = requiredAssetNames(assembled);
+/** Throws, listing them all, when the required assets `names` are not set; one `test -f` per asset. */
+export async function checkRequiredAssets(host: DockerHost, names: readonly string[]): Promise<void> {
   const dir = host.paths().assetsDir;
   const present = await Promise.all(names.map(async (name) => (await host.runOnHost(["test", "-f", `${dir}/${name}`])).exitCode === 0));
   const missing = names.filter((_, i) => !present[i]);

@@ -7,7 +7,7 @@
 import type { PortPlan } from "../../../core/ports.ts";
 import { parsePublishedPorts } from "../../../core/container-status.ts";
 import type { DockerEnv } from "../../../platform/docker.ts";
-import { listProjectContainers } from "../../../platform/project-containers.ts";
+import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { findTakenPorts, formatTakenPorts, type TakenPort } from "../../../platform/ports-free.ts";
 
@@ -18,7 +18,11 @@ export function plannedHostPorts(plan: PortPlan): number[] {
 
 /** Host ports the project's running containers publish: they are the environment's own, not taken. */
 export async function ownPublishedPorts(project: string, env: DockerEnv): Promise<Set<number>> {
-  const containers = await listProjectContainers(project, env);
+  return publishedHostPorts(await listProjectContainers(project, env));
+}
+
+/** The host ports the running ones among `containers` publish. */
+export function publishedHostPorts(containers: readonly ProjectContainer[]): Set<number> {
   return new Set(containers.filter((c) => c.running).flatMap((c) => parsePublishedPorts(c.ports).map((p) => p.hostPort)));
 }
 
@@ -33,10 +37,10 @@ export function takenPortsFix(count: number): string {
 }
 
 /** Throws when a planned port is taken on `address`, naming each port and what holds it. */
-export async function requireFreeHostPorts(plan: PortPlan, options: { address: string; project: string; env: DockerEnv }): Promise<void> {
+export async function requireFreeHostPorts(plan: PortPlan, options: { address: string; containers: readonly ProjectContainer[] }): Promise<void> {
   const ports = plannedHostPorts(plan);
   if (ports.length === 0) return;
-  const taken = await takenHostPorts(options.address, ports, await ownPublishedPorts(options.project, options.env));
+  const taken = await takenHostPorts(options.address, ports, publishedHostPorts(options.containers));
   if (taken.length === 0) return;
   const one = taken.length === 1;
   throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${takenPortsFix(taken.length)}`);

@@ -29,7 +29,7 @@ export interface UpOptions {
   sshAuthSock?: string;
 }
 
-/** Everything the later steps need. */
+/** Everything the later steps need, as data: every question is answered by the time it is returned. */
 export interface UpPlan {
   state: DaemonState;
   host: DockerHost;
@@ -38,11 +38,11 @@ export interface UpPlan {
   /** The repos the active apps and libs mount. */
   repos: string[];
   /** Each repo's fingerprint, taken while the specs compiled (undefined when the folder cannot be read). */
-  fingerprints: Promise<(string | undefined)[]>;
+  fingerprints: (string | undefined)[];
   /** The project's containers as they were before this `up` changed anything. */
-  containersBefore(): Promise<ProjectContainer[]>;
-  /** Readies the host's folders before anything is written to them. */
-  prepareHost(): Promise<void>;
+  containersBefore: ProjectContainer[];
+  /** False on this machine until something is about to be written: then `ensureUp` makes the host's folders. */
+  hostFoldersReady: boolean;
 }
 
 /** Runs steps 1–6 and returns the compiled environment. */
@@ -55,6 +55,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   // On this machine an answering `docker ps` is all "up" means until something is written; a VM must boot.
   const native = host.name === "native";
   const hostUp = native ? undefined : settled(host.ensureUp(heldLog.log));
+  let hostFoldersReady = !native;
   // A VM answers only once booted: there the other questions wait for it.
   const whenUp = <T>(ask: () => Promise<T>): Promise<Settled<T>> => settled(hostUp ? hostUp.then((up) => (unwrap(up), ask())) : ask());
   const disk = whenUp(() => host.diskUsage());
@@ -81,7 +82,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
     Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) =>
-      compileEnvironment(specs, compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, previousPorts })),
+      compileEnvironment(specs, { ...compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, previousPorts }), assembled }),
     ),
   );
 
@@ -89,24 +90,24 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
     heldLog.release();
     if (hostUp) return unwrap(await hostUp);
     if ((await earlyContainers).ok) ctx.log("The Docker Engine answers");
-    else await host.ensureUp(ctx.log); // says why it does not
+    else {
+      await host.ensureUp(ctx.log); // says why it does not
+      hostFoldersReady = true;
+    }
   }, `Ensuring the Docker host (${host.name}) is up`);
-  if (requiredAssetNames(assembled).length > 0) {
-    await runStep(ctx, "checking required assets", () => checkRequiredAssets(host, assembled));
+  const requiredAssets = requiredAssetNames(assembled);
+  if (requiredAssets.length > 0) {
+    await runStep(ctx, "checking required assets", () => checkRequiredAssets(host, requiredAssets));
   }
   warnWhenLowOnDisk(ctx, await disk);
 
   const compiled = await runStep(ctx, "compiling the environment", async () => unwrap(await compiling),
     `Compiling ${describeActive(assembled.apps, assembled.libs, assembled.services)}`);
 
-  const containersBefore = async () => {
-    const early = await earlyContainers;
-    // Asked before the host was up (a VM still booting), the early answer may be an error: ask again.
-    return early.ok ? early.value : listProjectContainers(composeProject(state), await host.dockerEnv());
-  };
-  // Native: the folders containers mount are made only when something is about to be written there.
-  const prepareHost = native ? () => host.ensureUp(() => {}) : async () => {};
-  return { state, host, specs, compiled, repos, fingerprints, containersBefore, prepareHost };
+  const early = await earlyContainers;
+  // Asked before the host was up (a VM still booting), the early answer may be an error: ask again.
+  const containersBefore = early.ok ? early.value : await listProjectContainers(composeProject(state), await host.dockerEnv());
+  return { state, host, specs, compiled, repos, fingerprints: await fingerprints, containersBefore, hostFoldersReady };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

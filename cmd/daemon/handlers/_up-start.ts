@@ -45,7 +45,8 @@ export async function startEnvironment(
 
   // The host's folders first: the copies below create some of the same folders, and a mkdir racing
   // rsync's own makes rsync fail with "File exists".
-  await runStep(ctx, "preparing the Docker host's folders", () => plan.prepareHost());
+  // On this machine the folders containers mount are made only now, when something is about to be written there.
+  if (!plan.hostFoldersReady) await runStep(ctx, "preparing the Docker host's folders", () => host.ensureUp(() => {}));
   // A copy of what the running containers mount, to put back if a later step fails; a first `up` has none.
   if (progress.before.length > 0) {
     touched.backup = await runStep(ctx, "copying the current command files and nginx.conf", () => backUpHostFiles(host, composeDir),

@@ -27,7 +27,7 @@ export async function collectInputs(plan: UpPlan): Promise<UpInputs> {
     state.config.compose_command,
     state.config.compose_project,
   ]);
-  const prints = await plan.fingerprints;
+  const prints = plan.fingerprints;
   return {
     project: state.config.compose_project,
     configHash,

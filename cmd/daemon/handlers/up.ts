@@ -48,7 +48,7 @@ const handler: Handler = {
       plan = await prepareUp(ctx, state, options);
       const inputs = await collectInputs(plan);
       const previous = await readEnvironmentState(environmentStatePath(state.locations));
-      before = await plan.containersBefore();
+      before = plan.containersBefore;
       if (isUnchanged(inputs, previous, before)) {
         await keepFilesInPlace(plan);
         ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
@@ -92,7 +92,8 @@ async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
   if (plan.host.name !== "native") return;
   const address = plan.state.config.bind_address ?? "127.0.0.1";
   await runStep(ctx, "checking the host ports", async () =>
-    requireFreeHostPorts(plan.compiled.ports, { address, project: composeProject(plan.state), env: await plan.host.dockerEnv() }),
+    // The containers listed before this `up`: nothing has started or stopped one since.
+    requireFreeHostPorts(plan.compiled.ports, { address, containers: plan.containersBefore }),
     `Checking that the ports to publish on ${address} are free`);
 }
 

@@ -1,33 +1,19 @@
 /**
- * `assets.*`: the daemon's half of `dusty assets` (test/assets.test.ts). Each asset is one file,
- * `<persistDir>/assets/<KEY>`: the folder containers mount read-only at /dusty_assets, where their
- * command files copy each asset to its spec's path. Folder 0700 and files 0600, owned by the daemon
- * (root): assets are secrets, readable by root only. Contents travel base64-encoded both ways.
+ * `assets.*`: the daemon's half of `dusty assets` (test/assets.test.ts), over the asset store
+ * (platform/asset-store.ts). Contents travel base64-encoded both ways.
  */
-import { chmod, lstat, mkdir, readdir, unlink } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { assembleSpecs } from "../../../core/assemble.ts";
 import { loadSpecs } from "../../../core/load.ts";
-import { isEscapingName } from "../../../core/load-names.ts";
 import type { Asset, Specs } from "../../../core/specs.ts";
 import { renderTable } from "../../../core/table.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
-import { isErrno, readRegularFile, writeFileAtomic } from "../../../platform/atomic-write.ts";
+import { checkAssetKey, listSetAssets, readAsset, removeAsset, writeAsset } from "../../../platform/asset-store.ts";
 import { UserError } from "../../../platform/errors.ts";
-import type { Locations } from "../../../platform/locations.ts";
 import { readSpecsFolder } from "../../../platform/specs-folder.ts";
-import { nativePaths } from "../../../platform/vm/native.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState, specsRepoPath } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { outputJson, outputNames, readFormat } from "./_read-format.ts";
-
-/** The assets folder: root only, so that not even the names of the secrets show. */
-export const ASSETS_DIR_MODE = 0o700;
-/** Each asset file: readable by root only. */
-export const ASSET_FILE_MODE = 0o600;
-// A file name: most file systems allow 255 bytes.
-const MAX_KEY_BYTES = 255;
 
 /** `assets.list`: args `{ name? }`; the assets of one app or lib, or of every active one. */
 export const list: Handler = {
@@ -76,10 +62,7 @@ export const read: Handler = {
   mutates: false,
   async run(ctx, args) {
     const key = readKey(args.key);
-    const path = await assetFile(ctx.locations, key);
-    if (!path) throw new UserError(`Asset ${key} isn't set`);
-    // Opened without following a link: one swapped in since the check above is refused, not read as root.
-    const content = await readRegularFile(path);
+    const content = await readAsset(ctx.locations, key);
     if (!content) throw new UserError(`Asset ${key} isn't set`);
     ctx.output(content.toString("base64"));
     return 0;
@@ -92,11 +75,7 @@ export const set: Handler = {
   async run(ctx, args) {
     const key = readKey(args.key);
     const content = decodeBase64(args.content);
-    const dir = await ensureAssetsDir(ctx.locations);
-    const path = join(dir, key);
-    await refuseNonFile(path, key);
-    // Owned by the daemon whoever owned an older file, so that only root can read it.
-    await writeFileAtomic(path, content, { mode: ASSET_FILE_MODE, uid: process.getuid?.(), gid: process.getgid?.() });
+    await writeAsset(ctx.locations, key, content);
     await warnIfUnused(ctx, key);
     ctx.output(`Set asset ${key} (${content.length} bytes): containers get it when they next start (\`dusty restart\`)`);
     return 0;
@@ -108,39 +87,11 @@ export const unset: Handler = {
   mutates: true,
   async run(ctx, args) {
     const key = readKey(args.key);
-    const path = join(assetsDir(ctx.locations), key);
-    // unlink removes a symlink itself, never what it points at, so anything but a folder may go.
-    const info = await lstat(path).catch(() => undefined);
-    if (!info) return output(ctx, `Asset ${key} isn't set`);
-    if (info.isDirectory()) throw new UserError(`Cannot unset asset ${key}: ${path} is a directory, not an asset`);
-    await unlink(path);
+    if (!(await removeAsset(ctx.locations, key))) return output(ctx, `Asset ${key} isn't set`);
     ctx.output(`Unset asset ${key}`);
     return 0;
   },
 };
-
-/** The folder holding the assets: `<persistDir>/assets`, the native Docker host's assetsDir. */
-export function assetsDir(locations: Pick<Locations, "persistDir">): string {
-  return nativePaths(locations.persistDir).assetsDir;
-}
-
-/** Why `key` cannot name an asset, or undefined when it can: it becomes a file name in the assets folder. */
-export function checkAssetKey(key: string): string | undefined {
-  if (isEscapingName(key)) return 'keys are file names: no "/", "\\" or "..", and no "." at the start';
-  if (/[\u0000-\u001f\u007f]/.test(key)) return "keys cannot hold control characters";
-  if (new TextEncoder().encode(key).length > MAX_KEY_BYTES) return `keys are at most ${MAX_KEY_BYTES} bytes long`;
-  return undefined;
-}
-
-/** The keys of the assets that are set, sorted. */
-export async function listSetAssets(locations: Pick<Locations, "persistDir">): Promise<string[]> {
-  const names = await readdir(assetsDir(locations)).catch((error) => {
-    if (isErrno(error, "ENOENT")) return [] as string[];
-    throw error;
-  });
-  // Hidden names are atomic-write temp files, never keys.
-  return names.filter((n) => !n.startsWith(".")).sort();
-}
 
 function usersOfAssets(specs: Specs, bundles: readonly string[]): Map<string, { usedBy: string[]; requiredBy: string[] }> {
   const assembled = assembleSpecs(specs, bundles);
@@ -154,37 +105,6 @@ function usersOfAssets(specs: Specs, bundles: readonly string[]): Map<string, { 
     }
   }
   return used;
-}
-
-/** The asset's file when it is set; a symlink or folder there is refused, never followed. */
-async function assetFile(locations: Pick<Locations, "persistDir">, key: string): Promise<string | undefined> {
-  const path = join(assetsDir(locations), key);
-  const info = await lstat(path).catch((error) => {
-    if (isErrno(error, "ENOENT", "ENOTDIR")) return undefined;
-    throw error;
-  });
-  if (!info) return undefined;
-  if (!info.isFile()) throw new UserError(`Cannot use asset ${key}: ${path} is not a regular file. Remove it and set the asset again`);
-  return path;
-}
-
-async function refuseNonFile(path: string, key: string): Promise<void> {
-  const info = await lstat(path).catch(() => undefined);
-  if (info && !info.isFile()) throw new UserError(`Cannot set asset ${key}: ${path} is not a regular file. Remove it and try again`);
-}
-
-// The folder may come from an older install or `dusty up` with another mode: tighten it every time.
-async function ensureAssetsDir(locations: Pick<Locations, "persistDir">): Promise<string> {
-  const dir = assetsDir(locations);
-  // Only the assets folder itself is private: a recursive mkdir would give the persist dir 0700 too.
-  await mkdir(dirname(dir), { recursive: true });
-  await mkdir(dir, { mode: ASSETS_DIR_MODE }).catch((error) => {
-    if (!isErrno(error, "EEXIST")) throw error;
-  });
-  const info = await lstat(dir);
-  if (!info.isDirectory()) throw new UserError(`Cannot store assets in ${dir}: it is not a directory. Remove it and try again`);
-  await chmod(dir, ASSETS_DIR_MODE);
-  return dir;
 }
 
 // A key no spec names is most likely a typo; the asset is still set, since the specs may come later.

@@ -143,6 +143,19 @@ export async function composeProjectContainers(project: string, options: DockerO
   return listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: project } }, options);
 }
 
+/** Stops containers by id (`docker stop`), giving each `timeoutSeconds` before it is killed. */
+export async function stopContainers(ids: readonly string[], options: DockerOptions & { timeoutSeconds?: number; signal?: AbortSignal } = {}): Promise<void> {
+  if (ids.length === 0) return;
+  await runEngine([DOCKER, "stop", "--time", String(options.timeoutSeconds ?? 1), ...ids], { signal: options.signal, env: options.env, work: true });
+}
+
+/** Removes the networks compose made for `project` (what `compose down` would remove). */
+export async function removeProjectNetworks(project: string, options: DockerOptions = {}): Promise<void> {
+  const networks = await runEngine([DOCKER, "network", "ls", "--quiet", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`], { env: options.env });
+  const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (ids.length > 0) await runEngine([DOCKER, "network", "rm", ...ids], { env: options.env, work: true });
+}
+
 /** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */
 export async function removeContainers(ids: readonly string[], options: DockerOptions & { volumes?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;

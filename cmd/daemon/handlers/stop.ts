@@ -6,8 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { planHostsFile } from "../../../core/hosts.ts";
-import { removeContainers, type DockerEnv } from "../../../platform/docker.ts";
-import { runEngine } from "../../../platform/engine-run.ts";
+import { removeContainers, removeProjectNetworks, stopContainers, type DockerEnv } from "../../../platform/docker.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../../platform/environment-state.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
 import { UserError } from "../../../platform/errors.ts";
@@ -90,13 +89,11 @@ async function stopWithoutComposeFile(
   const project = composeProject(state);
   const containers = (await listProjectContainers(project, env)).filter((c) => options.targets.length === 0 || options.targets.includes(c.service));
   const running = containers.filter((c) => c.running).map((c) => c.id);
-  if (running.length > 0) await runEngine(["docker", "stop", "--time", "1", ...running], { signal: ctx.signal, env, work: true });
+  await stopContainers(running, { timeoutSeconds: 1, signal: ctx.signal, env });
   if (!options.remove) return;
   await removeContainers(containers.map((c) => c.id), { volumes: true, env });
   if (options.targets.length > 0) return;
-  const networks = await runEngine(["docker", "network", "ls", "--quiet", "--filter", `label=com.docker.compose.project=${project}`], { env });
-  const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
-  if (ids.length > 0) await runEngine(["docker", "network", "rm", ...ids], { env, work: true });
+  await removeProjectNetworks(project, { env });
 }
 
 /** After a full `stop --rm`: no hosts section pointing at nothing, and the next `up` starts from scratch. */

@@ -3,7 +3,8 @@
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
  * purpose, like client.ts: the fallback's heavy modules load only when it runs.
  */
-import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts";
+import type { CommandName } from "../core/commands.ts";
+import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./client.ts";
 
 /**
  * Runs `command` in the daemon; when no daemon can be reached at all, prints why (with `note`) on
@@ -11,7 +12,7 @@ import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts
  * have printed half a result already.
  */
 export async function runOnDaemonOrLocally(
-  command: string,
+  command: CommandName,
   args: Record<string, unknown>,
   fallback: { note: string; run: () => Promise<void> },
 ): Promise<void> {
@@ -23,9 +24,7 @@ export async function runOnDaemonOrLocally(
       await writeToTerminal("stderr", `${error.message}\n${fallback.note}\n`);
       return fallback.run();
     }
-    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    await writeToTerminal("stderr", `${text}\n`);
-    process.exitCode = 1;
+    await reportFailure(error);
   }
 }
 

@@ -4,9 +4,10 @@
  * Ctrl-C, a TTY and the exit code behave as with docker itself. Dusty exec'd docker the same way.
  * Kept light: the client loads it on every such command.
  */
+import type { CommandName } from "../core/commands.ts";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
-import { callDaemon, DaemonUnavailableError, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, writeToTerminal } from "./client.ts";
 
 /** What shells return for a program that is not installed. */
 const COMMAND_NOT_FOUND_EXIT_CODE = 127;
@@ -14,7 +15,7 @@ const COMMAND_NOT_FOUND_EXIT_CODE = 127;
 /** Signals that, sent to dusty, go on to the docker it runs. */
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
-/** What the daemon sends back; see cmd/handlers/containers-find.ts and scripts.ts. */
+/** What the daemon sends back; see cmd/daemon/handlers/containers-find.ts and scripts.ts. */
 export interface ContainerTarget {
   id: string;
   name: string;
@@ -27,7 +28,7 @@ export interface ContainerTarget {
 export type DaemonAnswer<T> = { ok: true; value: T } | { ok: false; exitCode: number };
 
 /** Runs a daemon command whose output is one JSON object; its log and errors go to stderr as usual. */
-export async function askDaemonFor<T>(command: string, args: Record<string, unknown>): Promise<DaemonAnswer<T>> {
+export async function askDaemonFor<T>(command: CommandName, args: Record<string, unknown>): Promise<DaemonAnswer<T>> {
   let out = "";
   const exitCode = await callDaemon(command, args, {
     write: (stream, text) => (stream === "stdout" ? void (out += text) : writeToTerminal("stderr", text)),
@@ -76,10 +77,7 @@ export async function runDockerCommand(body: () => Promise<number>): Promise<voi
     const code = await body();
     if (code !== 0) process.exitCode = code;
   } catch (error) {
-    // DaemonUnavailableError carries a complete message; anything else is a bug and keeps its stack.
-    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    await writeToTerminal("stderr", `${text}\n`);
-    process.exitCode = 1;
+    await reportFailure(error);
   }
 }
 

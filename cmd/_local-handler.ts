@@ -5,7 +5,7 @@
 import { resolveLocations } from "../platform/locations.ts";
 import { runGuarded } from "./_run.ts";
 import { writeToTerminal, type OutputStream } from "./client.ts";
-import type { CommandContext, Handler } from "./handlers/_types.ts";
+import type { CommandContext, Handler } from "./daemon/handlers/_types.ts";
 
 /** Runs `handler` here, its output on stdout and its log on stderr; sets the exit code it returns. */
 export async function runHandlerInClient(handler: Handler, args: Record<string, unknown>): Promise<void> {

@@ -11,7 +11,7 @@ import { log, printResult } from "./_log.ts";
 import { runGuarded } from "./_run.ts";
 import { readCheckedSpecs } from "./_specs.ts";
 import { loadConfig } from "../platform/config-file.ts";
-import { UserError } from "../platform/errors.ts";
+import { errorMessage, UserError } from "../platform/errors.ts";
 import { resolveLocations, type Locations } from "../platform/locations.ts";
 import { localRepoPath } from "../platform/repos.ts";
 
@@ -57,7 +57,7 @@ async function findConfiguredSpecs(locations: Locations): Promise<{ path: string
   try {
     loaded = await loadConfig(locations.configFile);
   } catch (error) {
-    return { why: `the dusty config cannot be read here: ${error instanceof Error ? error.message : String(error)}` };
+    return { why: `the dusty config cannot be read here: ${errorMessage(error)}` };
   }
   if (!loaded.exists) return { why: `no dusty config exists at ${locations.configFile} (\`dusty setup\` writes one)` };
   const url = loaded.config.specs_repo;

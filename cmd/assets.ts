@@ -1,7 +1,6 @@
 /**
  * `dusty assets list|read|set|unset`: files that stay out of version control (keys, certificates),
- * kept by the daemon where only root can read them and copied into containers at start (reference
- * §2.21). `set` reads the file here, as the user, since it may be readable by the user alone.
+ * kept by the daemon where only root can read them and copied into containers at start (test/assets.test.ts). `set` reads the file here, as the user, since it may be readable by the user alone.
  * Contents travel base64-encoded both ways, so binary files arrive byte for byte.
  */
 import { defineCommand } from "citty";
@@ -9,7 +8,7 @@ import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MAX_REQUEST_BYTES } from "../core/protocol.ts";
 import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
-import { callDaemon, DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, runClientCommand, writeToTerminal } from "./client.ts";
 
 // Room in the request for everything but the content: the key, the cwd (a path up to 4 KiB), the framing.
 const REQUEST_HEADROOM_BYTES = 8 * 1024;
@@ -95,7 +94,7 @@ async function readAsset(key: string): Promise<void> {
     }
     await Bun.write(Bun.stdout, Buffer.from(chunks.join(""), "base64"));
   } catch (error) {
-    await fail(error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    await reportFailure(error);
   }
 }
 

@@ -12,12 +12,14 @@ import {
   PROTOCOL_VERSION,
   type DaemonMessage,
 } from "../core/protocol.ts";
+import type { CommandName } from "../core/commands.ts";
+import { describeFailure, failureExitCode, UserError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { describeSocketError, errorCode, SocketWriter } from "../platform/socket.ts";
 import { VERSION } from "./_version.ts";
 
 /** The daemon is not there, or went away mid-command. The message is one line and says what to do. */
-export class DaemonUnavailableError extends Error {
+export class DaemonUnavailableError extends UserError {
   override name = "DaemonUnavailableError";
   /** True when the client never reached a daemon (no socket, refused, no permission), as opposed to losing one. */
   constructor(
@@ -53,7 +55,7 @@ export function writeToTerminal(stream: OutputStream, text: string): Promise<num
 }
 
 /** Runs `command` in the daemon, streaming its output; resolves with its exit code once everything is printed. */
-export async function callDaemon(command: string, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<number> {
+export async function callDaemon(command: CommandName, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<number> {
   const socketPath = options.socketPath ?? resolveLocations().socketPath;
   const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd() });
   if (request.length - 4 > MAX_REQUEST_BYTES) {
@@ -159,14 +161,23 @@ function lostDaemon(reason: string): DaemonUnavailableError {
  * rather than by cmd/_run.ts: that printer imports consola, and in the compiled binary even a lazy
  * import of consola costs about 4 ms at every start, because the bundler hoists its node: imports.
  */
-export async function runClientCommand(command: string, args: Record<string, unknown> = {}): Promise<void> {
+export async function runClientCommand(command: CommandName, args: Record<string, unknown> = {}): Promise<void> {
   try {
     const code = await callDaemon(command, args);
     if (code !== 0) process.exitCode = code;
   } catch (error) {
-    // DaemonUnavailableError is the one expected error here; anything else is a bug and keeps its stack.
-    const text = error instanceof DaemonUnavailableError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    await writeToTerminal("stderr", `${text}\n`);
-    process.exitCode = 1;
+    await reportFailure(error);
   }
+}
+
+/** True when the user asked for stacks and debug output. */
+export const VERBOSE = process.argv.includes("--verbose") || process.env.DUSTY_VERBOSE === "1";
+
+/**
+ * The one error printer of the CLI: an expected error (a UserError) prints its message, anything else is a
+ * bug and prints its stack (always with --verbose); the exit code follows the error.
+ */
+export async function reportFailure(error: unknown): Promise<void> {
+  await writeToTerminal("stderr", `${describeFailure(error, { verbose: VERBOSE })}\n`);
+  process.exitCode = failureExitCode(error);
 }

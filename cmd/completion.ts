@@ -4,6 +4,7 @@
  * that prints them one a line, and nothing at all when the daemon does not answer (completion must
  * never print an error into the user's command line).
  */
+import type { CommandName } from "../core/commands.ts";
 import { defineCommand } from "citty";
 import type { NameKind } from "../core/command-tree.ts";
 import { renderCompletion, SHELLS, type Shell } from "../core/completions.ts";
@@ -33,7 +34,7 @@ export default defineCommand({
 });
 
 /** The daemon's answer to one read command, or undefined when it refused or did not answer. */
-async function ask(command: string, request: Record<string, unknown>): Promise<string | undefined> {
+async function ask(command: CommandName, request: Record<string, unknown>): Promise<string | undefined> {
   let out = "";
   const code = await callDaemon(command, request, { write: (stream, text) => void (stream === "stdout" ? (out += text) : undefined) });
   return code === 0 ? out : undefined;

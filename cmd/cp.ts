@@ -1,5 +1,5 @@
 /**
- * `dusty cp SOURCE DESTINATION` (reference §2.13): each side is a local path or NAME:/abs/path in the
+ * `dusty cp SOURCE DESTINATION` (test/containers-cp.test.ts): each side is a local path or NAME:/abs/path in the
  * container of an app or service. Checked here first (a bad path needs no daemon), local paths made
  * absolute; the daemon copies, reading and writing local files with the caller's own rights.
  */

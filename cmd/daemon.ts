@@ -4,13 +4,13 @@
  * preflight, socket, serve until SIGTERM or SIGINT.
  */
 import { adoptChildRecord } from "../platform/children.ts";
-import { isExpectedError } from "../platform/errors.ts";
+import { errorMessage, isExpectedError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
-import { logDaemon, logDaemonError } from "./_daemon-log.ts";
+import { logDaemon, logDaemonError } from "./daemon/log.ts";
 import { loadConfig } from "../platform/config-file.ts";
-import { SOCKET_GROUP, startServer } from "./_daemon-server.ts";
-import { findHandler } from "./handlers/index.ts";
+import { SOCKET_GROUP, startServer } from "./daemon/server.ts";
+import { findHandler } from "./daemon/handlers/index.ts";
 import { VERSION } from "./_version.ts";
 
 /** The daemon's usage text (`dusty -d -h`). */
@@ -115,7 +115,7 @@ async function readSocketGroup(configFile: string): Promise<string> {
   try {
     return (await loadConfig(configFile)).config.socket_group;
   } catch (error) {
-    logDaemonError(`${error instanceof Error ? error.message : String(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
+    logDaemonError(`${errorMessage(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
     return SOCKET_GROUP;
   }
 }

@@ -1,6 +1,5 @@
 /**
- * `dusty disk inspect | cleanup_containers | cleanup_images | backup DEST | restore SRC` (reference
- * §2.14). Paths are made absolute here; restore asks first, since it replaces the persist dir.
+ * `dusty disk inspect | cleanup_containers | cleanup_images | backup DEST | restore SRC` (test/containers-disk.test.ts). Paths are made absolute here; restore asks first, since it replaces the persist dir.
  */
 import { defineCommand } from "citty";
 import { resolve } from "node:path";

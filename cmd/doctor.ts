@@ -12,7 +12,7 @@ export default defineCommand({
     await runOnDaemonOrLocally("doctor", {}, {
       note: "Running the checks in the client instead (as this user)",
       run: async () => {
-        const [{ runHandlerInClient }, { default: doctor }] = await Promise.all([import("./_local-handler.ts"), import("./handlers/doctor.ts")]);
+        const [{ runHandlerInClient }, { default: doctor }] = await Promise.all([import("./_local-handler.ts"), import("./daemon/handlers/doctor.ts")]);
         process.stdout.write("FAIL dusty daemon does not answer: start it with `sudo dusty -d`\n");
         await runHandlerInClient(doctor, { daemonDown: true });
         process.exitCode = 1;

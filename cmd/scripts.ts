@@ -1,5 +1,5 @@
 /**
- * `dusty scripts APP [SCRIPT] [ARGS...]` (reference §2.10, §6.5). Without a script the daemon lists the
+ * `dusty scripts APP [SCRIPT] [ARGS...]` (the spec key `scripts`). Without a script the daemon lists the
  * app's scripts. With one, the daemon checks it and names the container, and the script runs here with
  * `docker exec`, attached to the terminal; ARGS reach the script's last command line via "$@".
  */

@@ -9,7 +9,7 @@ import { findUser, invokingUserName } from "../platform/users.ts";
 import { absoluteRepoArg } from "./_repo-arg.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
 
-/** Memory for the VM from the machine's total (reference §2.16): 6144 MB from 16 GB, 4096 from 8 GB, else 2048. */
+/** Memory for the VM from the machine's total: 6144 MB from 16 GB, 4096 from 8 GB, else 2048. */
 export function recommendVmMemory(totalMb: number): number {
   if (totalMb >= 16384) return 6144;
   if (totalMb >= 8192) return 4096;

@@ -1,5 +1,5 @@
 /**
- * Spec assembly (reference §4.1): from the active bundles to the closed set of apps, libs and services
+ * Spec assembly (config `bundles`; fixtures/<case>/case.yml): from the active bundles to the closed set of apps, libs and services
  * that `dusty up` runs. Names without a spec are skipped silently: validation reports them, and the
  * compilers must still produce something sensible for whatever is left.
  */
@@ -89,7 +89,7 @@ export function expandLibs(specs: Specs, libs: readonly string[]): string[] {
   return order;
 }
 
-/** An app's or lib's own repo plus its libs' repos (reference §6.8): what one container mounts. */
+/** An app's or lib's own repo plus its libs' repos (spec key `depends.libs`): what one container mounts. */
 export function sameContainerRepos(specs: Specs, name: string): string[] {
   const spec = ownValue(specs.apps, name) ?? ownValue(specs.libs, name);
   if (!spec) return [];

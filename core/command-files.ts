@@ -1,5 +1,5 @@
 /**
- * Command files (reference §4.6): the sh scripts containers run. The main file installs libs, copies
+ * Command files (fixtures/<case>/expected/command-files/): the sh scripts containers run. The main file installs libs, copies
  * assets, runs `once` on the first start and then `always`; script and test files run one command list.
  * They run under busybox sh as well as dash or bash, so they use POSIX sh only.
  */

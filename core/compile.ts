@@ -33,6 +33,8 @@ export interface CompileOptions {
   nginxImage: string;
   /** `dusty env` overrides by app or service name. */
   envOverrides: Record<string, EnvOverrides>;
+  /** The active closure of `bundles`, when the caller has assembled it already (`up` does, to check it first). */
+  assembled?: AssembledSpecs;
 }
 
 /** Every artifact of one compile. */
@@ -70,7 +72,7 @@ export function defaultCompileOptions(): CompileOptions {
 
 /** Compiles the active bundles of `specs` into the hosts section, nginx.conf, compose file and command files. */
 export function compileEnvironment(specs: Specs, options: CompileOptions): CompiledEnvironment {
-  const assembled = assembleSpecs(specs, options.bundles);
+  const assembled = options.assembled ?? assembleSpecs(specs, options.bundles);
   const ports = planPorts(assembled, { hostAddress: options.hostAddress, portBase: options.portBase, previous: options.previousPorts });
   // Test files of the active apps and libs that have suites too: `dusty test` then finds them in place.
   const tested = [...Object.entries(assembled.apps), ...Object.entries(assembled.libs)].filter(([, spec]) => spec.test.suites.length > 0);

@@ -1,5 +1,5 @@
 /**
- * The compose file (reference §4.5) in the Compose Specification format: one service per active app and
+ * The compose file (fixtures/<case>/expected/docker-compose.yml) in the Compose Specification format: one service per active app and
  * service plus dusty's nginx. The spec's own compose keys pass through; the keys dusty owns win.
  */
 import type { AssembledSpecs } from "./assemble.ts";

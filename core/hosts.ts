@@ -1,5 +1,5 @@
 /**
- * The Dusty section of the hosts file (reference §4.4): rendering it, and planning the whole new file
+ * The Dusty section of the hosts file (fixtures/<case>/expected/hosts): rendering it, and planning the whole new file
  * so that only the section changes. platform/hosts-file.ts does the (atomic) write.
  *
  * The hosts file is bytes, not text: it may hold Latin-1 comments, CRLF endings, NUL bytes or no final

@@ -1,5 +1,5 @@
 /**
- * The nginx config (reference §4.3), as ONE whole nginx.conf so any image with an nginx binary can run
+ * The nginx config (fixtures/<case>/expected/nginx.conf), as ONE whole nginx.conf so any image with an nginx binary can run
  * it. nginx reaches the apps over the compose network by service name, through a variable and docker's
  * embedded DNS, so it starts even when an app is down and answers 502 until the app is back.
  */

@@ -1,5 +1,5 @@
 /**
- * The port plan (reference §4.2): which host port each forwarding publishes, which nginx routes and
+ * The port plan (fixtures/<case>/expected/ports.json): which host port each forwarding publishes, which nginx routes and
  * which hosts-file entries follow from the active apps' `host_forwarding`. A fresh install numbers the
  * published ports from the base over the apps in sorted order; after that each app keeps the ports it
  * was given (the daemon remembers them, `previous`), so switching other bundles on or off never moves

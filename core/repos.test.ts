@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { managedRepoPath, parseRepo, resolveRepoName } from "./repos.ts";
+import { managedRepoPath, parseRepo, repoUrlsOf, resolveRepoName } from "./repos.ts";
 
 describe("parseRepo()", () => {
   const cases: [string, { relPath: string; shortName: string; cloneUrl: string; isLocal: boolean }][] = [
@@ -61,4 +61,12 @@ describe("resolveRepoName()", () => {
   test("resolveRepoName() says when nothing matches", () => {
     expect(resolveRepoName("nope", urls)).toEqual({ error: "Short repo name nope does not match any known repos" });
   });
+});
+
+test("repoUrlsOf() lists the repos of the apps and libs once each, sorted, and skips the ones without a repo", () => {
+  const specs = {
+    apps: { web: { repo: "https://b.example/web" }, api: { repo: "/srv/api" }, nginx: { repo: "" } },
+    libs: { shared: { repo: "https://b.example/web" } },
+  };
+  expect(repoUrlsOf(specs)).toEqual(["/srv/api", "https://b.example/web"]);
 });

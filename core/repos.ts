@@ -1,5 +1,5 @@
 /**
- * The repo model (reference §6.9): what a spec's `repo:` string means — local or remote, how to clone it,
+ * The repo model (spec key `repo`; config `repo_overrides`): what a spec's `repo:` string means — local or remote, how to clone it,
  * where its copy lives (`relPath`) and the short name users type. Pure string work, no git.
  */
 import { normalizePosixPath } from "./compile-paths.ts";
@@ -26,6 +26,12 @@ export const MANAGED_REPOS_DIR = "/etc/dusty/repos";
 const SCHEME_URL = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/i;
 // `git@github.com:org/repo.git` (scp-like syntax): a host, a colon, a path, no "//" and no scheme.
 const SCP_LIKE = /^(?:[^@/:]+@)?([^/:]+):(.*)$/;
+
+/** Every repo URL the apps and libs name (of all specs, or of the active closure), sorted, without duplicates. */
+export function repoUrlsOf(specs: { apps: Record<string, { repo: string }>; libs: Record<string, { repo: string }> }): string[] {
+  const urls = [...Object.values(specs.apps), ...Object.values(specs.libs)].map((spec) => spec.repo).filter((url) => url !== "");
+  return [...new Set(urls)].sort();
+}
 
 /** Parses a spec's `repo:` value. Never fails: odd input still gets a usable, colon-free `relPath`. */
 export function parseRepo(url: string): RepoRef {

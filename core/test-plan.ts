@@ -1,5 +1,5 @@
 /**
- * What `dusty test` runs (reference §6.1–6.4), decided from the specs alone: the app or lib, its suites,
+ * What `dusty test` runs (the spec key `test`), decided from the specs alone: the app or lib, its suites,
  * each suite's arguments, the repos its container mounts, and the names of the images and compose
  * projects a run creates. The compose file of one suite run is in test-plan-compose.ts.
  */
@@ -119,7 +119,7 @@ export function splitShellWords(text: string): string[] {
 }
 
 /**
- * The target's own repo and its libs' repos (reference §6.8) with where each is mounted, in lib order.
+ * The target's own repo and its libs' repos (spec key `depends.libs`) with where each is mounted, in lib order.
  * A repo that two of them mount at different places is listed once per place.
  */
 export function testRepos(specs: Specs, target: TestTarget): TestRepo[] {

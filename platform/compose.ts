@@ -73,3 +73,19 @@ async function probeVersion(command: string[], options: DetectComposeOptions, th
     throw error;
   }
 }
+
+// Finding Compose costs a program start (docker-compose v1 is Python: about half a second), and it
+// does not change while the daemon runs, so each preference is looked up once.
+const found = new Map<ComposePreference, Promise<ComposeRunner>>();
+
+/** The Compose for `preference`, found once per daemon. */
+export function composeFor(preference: ComposePreference): Promise<ComposeRunner> {
+  let runner = found.get(preference);
+  if (!runner) {
+    runner = detectCompose(preference);
+    found.set(preference, runner);
+    // A failed lookup is not remembered: the user may install Compose and try again.
+    runner.catch(() => found.delete(preference));
+  }
+  return runner;
+}

@@ -12,12 +12,13 @@ import {
   danglingImageIds,
   dockerServerVersion,
   execInContainer,
+  localImageId,
   removeContainers,
   removeImage,
   restartContainer,
   type DockerEnv,
 } from "./docker.ts";
-import { localImageId, removeTestRun } from "./test-runs.ts";
+import { removeTestRun } from "./test-runs.ts";
 
 let temp: ReturnType<typeof makeTempDir>;
 let log = "";

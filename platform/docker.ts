@@ -96,9 +96,24 @@ export async function dockerServerVersion(options: DockerOptions = {}): Promise<
   return (await runEngineChecked([DOCKER, "version", "--format", "{{.Server.Version}}"], { env: options.env })).stdout.trim();
 }
 
+/** The id (`sha256:…`) of a local image, or undefined when there is none: the one image lookup. Never pulls. */
+export async function localImageId(ref: string, options: DockerOptions = {}): Promise<string | undefined> {
+  const result = await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
 /** True when an image with this reference (or id) exists locally. */
 export async function imageExists(ref: string, options: DockerOptions = {}): Promise<boolean> {
-  return (await runEngine([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env })).exitCode === 0;
+  return (await localImageId(ref, options)) !== undefined;
+}
+
+/** Ids of the images any container uses, running or not, of any project. */
+export async function usedImageIds(options: DockerOptions = {}): Promise<Set<string>> {
+  const ids = await containerIds({ all: true }, options);
+  if (ids.length === 0) return new Set();
+  // A container removed meanwhile makes inspect exit 1 while printing the rest: the rest is what counts.
+  const result = await runEngine([DOCKER, "container", "inspect", "--format", "{{.Image}}", ...ids], { env: options.env });
+  return new Set(result.stdout.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("sha256:")));
 }
 
 /** Ids (full length) of the containers that match, newest first. */
@@ -126,6 +141,19 @@ export async function listContainers(filter: ContainerFilter = {}, options: Dock
 /** Every container of a compose project, stopped ones included. */
 export async function composeProjectContainers(project: string, options: DockerOptions = {}): Promise<ContainerInfo[]> {
   return listContainers({ all: true, labels: { [COMPOSE_PROJECT_LABEL]: project } }, options);
+}
+
+/** Stops containers by id (`docker stop`), giving each `timeoutSeconds` before it is killed. */
+export async function stopContainers(ids: readonly string[], options: DockerOptions & { timeoutSeconds?: number; signal?: AbortSignal } = {}): Promise<void> {
+  if (ids.length === 0) return;
+  await runEngine([DOCKER, "stop", "--time", String(options.timeoutSeconds ?? 1), ...ids], { signal: options.signal, env: options.env, work: true });
+}
+
+/** Removes the networks compose made for `project` (what `compose down` would remove). */
+export async function removeProjectNetworks(project: string, options: DockerOptions = {}): Promise<void> {
+  const networks = await runEngine([DOCKER, "network", "ls", "--quiet", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`], { env: options.env });
+  const ids = networks.stdout.split("\n").filter((line) => line.trim() !== "");
+  if (ids.length > 0) await runEngine([DOCKER, "network", "rm", ...ids], { env: options.env, work: true });
 }
 
 /** Removes containers by id, running or not (`docker rm -f`), with their anonymous volumes when asked. */

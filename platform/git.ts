@@ -12,7 +12,7 @@ import { run, type RunResult } from "./run.ts";
 export interface GitOptions {
   /** The repo as the user knows it (its spec URL), named in error messages. Default: the clone URL or folder. */
   repo?: string;
-  /** The invoking user's SSH agent socket, so git over SSH uses their keys (reference §6.10). */
+  /** The invoking user's SSH agent socket, so git over SSH uses their keys. */
   sshAuthSock?: string;
   /** Extra environment for git, merged over the daemon's. */
   env?: Record<string, string | undefined>;

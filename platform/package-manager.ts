@@ -3,6 +3,7 @@
  * the package manager would still record the old version, and its next upgrade or removal would fight ours.
  */
 import { realpath } from "node:fs/promises";
+import { CommandNotFoundError } from "./run.ts";
 import type { CommandResult } from "./service-install.ts";
 
 /** The package manager that installed a binary, and how to upgrade through it. */
@@ -41,7 +42,7 @@ async function dpkgOwner(path: string, run: PackageOwnerOptions["run"]): Promise
   try {
     result = await run(["dpkg-query", "-S", path]);
   } catch (error) {
-    if ((error as Error).name === "CommandNotFoundError") return undefined;
+    if (error instanceof CommandNotFoundError) return undefined;
     throw error;
   }
   if (result.exitCode !== 0) return undefined;

@@ -1,5 +1,5 @@
 /**
- * `dusty repos override | manage | from` (reference §2.7, §6.7): each function takes the config and
+ * `dusty repos override | manage | from` (test/repos.test.ts): each function takes the config and
  * returns the new one plus the lines to show; the daemon saves it. Override paths are stored absolute,
  * resolved against the client's working directory — the original stored them as typed, so a relative
  * path was later read against the daemon's cwd (/usr/local).

@@ -1,5 +1,5 @@
 /**
- * Dusty-managed repo clones (reference §6.9): where each repo lives on this machine, cloning the ones
+ * Dusty-managed repo clones (spec key `repo`): where each repo lives on this machine, cloning the ones
  * that are missing and bringing them all up to date in parallel. Overridden repos are the user's own
  * folders and are never touched. The override commands live in repo-overrides.ts.
  */

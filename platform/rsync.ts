@@ -1,5 +1,5 @@
 /**
- * Code sync with real rsync (reference §2.0): a folder's contents (or one file) mirrored at a destination,
+ * Code sync with real rsync (rsync.test.ts beside it): a folder's contents (or one file) mirrored at a destination,
  * locally or into a VM over ssh. Files missing at the source are deleted at the destination, as in Dusty.
  */
 import { mkdir, stat } from "node:fs/promises";

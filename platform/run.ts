@@ -5,6 +5,7 @@
 import type { Subprocess } from "bun";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
+import { UserError } from "./errors.ts";
 
 /** How to run one program. */
 export interface RunOptions {
@@ -49,7 +50,7 @@ const INSTALL_HINTS: Record<string, string> = {
 };
 
 /** A program ran and exited non-zero (or was killed after `timeoutMs`). */
-export class CommandFailedError extends Error {
+export class CommandFailedError extends UserError {
   override name = "CommandFailedError";
   readonly argv: string[];
   readonly exitCode: number;
@@ -73,7 +74,7 @@ export class CommandFailedError extends Error {
 }
 
 /** A program could not be started because it is not installed (or not on PATH). */
-export class CommandNotFoundError extends Error {
+export class CommandNotFoundError extends UserError {
   override name = "CommandNotFoundError";
   readonly command: string;
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TestContainers } from "../test/docker/containers.ts";
 import { run, runChecked } from "./run.ts";
 import { BUSYBOX_IMAGE, ensureTestImages } from "./test-images.ts";
-import { commitTestImage, localImageId, pruneTestImages, removeTestRun, testImageIds, TEST_RUN_LABEL } from "./test-runs.ts";
+import { localImageId } from "./docker.ts";
+import { commitTestImage, pruneTestImages, removeTestRun, testImageIds, TEST_RUN_LABEL } from "./test-runs.ts";
 
 describe("test runs on the engine", () => {
   const containers = new TestContainers("platform/test-runs.test.ts");

@@ -3,7 +3,7 @@
  * pruning test images, and removing everything a run started. Every container of a run carries the
  * label `dusty.test-run=<run id>`, so cleanup finds them by that label alone, whatever step failed.
  */
-import { DOCKER, type DockerOptions } from "./docker.ts";
+import { DOCKER, localImageId, type DockerOptions } from "./docker.ts";
 import { UserError } from "./errors.ts";
 import { CommandFailedError, run, runChecked, type RunOptions } from "./run.ts";
 
@@ -15,12 +15,6 @@ export const TEST_NAME_LABEL = "dusty.test-name";
 export const TEST_KEY_LABEL = "dusty.test-key";
 /** On test images only, so that pruning never touches base or user images (the images of scripts/build-test-images.sh carry `dusty.test-image=true`). */
 export const TEST_IMAGE_LABEL = "dusty.test-image-of";
-
-/** The id (`sha256:…`) of a local image, or undefined when there is none. Never pulls. */
-export async function localImageId(ref: string, options: DockerOptions = {}): Promise<string | undefined> {
-  const result = await run([DOCKER, "image", "inspect", "--format", "{{.Id}}", ref], { env: options.env });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
-}
 
 /** Builds `context` (a folder with a Dockerfile) as `tag` and returns the image id; the layer cache makes an unchanged build quick. */
 export async function buildBaseImage(context: string, tag: string, options: DockerOptions & { signal?: AbortSignal } = {}): Promise<string> {

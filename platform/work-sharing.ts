@@ -1,5 +1,5 @@
 /**
- * Read-only commands run concurrently (only mutating ones wait their turn, see cmd/_command-queue.ts).
+ * Read-only commands run concurrently (only mutating ones wait their turn, see cmd/daemon/queue.ts).
  * These two keep 200 concurrent `dusty status` from becoming 200 copies of the same heavy work: a cap
  * on how many heavy jobs run at once, and one call shared by every caller that arrives while it waits.
  */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { STAGING_FOLDER } from "../cmd/handlers/cp.ts";
+import { STAGING_FOLDER } from "../cmd/daemon/handlers/cp.ts";
 import { allowOtherUsers, NOBODY, startContainersEnv, type ContainersEnv } from "./containers-env.ts";
 
 const IDLE_APP = "image: dusty-example/busybox:latest\ncommands:\n  always:\n    - exec sleep 3600\n";

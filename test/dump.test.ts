@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../cmd/_version.ts";
-import { formatSection, maskConfig, maskUrlPasswords, MASK } from "../cmd/handlers/dump.ts";
+import { formatSection, maskConfig, maskUrlPasswords, MASK } from "../cmd/daemon/handlers/dump.ts";
 import { defaultConfig } from "../core/config.ts";
 import { makeTempDir } from "./git-fixtures.ts";
 import { waitUntil } from "./harness.ts";

@@ -1,4 +1,4 @@
-// End-to-end: the daemon's specs cache (cmd/handlers/_specs-cache.ts). Concurrent read-only commands
+// End-to-end: the daemon's specs cache (cmd/daemon/handlers/_specs-cache.ts). Concurrent read-only commands
 // share one load of unchanged specs, every kind of change is seen by the next command, and the answers
 // are the same as a daemon's without the cache (DUSTY_SPEC_CACHE=0). Loads are counted by the
 // "specs loaded" line the daemon logs for each real load.

@@ -1,5 +1,5 @@
 /**
- * rsync into and out of a VM over ssh (reference §2.0 "rsync to VM" / "rsync from VM"), shared by the
+ * rsync into and out of a VM over ssh (boot2docker.test.ts pins the argv), shared by the
  * boot2docker and docker-machine drivers; they differ only in how ssh reaches the VM.
  */
 import { posix } from "node:path";

@@ -1,5 +1,5 @@
 // boot2docker and VirtualBox cannot run on Linux, so these tests drive the driver with the recorder and
-// assert the exact argv lists of the reference (§2.0); the rsync and shell parts they build run for real
+// assert the exact argv lists Dusty ran; the rsync and shell parts they build run for real
 // in platform/rsync.test.ts and _vm-shell.test.ts.
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
  * The Docker host of Dusty 0.4 on macOS: the boot2docker VirtualBox VM, driven through the boot2docker
- * CLI (reference §2.0). Every VM command runs demoted to the VM's owner; rsync runs as root unless asked.
+ * CLI (boot2docker.test.ts pins the argv). Every VM command runs demoted to the VM's owner; rsync runs as root unless asked.
  */
 import type { RunOptions, RunResult } from "../run.ts";
 import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions, writeFileCommand } from "./_vm-shell.ts";

@@ -1,5 +1,5 @@
 /**
- * Disk space as `df -h` prints it (reference §2.0 "VM disk info", §2.14 `disk inspect`), parsed the
+ * Disk space as `df -h` prints it (`disk inspect`, test/containers-disk.test.ts), parsed the
  * same way for this machine and for a VM, so `disk inspect` and the low-disk warning read the same.
  */
 

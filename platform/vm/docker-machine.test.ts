@@ -1,5 +1,5 @@
 // docker-machine and VirtualBox cannot run on Linux, so these tests drive the driver with the recorder and
-// assert the exact argv lists of the reference (§2.22).
+// assert the exact argv lists Dusty ran.
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 /**
  * The Docker host of Dusty's final versions on macOS: a VirtualBox VM named "dusty" made by
- * docker-machine (reference §2.22), reached over plain ssh with docker-machine's key.
+ * docker-machine (docker-machine.test.ts pins the argv), reached over plain ssh with docker-machine's key.
  */
 import type { RunOptions, RunResult } from "../run.ts";
 import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions } from "./_vm-shell.ts";
@@ -47,7 +47,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     runInVm: (command) => inVm(command),
   });
 
-  /** Reference §2.22: create when missing, NIC fix, start with NAT DNS settings, then the initialize extras. */
+  /** As Dusty did: create when missing, NIC fix, start with NAT DNS settings, then the initialize extras. */
   async function ensureUp(log: LogLine): Promise<void> {
     cachedIp = undefined;
     if (!listsVm(check(await vbox(["list", "vms"])).stdout, MACHINE_NAME)) {
@@ -98,7 +98,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
   }
 
   /**
-   * Reference §2.22: a stale host-only interface or certificates made for an old address are what break
+   * As in Dusty: a stale host-only interface or certificates made for an old address are what break
    * the VM's networking; docker-machine recreates the interface at start, then new certificates match it.
    */
   async function doctor(log: LogLine): Promise<void> {

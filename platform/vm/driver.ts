@@ -59,13 +59,13 @@ export interface DockerHost {
   /** Stops the VM (VM drivers only; containers must be stopped first). */
   shutdown?(log: LogLine): Promise<void>;
   /**
-   * Repairs the VM's networking (docker-machine only, reference §2.22 `doctor`): shut down, drop the
+   * Repairs the VM's networking (docker-machine only, `dusty doctor`): shut down, drop the
    * host-only interface, start, regenerate the TLS certificates, and leave the VM shut down.
    */
   doctor?(log: LogLine): Promise<void>;
 }
 
-/** Folders inside the VM, as Dusty laid them out (reference §4.7). */
+/** Folders inside the VM, as Dusty laid them out. */
 export const VM_PATHS: HostPaths = {
   reposDir: "/persist/repos",
   commandFilesDir: "/command_files",

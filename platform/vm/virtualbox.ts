@@ -1,6 +1,6 @@
 /**
  * Reading what VirtualBox and the VM print: `VBoxManage list vms`, `showvminfo --machinereadable` and
- * `ip addr show`, to find the VM and its address (reference §2.22). Pure text work.
+ * `ip addr show`, to find the VM and its address (virtualbox.test.ts). Pure text work.
  */
 
 /** True when a `VBoxManage list vms` / `list runningvms` listing names the VM (lines look like `"dusty" {uuid}`). */

@@ -1,0 +1,61 @@
+/**
+ * Local file steps of `cp` and `disk`, each run with a user's rights (see _as-caller.ts): what is at a
+ * path, make a folder, copy a file or a folder's contents without ever deleting anything at the
+ * destination (Dusty's rsync --del wiped the rest of an existing folder).
+ */
+import { UserError } from "../../../platform/errors.ts";
+import { CommandFailedError, run, runChecked } from "../../../platform/run.ts";
+import { asUserArgv, type FileUser } from "./_as-caller.ts";
+
+/** What a path holds, symlinks followed. */
+export type PathKind = "dir" | "file" | "missing";
+
+/** What `path` holds as `user` sees it; a path the user may not look at is a UserError, not "missing". */
+export async function localKindAs(user: FileUser, path: string): Promise<PathKind> {
+  // LC_ALL=C: the error text is matched below, and %F is "directory" in every locale only then.
+  const result = await run(await asUserArgv(user, ["stat", "-L", "--format=%F", "--", path]), { env: { LC_ALL: "C" } });
+  if (result.exitCode === 0) return result.stdout.trim() === "directory" ? "dir" : "file";
+  if (/permission denied/i.test(result.stderr)) {
+    throw new UserError(`Cannot read "${path}": permission denied. Copy only files you can read yourself`);
+  }
+  return "missing";
+}
+
+/** `mkdir -p` as `user`; a failure (no rights, a file in the way) is a UserError naming the folder. */
+export async function makeDirAs(user: FileUser, path: string): Promise<void> {
+  const result = await run(await asUserArgv(user, ["mkdir", "-p", "--", path]), { env: { LC_ALL: "C" } });
+  if (result.exitCode !== 0) {
+    const why = result.stderr.trim().split("\n").at(-1)?.replace(/^mkdir: /, "") || `mkdir exited with code ${result.exitCode}`;
+    throw new UserError(`Cannot create the folder "${path}": ${why}. Choose a folder you can write to`);
+  }
+}
+
+/**
+ * Copies a file to the file path `dest`, or a folder's contents into the folder `dest` (made if missing),
+ * as `user`. Files of the same name are replaced; nothing else at `dest` is touched: no --delete, and no
+ * --force, so a folder in the way of a file makes rsync fail rather than be removed.
+ */
+export async function copyTreeAs(user: FileUser, options: { source: string; dest: string; sourceIsDir: boolean; signal?: AbortSignal }): Promise<void> {
+  const { source, dest, sourceIsDir } = options;
+  const argv = ["rsync", "-a", ...(sourceIsDir ? [`${source}/`, `${dest}/`] : [source, dest])];
+  const result = await run(await asUserArgv(user, argv), { signal: options.signal, env: { LC_ALL: "C" } });
+  if (result.exitCode !== 0) {
+    const why = result.stderr.trim().split("\n").filter((line) => !line.startsWith("rsync error:")).slice(-3).join("; ");
+    throw new UserError(`Cannot copy "${source}" to "${dest}": ${why || `rsync exited with code ${result.exitCode}`}`);
+  }
+}
+
+/** Gives a whole tree to uid:gid (symlinks themselves, never what they point at). */
+export async function chownTree(path: string, owner: { uid: number; gid: number }): Promise<void> {
+  await runChecked(["chown", "-R", "--no-dereference", `${owner.uid}:${owner.gid}`, "--", path]);
+}
+
+/** Lets the owner read every file and enter every folder of a tree, so a demoted copy can read all of it. */
+export async function makeOwnerReadable(path: string): Promise<void> {
+  try {
+    await runChecked(["chmod", "-R", "u+rwX", "--", path]);
+  } catch (error) {
+    // A dangling symlink makes chmod complain though the rest got done; the copy reports what matters.
+    if (!(error instanceof CommandFailedError)) throw error;
+  }
+}

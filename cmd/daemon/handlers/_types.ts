@@ -1,0 +1,40 @@
+/**
+ * What a daemon command handler sees and returns. A handler runs inside the daemon (as root) for one
+ * client connection; everything it prints goes back to that client as it happens.
+ */
+import type { Locations } from "../../../platform/locations.ts";
+
+/** The client's side of one command, as the daemon knows it. */
+export interface CommandContext {
+  /** Progress for the user (the client's stderr); also written to the daemon's log. */
+  log(text: string): void;
+  /** A warning for the user, unless the daemon runs with --suppress-warnings. */
+  warn(text: string): void;
+  /** The command's result (the client's stdout). */
+  output(text: string): void;
+  /**
+   * Resolves once the client has taken most of what was sent. A command printing a lot awaits it now and
+   * then (or returns it from run()'s onLine), so a paused client slows that command instead of growing
+   * the daemon's buffer. Absent outside the daemon.
+   */
+  drained?(): Promise<void>;
+  locations: Locations;
+  /** The connecting process as the kernel reports it; null where the platform cannot tell. */
+  caller: { uid: number; gid: number; pid: number } | null;
+  /**
+   * Aborted when the daemon stops, and when the client disconnects from a read-only command. A mutating
+   * command that has started runs to its end without its client, so it never stops halfway. Every
+   * run() inside the command applies it by itself.
+   */
+  signal: AbortSignal;
+  /** The client's working folder, for relative paths in args. */
+  cwd: string;
+}
+
+/** One daemon command. */
+export interface Handler {
+  /** True when it changes state (config, hosts file, containers): such commands run one at a time. */
+  mutates: boolean;
+  /** Runs the command and returns its exit code; an expected error thrown here reaches the user as its message, exit 1. */
+  run(ctx: CommandContext, args: Record<string, unknown>): Promise<number>;
+}

@@ -1,0 +1,49 @@
+/**
+ * The files `up` hands to containers (command files, nginx.conf) and the compose file it starts them
+ * with. Each set is written whole to a staging folder and mirrored into place with rsync --delete, so
+ * files that no longer belong (a deactivated app's command files) disappear, and a container never
+ * sees a half-written folder: rsync replaces each file by rename.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { writeNewFile } from "../../../platform/atomic-write.ts";
+import type { DockerHost } from "../../../platform/vm/index.ts";
+
+/** dusty's staging area for one `up`; mutating commands run one at a time, so one fixed folder is enough. */
+export function stagingDir(composeDir: string): string {
+  return join(composeDir, "staging");
+}
+
+/** Writes `files` (relative path → text) into a fresh `dir`, removing whatever was there before. */
+export async function writeFreshFolder(dir: string, files: Record<string, string>): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const [relative, text] of Object.entries(files)) {
+    const path = join(dir, relative);
+    await mkdir(dirname(path), { recursive: true });
+    await writeNewFile(path, text, 0o644); // O_EXCL|O_NOFOLLOW: the folder is fresh, so nothing can be in the way
+  }
+}
+
+/** Puts exactly `files` at `hostDir` on the Docker host, by way of the local folder `staging`. */
+export async function publishFolder(host: DockerHost, staging: string, hostDir: string, files: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  await writeFreshFolder(staging, files);
+  await host.syncIn(staging, hostDir, { delete: true, signal });
+}
+
+/** Where `up` keeps a copy of the host's command files and nginx.conf before it replaces them. */
+export interface HostFilesBackup {
+  commandFiles: string;
+  nginx: string;
+}
+
+/** Copies the command files and nginx.conf from the Docker host to the staging area, to put back if `up` fails. */
+export async function backUpHostFiles(host: DockerHost, composeDir: string): Promise<HostFilesBackup> {
+  const dir = join(stagingDir(composeDir), "previous");
+  const backup = { commandFiles: join(dir, "command_files"), nginx: join(dir, "nginx") };
+  const paths = host.paths();
+  await mkdir(dir, { recursive: true });
+  await host.syncOut(paths.commandFilesDir, backup.commandFiles, { delete: true });
+  await host.syncOut(paths.nginxDir, backup.nginx, { delete: true });
+  return backup;
+}

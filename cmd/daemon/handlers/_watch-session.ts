@@ -1,0 +1,177 @@
+/**
+ * The loop of `dusty watch`: file events of each watched repo gathered over a short quiet window, then
+ * one sync per batch of only the changed paths into the Docker host (a full sync of a repo when its
+ * watcher may have missed events or the batch is too big to list), one line per batch. One batch runs
+ * at a time; what changes meanwhile, even in a file being copied, goes into the next one.
+ */
+import { errorMessage, UserError } from "../../../platform/errors.ts";
+import { eventsMayBeLost, outermostPaths, watchTree, type TreeWatcher } from "../../../platform/tree-watcher.ts";
+import type { DockerHost } from "../../../platform/vm/index.ts";
+
+/** One repo the session keeps in sync. */
+export interface WatchedRepo {
+  url: string;
+  /** Its short name, for the batch lines. */
+  name: string;
+  /** The local checkout (the override). */
+  local: string;
+  /** Where containers mount it on the Docker host. */
+  dest: string;
+}
+
+/** How a session reports and what it does after a batch. */
+export interface WatchSessionOptions {
+  host: DockerHost;
+  /** Ends the session: Ctrl-C, a dropped client, `dusty stop`. */
+  signal: AbortSignal;
+  /** One line per batch (and per failure). */
+  report(line: string): void;
+  /** Called after a batch with the repos it synced, e.g. to restart their apps. */
+  afterBatch?(urls: string[]): Promise<void>;
+  /** How long no event must come before a batch starts (ms). */
+  quietMs?: number;
+  /** A batch starts at the latest this long after its first event, even while events keep coming (ms). */
+  maxWaitMs?: number;
+}
+
+/** Quiet enough to gather an editor's save (temp file, rename, chmod) into one batch, short enough not to be felt. */
+const QUIET_MS = 15;
+const MAX_WAIT_MS = 200;
+/** Past this many changed paths in one repo, one full rsync is cheaper than the list, and as exact. */
+export const FULL_SYNC_PATHS = 1000;
+
+/** Watches the repos until the signal aborts; the watchers start before the first full sync, so nothing changed during it is missed. */
+export async function runWatchSession(repos: readonly WatchedRepo[], options: WatchSessionOptions): Promise<void> {
+  const { host, signal, report } = options;
+  const quietMs = options.quietMs ?? QUIET_MS;
+  const maxWaitMs = options.maxWaitMs ?? MAX_WAIT_MS;
+  const pending = new Map<string, Set<string>>();
+  const eventCounts = new Map<string, number>(); // url → raw events in the batch being gathered
+  const full = new Map<string, string>(); // url → why a full sync is needed
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstPendingAt: number | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const schedule = () => {
+    if (signal.aborted) return;
+    const now = performance.now();
+    firstPendingAt ??= now;
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(0, Math.min(quietMs, firstPendingAt + maxWaitMs - now)));
+  };
+  const flush = () => {
+    timer = undefined;
+    if (running) {
+      again = true; // after the batch in flight
+      return;
+    }
+    firstPendingAt = undefined;
+    track(syncBatch());
+  };
+  /** Makes `work` the sync in flight: batches wait for it, and one starts after it if events came meanwhile. */
+  const track = (work: Promise<void>) => {
+    running = work.finally(() => {
+      running = undefined;
+      if (again && !signal.aborted) {
+        again = false;
+        flush();
+      }
+    });
+    return running;
+  };
+
+  const syncBatch = async () => {
+    const batch = repos.flatMap((repo) => {
+      const paths = pending.get(repo.url) ?? new Set<string>();
+      const events = eventCounts.get(repo.url) ?? 0;
+      pending.delete(repo.url);
+      eventCounts.delete(repo.url);
+      const why = full.get(repo.url) ?? fullSyncReason(paths.size, events);
+      full.delete(repo.url);
+      if (why === undefined && paths.size === 0) return [];
+      return [{ repo, paths, why }];
+    });
+    if (batch.length === 0) return;
+    const started = performance.now();
+    const synced: typeof batch = [];
+    await Promise.all(
+      batch.map(async (item) => {
+        const { repo } = item;
+        try {
+          if (item.why !== undefined) await host.syncIn(repo.local, repo.dest, { excludeNestedGit: true, signal });
+          else await host.syncPathsIn(repo.local, repo.dest, outermostPaths(item.paths), { excludeNestedGit: true, signal });
+          synced.push(item);
+        } catch (error) {
+          if (signal.aborted) return;
+          // The next event of this repo brings a full sync, so a failed list is never half-applied for good.
+          full.set(repo.url, "the last sync failed");
+          report(`Cannot sync ${repo.name}: ${errorMessage(error)}. Watching goes on; the next change syncs it in full`);
+        }
+      }),
+    );
+    if (signal.aborted || synced.length === 0) return;
+    report(describeBatch(synced, Math.round(performance.now() - started)));
+    await options.afterBatch?.(synced.map((item) => item.repo.url)).catch((error: unknown) => {
+      if (!signal.aborted) report(`Cannot finish the batch: ${errorMessage(error)}. Watching goes on`);
+    });
+  };
+
+  const watchers: TreeWatcher[] = [];
+  let failed: ((reason: string) => void) | undefined;
+  const failure = new Promise<string>((resolve) => (failed = resolve));
+  try {
+    for (const repo of repos) {
+      watchers.push(
+        watchTree(repo.local, {
+          onPath(path) {
+            let paths = pending.get(repo.url);
+            if (!paths) pending.set(repo.url, (paths = new Set()));
+            paths.add(path);
+            eventCounts.set(repo.url, (eventCounts.get(repo.url) ?? 0) + 1);
+            schedule();
+          },
+          onLost(reason) {
+            full.set(repo.url, reason);
+            schedule();
+          },
+          onFailed: (reason) => failed?.(`${repo.name}: ${reason}`),
+        }),
+      );
+    }
+    const started = performance.now();
+    // The start's full sync: the host matches the checkouts before the first event is handled.
+    await track(Promise.all(repos.map((repo) => host.syncIn(repo.local, repo.dest, { excludeNestedGit: true, signal }))).then(() => {}));
+    report(`synced ${repos.map((r) => r.name).join(", ")} in full (${Math.round(performance.now() - started)} ms); watching for changes (Ctrl-C stops)`);
+    const ended = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    const why = await Promise.race([ended.then(() => undefined), failure]);
+    if (why !== undefined) throw new UserError(`Stopped watching: the watcher of ${why}. Start \`dusty watch\` again`);
+  } finally {
+    for (const watcher of watchers) watcher.close();
+    clearTimeout(timer);
+    // The sync in flight was started with the same signal, so it is being killed: wait for it to end.
+    await running?.catch(() => {});
+  }
+}
+
+/** Why a batch is synced in full rather than by its list of paths, if it is. */
+function fullSyncReason(paths: number, events: number): string | undefined {
+  if (eventsMayBeLost(events)) return `${events} events: the kernel's queue may have overflowed`;
+  if (paths > FULL_SYNC_PATHS) return `${paths} changes`;
+  return undefined;
+}
+
+function describeBatch(items: { repo: WatchedRepo; paths: Set<string>; why?: string }[], ms: number): string {
+  const listed = items.filter((item) => item.why === undefined);
+  const whole = items.filter((item) => item.why !== undefined);
+  const parts: string[] = [];
+  if (listed.length > 0) {
+    const count = listed.reduce((sum, item) => sum + item.paths.size, 0);
+    parts.push(`synced ${count} file${count === 1 ? "" : "s"} to ${listed.map((item) => item.repo.name).join(", ")}`);
+  }
+  for (const item of whole) parts.push(`synced ${item.repo.name} in full (${item.why})`);
+  return `${parts.join("; ")} (${ms} ms)`;
+}

@@ -1,0 +1,48 @@
+// The command table (core/commands.ts) against both ends of the wire: the daemon's registry and the
+// client's calls. A command added on one side only fails here.
+import { expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkCommandArgs } from "../../../core/command-args.ts";
+import { COMMANDS, type CommandName } from "../../../core/commands.ts";
+import { findHandler, HANDLERS } from "./index.ts";
+
+const DEBUG = { DUSTY_DEBUG_COMMANDS: "1" };
+const NAMES = Object.keys(COMMANDS) as CommandName[];
+
+test("every command of the table has a handler, and every handler a command, mutating exactly as the table says", async () => {
+  const product = NAMES.filter((name) => !("debug" in COMMANDS[name]));
+  expect(Object.keys(HANDLERS).sort()).toEqual(product.sort());
+  for (const name of NAMES) {
+    const load = findHandler(name, DEBUG);
+    expect(load).toBeDefined();
+    const handler = await load!();
+    expect({ name, mutates: handler.mutates }).toEqual({ name, mutates: COMMANDS[name].mutates });
+  }
+  expect(findHandler("debug.sleep", {})).toBeUndefined();
+  expect(findHandler("__proto__", DEBUG)).toBeUndefined();
+  expect(findHandler("no.such", DEBUG)).toBeUndefined();
+});
+
+test("every command the client sends is in the table", () => {
+  const dir = join(import.meta.dir, "../..");
+  const sent = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
+    const text = readFileSync(join(dir, file), "utf8");
+    for (const m of text.matchAll(/(?:callDaemon|runClientCommand|askDaemonFor<[^>]*>|runWithFallback)\(\s*"([^"]+)"/g)) sent.add(m[1]!);
+  }
+  // The scan finds the commands of up, stop, status … so it would notice a client call outside the table.
+  expect(sent.size).toBeGreaterThan(30);
+  expect([...sent].filter((name) => !Object.hasOwn(COMMANDS, name))).toEqual([]);
+});
+
+test("the daemon refuses arguments of the wrong type before the handler runs, in one message", async () => {
+  expect(checkCommandArgs("stop", { names: ["web"], rm: true })).toBeUndefined();
+  expect(checkCommandArgs("up", { recreate: true, pull: false, sshAuthSock: null, extra: 1 })).toBeUndefined();
+  expect(checkCommandArgs("stop", { names: "web" })).toBe(`Cannot run stop: the request's "names" must be a list. Update the dusty client to the daemon's version`);
+  expect(checkCommandArgs("up", { pull: "no" })).toBe(`Cannot run up: the request's "pull" must be true or false. Update the dusty client to the daemon's version`);
+  expect(checkCommandArgs("version", "x")).toContain("Cannot run version: the request's args must be");
+  const handler = await findHandler("bundles.activate", DEBUG)!();
+  const ctx = { log() {}, warn() {}, output() {}, cwd: "/", caller: null, signal: new AbortController().signal } as never;
+  await expect(handler.run(ctx, { names: [1] })).rejects.toThrow(`the request's "names.0" must be a string`);
+});

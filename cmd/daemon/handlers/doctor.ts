@@ -1,0 +1,30 @@
+/**
+ * `doctor` (test/shutdown-doctor.test.ts): on docker-machine, the VM's networking repair (shut down, drop the
+ * host-only interface, start, new certificates, shut down). On native there is no VM to repair, so it
+ * checks what `up` relies on instead: the engine answers, and the bind address and planned ports are free.
+ */
+import { UserError } from "../../../platform/errors.ts";
+import { checkNativeHost } from "./_doctor-native.ts";
+import { dockerHostFor } from "./_environment.ts";
+import { requireSetup } from "./_setup-gate.ts";
+import { readState } from "./_state.ts";
+import type { Handler } from "./_types.ts";
+
+const handler: Handler = {
+  mutates: true,
+  async run(ctx) {
+    const state = await readState(ctx);
+    requireSetup(state.config);
+    const host = dockerHostFor(state);
+    if (host.name === "native") return checkNativeHost(ctx, state, host);
+    if (!host.doctor) {
+      throw new UserError(
+        `Cannot run doctor on the ${host.name} driver: only docker-machine's VM can be repaired this way. Restart the VM with \`${host.name} restart\`, then run \`dusty up\``,
+      );
+    }
+    await host.doctor(ctx.log);
+    return 0;
+  },
+};
+
+export default handler;

@@ -1,0 +1,108 @@
+/**
+ * `up` (ARCHITECTURE.md, "Running it"): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
+ * compiles and starts the active bundles; skips everything when nothing changed since the last `up`;
+ * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
+ * and says what it found: never a new hosts section or compose file behind a failed start.
+ */
+import { readFile } from "node:fs/promises";
+import { planHostsFile } from "../../../core/hosts.ts";
+import { writeFileAtomic } from "../../../platform/atomic-write.ts";
+import { environmentStatePath, readEnvironmentState } from "../../../platform/environment-state.ts";
+import { checkHostsFile, updateHostsFile } from "../../../platform/hosts-file.ts";
+import { composeFilePath, composeProject } from "./_environment.ts";
+import { requireSetup } from "./_setup-gate.ts";
+import { readFlag, readWaitSeconds } from "./_up-args.ts";
+import { describeAppProblems, waitForApps, type AppProblem } from "./_up-wait.ts";
+import { UserError } from "../../../platform/errors.ts";
+import { agentSocketFor } from "./_ssh-agent.ts";
+import { readState } from "./_state.ts";
+import type { CommandContext, Handler } from "./_types.ts";
+import type { ProjectContainer } from "../../../platform/project-containers.ts";
+import { requireFreeHostPorts } from "./_up-ports.ts";
+import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
+import { readFilesBefore, recoverFailedUp, untouched } from "./_up-recover.ts";
+import { startEnvironment } from "./_up-start.ts";
+import { runStep } from "./_up-steps.ts";
+import { renderUpSummary } from "./_up-summary.ts";
+import { collectInputs, isUnchanged } from "./_up-unchanged.ts";
+
+const handler: Handler = {
+  mutates: true,
+  async run(ctx, args) {
+    const options: UpOptions = {
+      pull: readFlag(args.pull, "pull", true),
+      recreate: readFlag(args.recreate, "recreate", true),
+      sshAuthSock: await agentSocketFor(ctx, args.sshAuthSock),
+    };
+    const waitSeconds = readWaitSeconds(args.wait, DEFAULT_WAIT_SECONDS);
+    const state = await readState(ctx);
+    requireSetup(state.config);
+    // Read before anything can change them, so a failure reports what it finds, not what it hopes.
+    const filesBefore = await readFilesBefore(state);
+    const touched = untouched();
+    let plan: UpPlan | undefined;
+    let before: ProjectContainer[] = [];
+    try {
+      // Before anything is pulled or started: a hosts file dusty cannot update must not fail the last step.
+      await runStep(ctx, "checking the hosts file", () => checkHostsFile(state.locations.hostsFile));
+      plan = await prepareUp(ctx, state, options);
+      const inputs = await collectInputs(plan);
+      const previous = await readEnvironmentState(environmentStatePath(state.locations));
+      before = plan.containersBefore;
+      if (isUnchanged(inputs, previous, before)) {
+        await keepFilesInPlace(plan);
+        ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
+        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading: "Your local environment is running." }));
+        return 0;
+      }
+      await checkPorts(ctx, plan);
+      await startEnvironment(ctx, plan, { options, inputs, previous, before, touched });
+    } catch (error) {
+      throw await recoverFailedUp(ctx, { error, state, plan, filesBefore, touched, before, options });
+    }
+    // Started as compose sees it; whether each app keeps running is for the wait to say. A crashed app
+    // is not undone: the other containers are fine, and its logs are what the user needs.
+    const problems = await waitForStart(ctx, plan, waitSeconds);
+    const down = problems.map((p) => p.app);
+    const heading =
+      problems.length === 0
+        ? "Your local environment is now started!"
+        : `The containers are started, but ${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running (see below):`;
+    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading }));
+    if (problems.length > 0) throw new UserError(describeAppProblems(problems, waitSeconds * 1000));
+    return 0;
+  },
+};
+
+/** How long `up` waits, by default, for the apps to stay up. */
+export const DEFAULT_WAIT_SECONDS = 30;
+
+async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number): Promise<AppProblem[]> {
+  if (seconds === 0) return [];
+  const services = Object.keys(plan.compiled.compose.services).sort();
+  return waitForApps(ctx, services, { project: composeProject(plan.state), env: await plan.host.dockerEnv(), timeoutMs: seconds * 1000 });
+}
+
+/**
+ * Every port the environment publishes must be free or held by its own running containers before a
+ * container is touched: compose stops a container it recreates before it finds the new one's port taken.
+ * Only this machine's ports can be tried; on a VM a taken port shows as a compose failure, which is undone.
+ */
+async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
+  if (plan.host.name !== "native") return;
+  const address = plan.state.config.bind_address ?? "127.0.0.1";
+  await runStep(ctx, "checking the host ports", async () =>
+    // The containers listed before this `up`: nothing has started or stopped one since.
+    requireFreeHostPorts(plan.compiled.ports, { address, containers: plan.containersBefore }),
+    `Checking that the ports to publish on ${address} are free`);
+}
+
+export default handler;
+
+/** Puts back the compose file and hosts section if something removed them since the last `up` (cheap: nothing is written when they match). */
+async function keepFilesInPlace(plan: UpPlan): Promise<void> {
+  const { state, compiled } = plan;
+  const path = composeFilePath(state);
+  if ((await readFile(path, "utf8").catch(() => undefined)) !== compiled.composeYaml) await writeFileAtomic(path, compiled.composeYaml, { mode: 0o644 });
+  await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, compiled.hosts));
+}

@@ -1,0 +1,78 @@
+/**
+ * The arguments of every daemon command (core/commands.ts), as valibot schemas: the daemon checks a
+ * request against its command's schema before the handler runs, so a handler reads fields whose JSON
+ * types are already known. Keys a schema does not name pass through (a newer client may send more);
+ * rules beyond the type (a name that must exist, a path that must be absolute) stay with the handler.
+ */
+import * as v from "valibot";
+import type { CommandName } from "./commands.ts";
+
+// null counts as absent: JSON has no undefined, and some clients send null for "not given".
+const text = v.nullish(v.string());
+const flag = v.nullish(v.boolean());
+const count = v.nullish(v.number());
+const texts = v.nullish(v.array(v.string()));
+const args = <T extends v.ObjectEntries>(entries: T) => v.looseObject(entries);
+
+const NONE = args({});
+const READ_FORMAT = args({ json: flag, quiet: flag });
+const AGENT = { sshAuthSock: text };
+
+/** Each command's arguments; `satisfies` makes a command without a schema a type error. */
+export const COMMAND_ARGS = {
+  version: args({ json: flag }),
+  dump: args({ daemonProblem: text, ...AGENT }),
+  doctor: NONE,
+  shutdown: NONE,
+  setup: args({ mac_username: text, specs_repo: text, vm_memory_size: v.nullish(v.union([v.string(), v.number()])), update: flag, ...AGENT }),
+  "config.list": READ_FORMAT,
+  "config.listvalues": NONE,
+  "config.set": args({ key: text, value: text }),
+  "bundles.list": READ_FORMAT,
+  "bundles.activate": args({ names: texts, only: flag }),
+  "bundles.deactivate": args({ names: texts }),
+  "repos.list": READ_FORMAT,
+  "repos.from": args({ dir: text }),
+  "repos.override": args({ name: text, path: text }),
+  "repos.manage": args({ name: text, all: flag }),
+  "repos.update": args({ ...AGENT }),
+  "env.list": args({ name: text, json: flag, quiet: flag }),
+  "env.set": args({ name: text, vars: v.nullish(v.record(v.string(), v.nullable(v.string()))), file: text }),
+  "env.unset": args({ name: text, variable: text, all: flag }),
+  "assets.list": args({ name: text, json: flag, quiet: flag }),
+  "assets.read": args({ key: text }),
+  "assets.set": args({ key: text, content: text }),
+  "assets.unset": args({ key: text }),
+  validate: NONE,
+  compile: args({ bundles: texts, json: flag }),
+  up: args({ recreate: flag, pull: flag, wait: count, ...AGENT }),
+  stop: args({ names: texts, rm: flag }),
+  restart: args({ names: texts, repos: texts, sync: flag }),
+  sync: args({ repos: texts }),
+  watch: args({ names: texts, restart: flag }),
+  status: READ_FORMAT,
+  "containers.find": args({ name: text, running: flag }),
+  scripts: args({ app: text, script: text }),
+  cp: args({ source: text, destination: text }),
+  "disk.inspect": READ_FORMAT,
+  "disk.cleanup_containers": NONE,
+  "disk.cleanup_images": NONE,
+  "disk.backup": args({ destination: text }),
+  "disk.restore": args({ source: text }),
+  test: args({ name: text, suite: text, args: texts, recreate: flag, pull: flag, json: flag, quiet: flag }),
+  "debug.sleep": args({ ms: count, bytes: count }),
+  "debug.read": args({ ms: count, bytes: count }),
+} satisfies Record<CommandName, v.GenericSchema>;
+
+const EXPECTED: Record<string, string> = { string: "a string", boolean: "true or false", number: "a number", Array: "a list", Object: "an object" };
+
+/** Undefined when `value` fits the command's arguments, else what is wrong, in the daemon's words. */
+export function checkCommandArgs(command: CommandName, value: unknown): string | undefined {
+  const result = v.safeParse(COMMAND_ARGS[command], value);
+  if (result.success) return undefined;
+  const issue = result.issues[0];
+  const key = issue.path?.map((p) => String(p.key)).join(".") ?? "";
+  const what = key === "" ? "args" : `"${key}"`;
+  const expected = EXPECTED[issue.expected ?? ""] ?? issue.expected ?? "something else";
+  return `Cannot run ${command}: the request's ${what} must be ${expected}. Update the dusty client to the daemon's version`;
+}

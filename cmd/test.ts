@@ -5,25 +5,15 @@
  * for its own, so the raw arguments are parsed here.
  */
 import { defineCommand } from "citty";
+import type { TestRequest } from "../core/command-args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";
-
-/** What the client sends to the daemon's `test` handler. */
-export interface TestCommandArgs {
-  name?: string;
-  suite?: string;
-  args: string[];
-  recreate: boolean;
-  pull: boolean;
-  json: boolean;
-  quiet: boolean;
-}
 
 const OPTIONS = ["--recreate", "--no-pull", "--json", "--quiet", "-q"];
 
 /** Splits `dusty test`'s raw arguments; a mistake gives a message saying how to write it. */
-export function parseTestArgs(rawArgs: readonly string[]): TestCommandArgs | { error: string } {
-  const parsed: TestCommandArgs = { args: [], recreate: false, pull: true, json: false, quiet: false };
+export function parseTestArgs(rawArgs: readonly string[]): TestRequest | { error: string } {
+  const parsed: TestRequest = { args: [], recreate: false, pull: true, json: false, quiet: false };
   let i = 0;
   for (; i < rawArgs.length && rawArgs[i]!.startsWith("-"); i++) {
     const option = rawArgs[i]!;

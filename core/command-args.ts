@@ -76,3 +76,23 @@ export function checkCommandArgs(command: CommandName, value: unknown): string |
   const expected = EXPECTED[issue.expected ?? ""] ?? issue.expected ?? "something else";
   return `Cannot run ${command}: the request's ${what} must be ${expected}. Update the dusty client to the daemon's version`;
 }
+
+/**
+ * The `test` request once the daemon has checked it (cmd/daemon/handlers/_test-args.ts), and what the
+ * client (cmd/test.ts) builds: one wire type for both sides.
+ */
+export interface TestRequest {
+  /** The app or lib; absent, the daemon lists what can be tested. */
+  name?: string;
+  /** A suite or `all`; absent, the daemon lists the suites. */
+  suite?: string;
+  /** Arguments for the suite; empty means its default_args. */
+  args: string[];
+  /** Rebuild the test image even when it is up to date. */
+  recreate: boolean;
+  /** Pull the specs repo and the managed repos first (`--no-pull` turns it off). */
+  pull: boolean;
+  /** List the suites as JSON (`--json`) or by name only (`-q`); only without a suite. */
+  json: boolean;
+  quiet: boolean;
+}

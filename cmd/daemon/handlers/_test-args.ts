@@ -1,22 +1,6 @@
 /** The `test` request as the daemon accepts it: the client's args come from the wire, so check every field. */
+import type { TestRequest } from "../../../core/command-args.ts";
 import { UserError } from "../../../platform/errors.ts";
-
-/** What the client of `dusty test` sends. */
-export interface TestRequest {
-  /** The app or lib; absent, the daemon lists what can be tested. */
-  name?: string;
-  /** A suite or `all`; absent, the daemon lists the suites. */
-  suite?: string;
-  /** Arguments for the suite; empty means its default_args. */
-  args: string[];
-  /** Rebuild the test image even when it is up to date. */
-  recreate: boolean;
-  /** Pull the specs repo and the managed repos first (`--no-pull` turns it off). */
-  pull: boolean;
-  /** List the suites as JSON (`--json`) or by name only (`-q`); only without a suite. */
-  json: boolean;
-  quiet: boolean;
-}
 
 /** Checks the wire args of `test`; a bad field throws a UserError naming it. */
 export function parseTestRequest(args: Record<string, unknown>): TestRequest {

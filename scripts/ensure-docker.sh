@@ -11,7 +11,8 @@ set -euo pipefail
 # ruby and file: test/release.test.ts checks the Homebrew formula with `ruby -c` and each binary's format.
 # zsh and fish: test/completion.test.ts checks their completion scripts (`zsh -n`, `fish -n`, `complete -C`).
 # openssh-server and iproute2: test/remote-host.ts makes a second Docker host (its own sshd in a netns).
-PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file zsh fish openssh-server iproute2)
+# sudo: that host's "docker" user stands in for a VM's, whose commands run through sudo as they do in the VM.
+PACKAGES=(docker.io docker-compose rsync busybox-static nginx-light libnginx-mod-stream ruby file zsh fish openssh-server iproute2 sudo)
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dusty-dockerd.log}
 DOCKER_WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-30}
 COMPOSE_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-compose

@@ -1,8 +1,9 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureTestImages, BUSYBOX_IMAGE } from "../platform/test-images.ts";
+import { run } from "../platform/run.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
 const clientDir = mkdtempSync(join(tmpdir(), "dusty-remote-host-test-"));
@@ -37,4 +38,26 @@ test("RemoteHost.stop() with a container running leaves no process, namespace, v
   expect(await started.leftovers()).not.toEqual([]);
   await started.stop();
   expect(await started.leftovers()).toEqual([]);
+});
+
+test("startRemoteHost({ user, ownFolders }) gives a VM-like docker user (docker group, sudo) and folders of the host's own", async () => {
+  const ownFolder = join(tmpdir(), `dusty-remote-host-own-${crypto.randomUUID().slice(0, 8)}`);
+  const started = await startRemoteHost({ hide: [clientDir], user: "docker", ownFolders: [ownFolder] });
+  try {
+    expect(started.dockerHostUrl).toBe(`ssh://docker@${started.address}`);
+    const ssh = (command: string) => run(["ssh", "-F", started.sshConfigFile, "-o", "BatchMode=yes", `docker@${started.address}`, command]);
+    const whoami = await ssh("id -un; id -Gn; sudo -n id -u; docker version --format '{{.Server.Version}}'");
+    expect(whoami.stderr).toBe("");
+    const [name, groups, sudoUid, engine] = whoami.stdout.trim().split("\n");
+    expect([name, groups!.split(" ").includes("docker"), sudoUid]).toEqual(["docker", true, "0"]);
+    expect(engine).toMatch(/^\d/);
+    // The folder is the host's: written there, empty here; and the account is not this machine's.
+    expect((await ssh(`sudo touch ${ownFolder}/mark && ls ${ownFolder}`)).stdout).toBe("mark\n");
+    expect(readdirSync(ownFolder)).toEqual([]);
+    expect((await run(["id", "docker"])).exitCode).not.toBe(0);
+  } finally {
+    await started.stop();
+  }
+  expect(await started.leftovers()).toEqual([]);
+  expect(existsSync(ownFolder)).toBe(false);
 });

@@ -14,7 +14,7 @@
  * cgroups. Traffic goes only to the namespace's address. `stop()` removes everything this made.
  */
 import type { Subprocess } from "bun";
-import { existsSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,17 @@ import { run, runChecked, type RunOptions, type RunResult } from "../platform/ru
 export interface RemoteHostOptions {
   /** Client folders the remote host must not see: each gets an empty tmpfs over it there. */
   hide?: string[];
+  /**
+   * The user ssh logs in as (default root). Any other name is an account of the host's alone (its own
+   * /etc/passwd, group, shadow and sudoers, bind-mounted there only) in the docker group, with
+   * password-less sudo: the shape of a boot2docker VM's "docker" user.
+   */
+  user?: string;
+  /**
+   * Absolute folders that exist on the remote host only (an empty tmpfs each), such as a VM's /persist.
+   * One missing on this machine is made here as an empty mount point and removed again by `stop()`.
+   */
+  ownFolders?: string[];
 }
 
 /** A running namespace host. */
@@ -32,7 +43,7 @@ export interface RemoteHost {
   readonly address: string;
   readonly port: number;
   readonly user: string;
-  /** `ssh://root@ADDRESS`, the form `docker_host` takes. */
+  /** `ssh://USER@ADDRESS`, the form `docker_host` takes. */
   readonly dockerHostUrl: string;
   /** The client's private key (no passphrase) the host accepts. */
   readonly keyPath: string;
@@ -85,6 +96,18 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
   const docker = (args: string[], runOptions?: RunOptions) => exec(["docker", ...args], runOptions);
   const sshdLog = join(state, "sshd.log");
   const dockerdLog = join(state, "dockerd.log");
+  const user = options.user ?? "root";
+  // Mount points this made on this machine, removed (when empty) once the namespace is gone.
+  const madeFolders: string[] = [];
+  const removeMadeFolders = () => {
+    for (const dir of madeFolders.splice(0).reverse()) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // Not empty or still a mount point: left for a look, never removed with its contents.
+      }
+    }
+  };
 
   // Whatever happens to the test process (a failed assertion before stop(), an exception), the daemons
   // and the namespace do not outlive it. Synchronous: an exit handler cannot await.
@@ -92,6 +115,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     for (const child of [...children, holder]) child?.kill("SIGKILL");
     Bun.spawnSync(["ip", "link", "del", vethHost], { stdio: ["ignore", "ignore", "ignore"] });
     if (netnsMade) Bun.spawnSync(["ip", "netns", "del", name], { stdio: ["ignore", "ignore", "ignore"] });
+    removeMadeFolders();
     try {
       rmSync(state, { recursive: true, force: true });
     } catch {
@@ -128,6 +152,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     // Deleting one end of the veth deletes both; netns teardown alone would do it only later.
     await attempt("delete the veth", () => run(["ip", "link", "del", vethHost]));
     if (netnsMade) await attempt("delete the netns", () => runChecked(["ip", "netns", "del", name]));
+    removeMadeFolders();
     await attempt("remove the folder", () => rm(state, { recursive: true, force: true }));
     process.off("exit", onExit);
     if (problems.length > 0) throw new Error(`RemoteHost.stop(): ${problems.join("; ")}`);
@@ -140,6 +165,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     for (const child of [...children, holder]) if (child && isAlive(child.pid)) left.push(`pid ${child.pid}`);
     if (existsSync(state)) left.push(`folder ${state}`);
     if (readFileSync("/proc/self/mountinfo", "utf8").includes(state)) left.push(`a mount under ${state}`);
+    for (const dir of madeFolders) if (existsSync(dir)) left.push(`folder ${dir}`);
     return left;
   }
 
@@ -158,7 +184,14 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     holder = Bun.spawn(["nsenter", `--net=${netnsPath}`, "unshare", "--mount", "--propagation", "private", "sleep", "infinity"], { stdio: ["ignore", "ignore", "ignore"] });
     await waitFor("the mount namespace", () => readNs(holder!.pid) !== undefined && readNs(holder!.pid) !== readNs(process.pid), () => "");
     await mkdir(remoteRoot);
-    for (const dir of ["/run", remoteRoot, ...(options.hide ?? [])]) {
+    for (const dir of options.ownFolders ?? []) {
+      if (!dir.startsWith("/") || dir === "/") throw new Error(`startRemoteHost(): ownFolders needs absolute folders, not "${dir}"`);
+      if (!existsSync(dir)) {
+        mkdirSync(dir);
+        madeFolders.push(dir);
+      }
+    }
+    for (const dir of ["/run", remoteRoot, ...(options.hide ?? []), ...(options.ownFolders ?? [])]) {
       await runChecked(["nsenter", `--mount=/proc/${holder.pid}/ns/mnt`, "mount", "-t", "tmpfs", "-o", "mode=755", "tmpfs", dir]);
     }
 
@@ -174,7 +207,9 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     // StrictModes: the authorized keys and every folder above them must be root's and not group/world
     // writable, which /tmp is not: so they live in the host's own /run.
     await exec(["install", "-d", "-m", "755", "/run/sshd"]).then(checked);
-    await exec(["install", "-D", "-m", "600", `${keyPath}.pub`, "/run/dusty-remote-host/authorized_keys"]).then(checked);
+    // sshd reads the keys as the user logging in: readable by all when that is not root (a public key).
+    await exec(["install", "-D", "-m", user === "root" ? "600" : "644", `${keyPath}.pub`, "/run/dusty-remote-host/authorized_keys"]).then(checked);
+    if (user !== "root") await addAccount(user, state, exec);
     const sshdConfig = join(state, "sshd_config");
     writeFileSync(sshdConfig, sshdConfigText({ address, hostKey: join(state, "host_key"), pidFile: join(state, "sshd.pid") }));
 
@@ -192,8 +227,8 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     return {
       address,
       port: 22,
-      user: "root",
-      dockerHostUrl: `ssh://root@${address}`,
+      user,
+      dockerHostUrl: `ssh://${user}@${address}`,
       keyPath,
       knownHostsFile,
       sshConfigFile,
@@ -217,6 +252,42 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     await stop().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Gives the host an account of its own: copies of this machine's passwd, group and shadow with the user
+ * added (a free uid, the docker group, a home in the host's /run) and a sudoers letting it run anything,
+ * bind-mounted over the originals in the host's mount namespace only. Before dockerd starts, so that
+ * its socket gets the docker group the user is in.
+ */
+async function addAccount(user: string, state: string, exec: (argv: string[]) => Promise<RunResult>): Promise<void> {
+  if (!/^[a-z_][a-z0-9_-]*$/.test(user)) throw new Error(`startRemoteHost(): "${user}" is not a user name`);
+  const passwd = readFileSync("/etc/passwd", "utf8");
+  const uids = new Set(passwd.split("\n").map((line) => Number(line.split(":")[2])));
+  let uid = 4100;
+  while (uids.has(uid)) uid++;
+  const home = `/run/dusty-remote-host/home-${user}`;
+  let group = readFileSync("/etc/group", "utf8").replace(/\n?$/, "\n");
+  const gids = new Set(group.split("\n").map((line) => Number(line.split(":")[2])));
+  let gid = 4100;
+  while (gids.has(gid) || uids.has(gid)) gid++;
+  group += `${user}:x:${gid}:\n`;
+  if (!/^docker:/m.test(group)) group += `docker:x:${gid + 1}:${user}\n`;
+  else group = group.replace(/^(docker:[^:]*:\d+:)(.*)$/m, (_, head: string, members: string) => `${head}${members ? `${members},` : ""}${user}`);
+  const files: Record<string, { text: string; mode: number }> = {
+    passwd: { text: `${passwd.replace(/\n?$/, "\n")}${user}:x:${uid}:${gid}::${home}:/bin/sh\n`, mode: 0o644 },
+    group: { text: group, mode: 0o644 },
+    // "*": no password, and not a locked account, which sshd would refuse even with a key.
+    shadow: { text: `${readFileSync("/etc/shadow", "utf8").replace(/\n?$/, "\n")}${user}:*:19000:0:99999:7:::\n`, mode: 0o640 },
+    sudoers: { text: `Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n${user} ALL=(ALL:ALL) NOPASSWD: ALL\n`, mode: 0o440 },
+  };
+  for (const [file, { text, mode }] of Object.entries(files)) {
+    const copy = join(state, `etc-${file}`);
+    writeFileSync(copy, text, { mode });
+    chmodSync(copy, mode);
+    await exec(["mount", "--bind", copy, `/etc/${file}`]).then(checked);
+  }
+  await exec(["install", "-d", "-m", "700", "-o", String(uid), "-g", String(gid), home]).then(checked);
 }
 
 /** The client side: only this key, only this known_hosts (never the machine's), no agent, no prompts. */

@@ -7,18 +7,13 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
-import { localKind, syncFolder, syncFromRemote, syncPaths, type SyncOptions } from "../rsync.ts";
-import { CommandFailedError, run, type RunResult } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
-import { parseDfOutput } from "./disk-usage.ts";
-import type { DockerHost, HostSyncOptions, LogLine } from "./driver.ts";
+import { remoteHostCore, REMOTE_DOCKER_SOCKET } from "./_remote-host.ts";
+import type { DockerHost, LogLine } from "./driver.ts";
 import { nativePaths } from "./native.ts";
 
 /** dusty's folder on the remote host when the config names none. */
 export const DEFAULT_REMOTE_PERSIST_DIR = "/var/lib/dusty";
-
-/** Where the remote engine listens (the socket the connection forwards). */
-const REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
 
 /** Settings of the ssh driver. */
 export interface SshHostOptions {
@@ -45,84 +40,38 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     throw new UserError(`Cannot use "${persistDir}" as dusty's folder on ${connection.label}: give an absolute folder of dusty's own, like ${DEFAULT_REMOTE_PERSIST_DIR}`);
   }
   const paths = nativePaths(persistDir);
+  const core = remoteHostCore({
+    connection,
+    roots: [persistDir],
+    persistDir,
+    rsyncFix: "Install it on that host (`apt-get install rsync`)",
+    engineFix: `Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`,
+    env: options.env,
+  });
   let address: Promise<string> | undefined;
-
-  const onHost = async (argv: string[]): Promise<RunResult> => {
-    const result = await connection.run(argv);
-    if (result.exitCode !== 0) throw new CommandFailedError(result);
-    return result;
-  };
 
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
-    if (rsync.exitCode !== 0) {
-      throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`);
-    }
-    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
-    if (version.exitCode !== 0) {
-      // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
-      const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
-      const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
-      throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
-    }
-    log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
-    await onHost(["mkdir", "-p", ...Object.values(paths)]);
+    await core.checkRsync();
+    await core.checkEngine(log);
+    await core.runChecked(["mkdir", "-p", ...Object.values(paths)]);
     // Assets hold secrets: only the remote user may read them.
-    await onHost(["chmod", "700", paths.assetsDir]);
+    await core.runChecked(["chmod", "700", paths.assetsDir]);
   }
-
-  async function dockerEnv(): Promise<Record<string, string>> {
-    if (!(await connection.isOpen())) await connection.open();
-    return { DOCKER_HOST: `unix://${connection.dockerSocket}` };
-  }
-
-  // Every sync is destructive (--delete), so a wrong path must never reach rsync.
-  function insidePersist(hostPath: string): string {
-    const path = posix.normalize(hostPath).replace(/\/+$/, "");
-    if (path !== persistDir && !path.startsWith(`${persistDir}/`)) {
-      throw new Error(`Refusing to sync "${hostPath}": it is outside dusty's folder "${persistDir}" on ${connection.label}`);
-    }
-    return path;
-  }
-
-  function rsyncOptions(syncOptions: HostSyncOptions): SyncOptions {
-    return {
-      delete: syncOptions.delete,
-      excludeNestedGit: syncOptions.excludeNestedGit,
-      signal: syncOptions.signal,
-      onLine: syncOptions.onLine,
-      remoteShell: connection.remoteShell(),
-      compress: true,
-      runner: (argv, runOptions) => run(argv, { ...runOptions, env: { ...options.env, ...runOptions?.env } }),
-    };
-  }
-
-  const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
   return {
     name: "ssh",
     connection,
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),
-    dockerEnv,
+    dockerEnv: core.dockerEnv,
     paths: () => ({ ...paths }),
-    syncIn: async (localPath, hostPath, syncOptions = {}) => {
-      const to = insidePersist(hostPath);
-      const kind = await localKind(localPath);
-      if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
-      await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
-      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
-    },
-    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions)),
-    syncOut: async (hostPath, localPath, syncOptions = {}) => {
-      const from = insidePersist(hostPath);
-      const sourceIsDir = (await connection.run(["test", "-d", from])).exitCode === 0;
-      await syncFromRemote(remote(from), localPath, { ...rsyncOptions(syncOptions), sourceIsDir });
-    },
-    diskUsage: async () => parseDfOutput((await onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir])).stdout),
-    runOnHost: (argv, runOptions) => connection.run(argv, runOptions),
+    syncIn: core.syncIn,
+    syncPathsIn: core.syncPathsIn,
+    syncOut: core.syncOut,
+    diskUsage: core.diskUsage,
+    runOnHost: core.runOnHost,
   };
 }
 

@@ -1,0 +1,123 @@
+/**
+ * What dusty does on a Docker host on another machine once ssh reaches it, for the ssh driver and both
+ * VM drivers alike: docker and compose through the connection's forwarded engine socket, rsync and
+ * commands over its one master, disk usage of dusty's folder there. The drivers differ only in how they
+ * find (or start) the host and which folders are dusty's on it.
+ */
+import { posix } from "node:path";
+import { UserError } from "../errors.ts";
+import { localKind, syncFolder, syncFromRemote, syncPaths, type SyncOptions } from "../rsync.ts";
+import { CommandFailedError, run, type RunResult } from "../run.ts";
+import type { SshConnection } from "../ssh.ts";
+import { parseDfOutput } from "./disk-usage.ts";
+import type { DockerHost, HostSyncOptions, LogLine } from "./driver.ts";
+
+/** Where the remote engine listens (the socket the connection forwards). */
+export const REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
+
+/** How one remote host is used. */
+export interface RemoteHostSettings {
+  connection: SshConnection;
+  /** Folders of dusty's own there: every sync destination must be inside one, since syncs delete. */
+  roots: readonly string[];
+  /** The folder whose filesystem `diskUsage()` reports. */
+  persistDir: string;
+  /**
+   * Run commands and the remote rsync through sudo (the VMs: the files there are root's, as the
+   * containers that use them run as root, while ssh logs in as the "docker" user).
+   */
+  sudo?: boolean;
+  /** What to do when rsync is missing there, for the error message. */
+  rsyncFix: string;
+  /** What to do when the engine does not answer there, for the error message. */
+  engineFix: string;
+  /** Environment for rsync (the client's SSH_AUTH_SOCK). */
+  env?: Record<string, string | undefined>;
+}
+
+/** The part of a DockerHost that is the same on every remote host, and the checks of its `ensureUp()`. */
+export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage"> {
+  /** Throws a UserError naming the host and `rsyncFix` when rsync is not there. */
+  checkRsync(): Promise<void>;
+  /** Asks the engine through the forward for its version and logs it; throws a UserError naming the host and `engineFix`. */
+  checkEngine(log: LogLine): Promise<void>;
+  /** Runs argv there (with sudo when set); a non-zero exit throws a CommandFailedError. */
+  runChecked(argv: string[]): Promise<RunResult>;
+}
+
+/** The shared remote-host code over one connection. */
+export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
+  const { connection } = settings;
+  const roots = settings.roots.map((root) => posix.normalize(root).replace(/\/+$/, ""));
+  const sudo = settings.sudo ? ["sudo"] : [];
+  const onHost = (argv: string[]) => connection.run([...sudo, ...argv]);
+  const runChecked = async (argv: string[]): Promise<RunResult> => {
+    const result = await onHost(argv);
+    if (result.exitCode !== 0) throw new CommandFailedError(result);
+    return result;
+  };
+
+  async function dockerEnv(): Promise<Record<string, string>> {
+    if (!(await connection.isOpen())) await connection.open();
+    return { DOCKER_HOST: `unix://${connection.dockerSocket}` };
+  }
+
+  // Every sync is destructive (--delete), so a wrong path must never reach rsync.
+  function inside(hostPath: string): string {
+    const path = posix.normalize(hostPath).replace(/\/+$/, "");
+    if (!roots.some((root) => path === root || path.startsWith(`${root}/`))) {
+      throw new Error(`Refusing to sync "${hostPath}": it is outside dusty's folders (${roots.join(", ")}) on ${connection.label}`);
+    }
+    return path;
+  }
+
+  function rsyncOptions(syncOptions: HostSyncOptions): SyncOptions {
+    return {
+      delete: syncOptions.delete,
+      excludeNestedGit: syncOptions.excludeNestedGit,
+      signal: syncOptions.signal,
+      onLine: syncOptions.onLine,
+      remoteShell: connection.remoteShell(),
+      rsyncPath: settings.sudo ? "sudo rsync" : undefined,
+      compress: true,
+      runner: (argv, runOptions) => run(argv, { ...runOptions, env: { ...settings.env, ...runOptions?.env } }),
+    };
+  }
+
+  const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
+
+  return {
+    dockerEnv,
+    runChecked,
+    checkRsync: async () => {
+      if ((await connection.run(["sh", "-c", "command -v rsync"])).exitCode !== 0) {
+        throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. ${settings.rsyncFix}`);
+      }
+    },
+    checkEngine: async (log) => {
+      const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
+      if (version.exitCode !== 0) {
+        // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
+        const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
+        const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
+        throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. ${settings.engineFix}`);
+      }
+      log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
+    },
+    syncIn: async (localPath, hostPath, syncOptions = {}) => {
+      const to = inside(hostPath);
+      const kind = await localKind(localPath);
+      if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
+      await runChecked(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
+      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
+    },
+    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(inside(hostRoot)), relPaths, rsyncOptions(syncOptions)),
+    syncOut: async (hostPath, localPath, syncOptions = {}) => {
+      const from = inside(hostPath);
+      const sourceIsDir = (await onHost(["test", "-d", from])).exitCode === 0;
+      await syncFromRemote(remote(from), localPath, { ...rsyncOptions(syncOptions), sourceIsDir });
+    },
+    diskUsage: async () => parseDfOutput((await runChecked(["env", "LC_ALL=C", "df", "-P", "-h", "--", settings.persistDir])).stdout),
+    runOnHost: (argv, runOptions) => connection.run([...sudo, ...argv], runOptions),
+  };
+}

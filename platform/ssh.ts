@@ -158,16 +158,27 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
   };
 }
 
+/** ssh refused the host's key: none is recorded for it ("unknown"), or another one is ("changed"). */
+export class HostKeyError extends UserError {
+  override name = "HostKeyError";
+  constructor(
+    readonly reason: "unknown" | "changed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The error a failed ssh login gives, naming the host and the fix. */
 export function sshError(label: string, result: RunResult, configFile?: string): Error {
   const stderr = result.stderr;
   const detail = stderr.trim().split("\n").filter((line) => line && !line.startsWith("@")).at(-1) ?? `ssh exited with code ${result.exitCode}`;
   const config = configFile ? ` (ssh_config ${configFile})` : "";
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/.test(stderr)) {
-    return new UserError(`Cannot connect to the Docker host ${label}: its host key has changed since it was recorded in known_hosts${config}. If the host was reinstalled, remove the old key with \`ssh-keygen -R ${hostOf(label)}\` and add the new one; otherwise someone may be intercepting the connection`);
+    return new HostKeyError("changed", `Cannot connect to the Docker host ${label}: its host key has changed since it was recorded in known_hosts${config}. If the host was reinstalled, remove the old key with \`ssh-keygen -R ${hostOf(label)}\` and add the new one; otherwise someone may be intercepting the connection`);
   }
   if (/Host key verification failed|No \S+ host key is known/.test(stderr)) {
-    return new UserError(`Cannot connect to the Docker host ${label}: its host key is not in known_hosts${config}. Check the key's fingerprint, then add it with \`ssh-keyscan ${portFlag(label)}${hostOf(label)} >> ~/.ssh/known_hosts\` (or run \`ssh ${label}\` once and answer yes)`);
+    return new HostKeyError("unknown", `Cannot connect to the Docker host ${label}: its host key is not in known_hosts${config}. Check the key's fingerprint, then add it with \`ssh-keyscan ${portFlag(label)}${hostOf(label)} >> ~/.ssh/known_hosts\` (or run \`ssh ${label}\` once and answer yes)`);
   }
   if (/Permission denied/.test(stderr)) {
     return new UserError(`Cannot log in to the Docker host ${label}: ${detail}. Add your public key to that user's ~/.ssh/authorized_keys there, or name the key with IdentityFile in docker_host_ssh_config`);

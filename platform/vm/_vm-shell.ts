@@ -4,7 +4,7 @@
  */
 import { homedir } from "node:os";
 import { UserError } from "../errors.ts";
-import { formatArgv } from "../run.ts";
+import { CommandFailedError, formatArgv, type RunResult } from "../run.ts";
 import type { Runner, VmDriverOptions } from "./driver.ts";
 
 /**
@@ -72,7 +72,8 @@ export function parseExportLines(text: string): Record<string, string> {
   return env;
 }
 
-/** The ssh options every VM connection uses: the VM is recreated at will, so its host key is not pinned. */
-export function sshOptions(keyPath: string): string[] {
-  return ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", keyPath];
+/** Rejects a failed VM command with a CommandFailedError. */
+export function check(result: RunResult): RunResult {
+  if (result.exitCode !== 0) throw new CommandFailedError(result);
+  return result;
 }

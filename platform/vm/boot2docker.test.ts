@@ -1,35 +1,60 @@
-// boot2docker and VirtualBox cannot run on Linux, so these tests drive the driver with the recorder and
-// assert the exact argv lists Dusty ran; the rsync and shell parts they build run for real
-// in platform/rsync.test.ts and _vm-shell.test.ts.
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// boot2docker and VirtualBox cannot run on Linux, so the VM's lifecycle goes through the recorder and
+// these tests assert the exact argv lists Dusty ran; everything after "the VM is up" runs for real
+// against a namespace host standing in for the VM (test/vm-stand-in.ts): the recorder's
+// `boot2docker ip` answers with its address and the VM's host keys with its key.
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../../test/git-fixtures.ts";
+import { startVmStandIn, type VmStandIn } from "../../test/vm-stand-in.ts";
 import { UserError } from "../errors.ts";
 import { CommandFailedError, run } from "../run.ts";
-import { createBoot2dockerHost } from "./boot2docker.ts";
+import { BUSYBOX_IMAGE, ensureTestImages } from "../test-images.ts";
+import { HOST_KEYS_COMMAND } from "./_vm-remote.ts";
+import { BOOT2DOCKER_VM, createBoot2dockerHost } from "./boot2docker.ts";
 import { createRecorder, type CannedReply } from "./recorder.ts";
 
 const AS_AL = ["sudo", "-u", "al", "-H", "--"];
 const B2D = [...AS_AL, "boot2docker"];
-const RSYNC_SHELL = "ssh -p 2022 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i /Users/al/.ssh/id_boot2docker";
 const INIT_EXTRAS = [
   [...B2D, "ssh", "tce-load -wi rsync || tce-load -wi rsync"],
   [...B2D, "ssh", "if [ ! -d /mnt/sda1/persist ]; then sudo mkdir /mnt/sda1/persist; fi"],
   [...B2D, "ssh", "if [ ! -d /persist ]; then sudo ln -s /mnt/sda1/persist /persist; fi"],
   [...B2D, "ssh", "if [ ! -d /cp ]; then sudo mkdir /cp; fi"],
 ];
+/** After the lifecycle: the VM's address and host keys, asked through boot2docker, then the rest runs over ssh. */
+const CONNECT_CALLS = [[...B2D, "ip"], [...B2D, "ssh", HOST_KEYS_COMMAND]];
 
 // Dusty's printf, with the script as printf's argument and `$` escaped so the VM's shell keeps it.
 const CERT_HACK = `sudo sh -c 'printf "%s" "wait4eth1() {\n  CNT=0\n  until ip a show eth1 | grep -q UP; do\n    [ \\$CNT -ge 60 ] && break\n    CNT=\\$((CNT + 1))\n    sleep 1\n  done\n  sleep 1\n}\nwait4eth1\n" > /var/lib/boot2docker/profile'`;
+
+let vm: VmStandIn;
+beforeAll(async () => {
+  await ensureTestImages();
+  vm = await startVmStandIn(".ssh/id_boot2docker");
+});
+const opened: ReturnType<typeof createBoot2dockerHost>[] = [];
+afterAll(async () => {
+  for (const host of opened) await host.shutdown!(() => {}).catch(() => {});
+  await vm?.stop();
+});
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => (temp = makeTempDir("dusty-b2d-")));
 afterEach(() => temp.remove());
 
-function driver(script: CannedReply[] = [], env: Record<string, string> = {}) {
-  const recorder = createRecorder(script);
-  return { recorder, host: createBoot2dockerHost({ runner: recorder.run, user: "al", memoryMb: "4096", env }) };
+/** The driver with the recorder standing in for boot2docker and VBoxManage; `script` replies come first. */
+function driver(script: CannedReply[] = [], hostKeys = vm.hostKeysOutput) {
+  const recorder = createRecorder([
+    ...script,
+    { argv: [...B2D, "ip"], stdout: `${vm.host.address}\n` },
+    { argv: [...B2D, "ssh", HOST_KEYS_COMMAND], stdout: hostKeys },
+    // `shutdown()` in afterAll: the stand-in's connection ends, the recorder's "VM" stops.
+    { argv: [...B2D, "status"], stdout: "running\n" },
+  ]);
+  const host = createBoot2dockerHost({ runner: recorder.run, user: "al", memoryMb: "4096", home: vm.home, controlDir: vm.controlDir });
+  opened.push(host);
+  return { recorder, host };
 }
 
 test("ensureUp() on a fresh VM: init, memory, start, the 1.7 cert hack, rsync, /persist and /cp", async () => {
@@ -48,8 +73,15 @@ test("ensureUp() on a fresh VM: init, memory, start, the 1.7 cert hack, rsync, /
     [...B2D, "ssh", CERT_HACK],
     [...B2D, "ssh", "sudo /etc/init.d/docker restart"],
     ...INIT_EXTRAS,
+    ...CONNECT_CALLS,
   ]);
-  expect(log).toEqual(["Waiting for VM and Docker daemon to start...", "Started.", "Applying boot2docker 1.7 cert hack"]);
+  expect(log).toEqual([
+    "Waiting for VM and Docker daemon to start...",
+    "Started.",
+    "Applying boot2docker 1.7 cert hack",
+    `Connected to the Dusty VM boot2docker-vm as docker@${vm.host.address}`,
+    expect.stringMatching(new RegExp(`^Docker Engine \\S+ is running on docker@${vm.host.address.replaceAll(".", "\\.")}$`)),
+  ]);
 
   // The profile command, run here by a real shell (without sudo, into a temp file), writes valid shell
   // that keeps $((…)) for boot2docker to evaluate at boot, which Dusty's unescaped printf lost.
@@ -73,6 +105,7 @@ test("ensureUp() on a running VM skips the cert hack and ignores a failing modif
     [...B2D, "start"],
     [...B2D, "ssh", "test -f /var/lib/boot2docker/profile"],
     ...INIT_EXTRAS,
+    ...CONNECT_CALLS,
   ]);
 });
 
@@ -88,90 +121,6 @@ test("hostAddress() is `boot2docker ip` without the trailing newline", async () 
   const { recorder, host } = driver([{ argv: [...B2D, "ip"], stdout: "192.168.59.103\n" }]);
   expect(await host.hostAddress()).toBe("192.168.59.103");
   expect(recorder.calls).toEqual([[...B2D, "ip"]]);
-});
-
-test("dockerEnv() parses `boot2docker shellinit`, unless the environment already has all three variables", async () => {
-  const shellinit = "    export DOCKER_HOST=tcp://192.168.59.103:2376\n    export DOCKER_CERT_PATH=/Users/al/.boot2docker/certs/boot2docker-vm\n    export DOCKER_TLS_VERIFY=1\n";
-  const fresh = driver([{ argv: [...B2D, "shellinit"], stdout: shellinit, stderr: "Writing /Users/al/.boot2docker/certs/boot2docker-vm/ca.pem\n" }], {
-    DOCKER_HOST: "tcp://elsewhere:2376",
-  });
-  expect(await fresh.host.dockerEnv()).toEqual({
-    DOCKER_HOST: "tcp://192.168.59.103:2376",
-    DOCKER_CERT_PATH: "/Users/al/.boot2docker/certs/boot2docker-vm",
-    DOCKER_TLS_VERIFY: "1",
-  });
-  const preset = { DOCKER_HOST: "tcp://10.0.0.5:2376", DOCKER_CERT_PATH: "/certs", DOCKER_TLS_VERIFY: "1", PATH: "/bin" };
-  const set = driver([], preset);
-  expect(await set.host.dockerEnv()).toEqual({ DOCKER_HOST: "tcp://10.0.0.5:2376", DOCKER_CERT_PATH: "/certs", DOCKER_TLS_VERIFY: "1" });
-  expect(set.recorder.calls).toEqual([]);
-});
-
-test("syncIn() of a folder makes the folder in the VM, then rsyncs its contents as root over ssh port 2022", async () => {
-  const repo = join(temp.path, "my repo");
-  mkdirSync(repo);
-  const { recorder, host } = driver();
-  await host.syncIn(repo, "/persist/repos/github.com/org/web", { excludeNestedGit: true });
-  expect(recorder.calls).toEqual([
-    [...B2D, "ssh", "sudo mkdir -p /persist/repos/github.com/org/web; sudo chown -R docker /persist/repos/github.com/org/web"],
-    ["rsync", "-e", RSYNC_SHELL, "-az", "--delete", "--force", "--rsync-path", "sudo rsync", "--exclude", "*/.git", `${repo}/`, "docker@localhost:/persist/repos/github.com/org/web"],
-  ]);
-});
-
-test("syncPathsIn() rsyncs only the listed paths into the VM over ssh, the list on stdin", async () => {
-  const repo = join(temp.path, "my repo");
-  mkdirSync(repo);
-  const { recorder, host } = driver();
-  await host.syncPathsIn(repo, "/persist/repos/github.com/org/web", ["index.html", "gone dir"], { excludeNestedGit: true });
-  expect(recorder.calls).toEqual([
-    ["rsync", "-e", RSYNC_SHELL, "-az", "--recursive", "--ignore-times", "--delete", "--force", "--delete-missing-args", "--from0", "--files-from=-",
-      "--rsync-path", "sudo rsync", "--exclude", "*/.git", `${repo}/`, "docker@localhost:/persist/repos/github.com/org/web/"],
-  ]);
-  expect(recorder.inputs).toEqual(["index.html\0gone dir"]);
-});
-
-test("syncIn() of a file makes its parent in the VM; asUser demotes rsync too", async () => {
-  const file = join(temp.path, "nginx.conf");
-  writeFileSync(file, "events {}\n");
-  const { recorder, host } = driver();
-  await host.syncIn(file, "/persist/dustyNginx/dustyNginx.conf", { asUser: true, delete: false });
-  expect(recorder.calls).toEqual([
-    [...B2D, "ssh", "sudo mkdir -p /persist/dustyNginx; sudo chown -R docker /persist/dustyNginx"],
-    [...AS_AL, "rsync", "-e", RSYNC_SHELL, "-az", "--force", "--rsync-path", "sudo rsync", file, "docker@localhost:/persist/dustyNginx/dustyNginx.conf"],
-  ]);
-  await expect(host.syncIn(join(temp.path, "missing"), "/cp/x")).rejects.toThrow(UserError);
-});
-
-test("syncOut() asks the VM whether the path is a folder and rsyncs it back, a folder with a trailing slash", async () => {
-  const { recorder, host } = driver([{ argv: [...B2D, "ssh", "test -d /cp/web/f.txt"], exitCode: 1 }]);
-  await host.syncOut("/cp/web/f.txt", join(temp.path, "f.txt"), { asUser: true });
-  expect(recorder.calls).toEqual([
-    [...B2D, "ssh", "test -d /cp/web/f.txt"],
-    [...AS_AL, "rsync", "-e", RSYNC_SHELL, "-az", "--delete", "--force", "--rsync-path", "sudo rsync", "docker@localhost:/cp/web/f.txt", join(temp.path, "f.txt")],
-  ]);
-  recorder.calls.length = 0;
-
-  const target = join(temp.path, "dusty-backup");
-  await host.syncOut("/persist/", target);
-  expect(recorder.calls).toEqual([
-    [...B2D, "ssh", "test -d /persist/"],
-    ["rsync", "-e", RSYNC_SHELL, "-az", "--delete", "--force", "--rsync-path", "sudo rsync", "docker@localhost:/persist/", target],
-  ]);
-});
-
-test("diskUsage() runs df in the VM and reads /dev/sda1's line, low when the free column is in M", async () => {
-  const df = [...B2D, "ssh", "df", "-h", "|", "grep", "/dev/sda1"];
-  const roomy = driver([{ argv: df, stdout: "/dev/sda1                18.2G      4.1G     13.1G  24% /mnt/sda1\n" }]);
-  expect(await roomy.host.diskUsage()).toEqual({ total: "18.2G", used: "4.1G", free: "13.1G", usagePercent: "24%", low: false });
-  expect(roomy.recorder.calls).toEqual([df]);
-  const full = driver([{ argv: df, stdout: "/dev/sda1                18.2G     17.6G    612.0M  97% /mnt/sda1\n" }]);
-  expect(await full.host.diskUsage()).toMatchObject({ free: "612.0M", low: true });
-});
-
-test("runOnHost() runs the argv through boot2docker ssh, quoted for the VM's shell", async () => {
-  const { recorder, host } = driver([{ argv: [...B2D, "ssh", "ls /persist/dusty_assets"], stdout: "KEY\n" }]);
-  expect((await host.runOnHost(["ls", "/persist/dusty_assets"])).stdout).toBe("KEY\n");
-  await host.runOnHost(["rm", "-f", "/cp/my file"]);
-  expect(recorder.calls.at(-1)).toEqual([...B2D, "ssh", "rm -f '/cp/my file'"]);
 });
 
 test("without a user, nothing is demoted", async () => {
@@ -199,4 +148,105 @@ test("shutdown() stops a running VM and says so; a powered-off one is left alone
   await stopped.host.shutdown!((line) => said.push(line));
   expect(stopped.recorder.calls).toEqual([[...B2D, "status"]]);
   expect(said).toEqual(["Dusty VM is already shut down"]);
+});
+
+// From here on: what runs once the VM is up, for real against the stand-in.
+
+test("ensureUp() pins the VM's reported host key for its address; the engine answering through the forward is the VM's", async () => {
+  const { host } = driver();
+  await host.ensureUp(() => {});
+  expect(readFileSync(join(vm.controlDir, `${BOOT2DOCKER_VM}.known_hosts`), "utf8")).toBe(`${vm.host.address} ${vm.host.hostKeyLine}\n`);
+  const config = readFileSync(join(vm.controlDir, `${BOOT2DOCKER_VM}.ssh_config`), "utf8");
+  expect(config).toContain("StrictHostKeyChecking yes");
+  expect(config).not.toMatch(/StrictHostKeyChecking\s*=?\s*no/i);
+  const env = await host.dockerEnv();
+  expect(Object.keys(env)).toEqual(["DOCKER_HOST"]);
+  expect(env.DOCKER_HOST).toStartWith(`unix://${vm.controlDir}/`);
+  const rootDir = (await run(["docker", "info", "--format", "{{.DockerRootDir}}"], { env })).stdout.trim();
+  expect(rootDir).toBe((await vm.host.docker(["info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
+  expect(rootDir).not.toBe((await run(["docker", "info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
+});
+
+test("ensureUp() refuses an sshd at the VM's address whose key is not the one the VM reported", async () => {
+  const other = join(temp.path, "other_key");
+  await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other]);
+  const { host } = driver([], readFileSync(`${other}.pub`, "utf8"));
+  const error = await host.ensureUp(() => {}).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UserError);
+  expect((error as Error).message).toStartWith(
+    `Cannot connect to the Dusty VM boot2docker-vm at ${vm.host.address}: the ssh server there does not have the host key the VM reported`,
+  );
+  // A VM that prints no key at all is not connected to either.
+  const silent = driver([], "cat: /usr/local/etc/ssh/ssh_host_*_key.pub: No such file or directory\n");
+  await expect(silent.host.ensureUp(() => {})).rejects.toThrow("Cannot check the identity of the Dusty VM boot2docker-vm: it printed no ssh host key");
+  // The VM's real key again: the next ensureUp connects.
+  await driver().host.ensureUp(() => {});
+});
+
+test("a new driver (as each daemon command makes) reaches the VM with the pinned key; without one it says to run up", async () => {
+  await driver().host.ensureUp(() => {});
+  const later = driver();
+  expect((await later.host.runOnHost(["id", "-u"])).stdout).toBe("0\n"); // dusty's work in the VM runs through sudo
+  expect((await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await later.host.dockerEnv() })).exitCode).toBe(0);
+  const recorder = createRecorder([{ argv: [...B2D, "ip"], stdout: `${vm.host.address}\n` }]);
+  const fresh = createBoot2dockerHost({ runner: recorder.run, user: "al", home: vm.home, controlDir: join(temp.path, "ssh") });
+  await expect(fresh.dockerEnv()).rejects.toThrow(
+    `Cannot reach the Dusty VM boot2docker-vm at ${vm.host.address}: its ssh host key is not recorded yet. Run \`dusty up\`, which starts the VM and records its key`,
+  );
+});
+
+test("syncIn() of a folder lands in the VM as root's files; a local delete and syncIn remove it there; syncOut() brings it back", async () => {
+  const { host } = driver();
+  await host.ensureUp(() => {});
+  const repo = join(vm.clientDir, "my repo");
+  mkdirSync(join(repo, "lib/.git"), { recursive: true });
+  writeFileSync(join(repo, "keep.txt"), "keep\n");
+  writeFileSync(join(repo, "gone.txt"), "gone\n");
+  writeFileSync(join(repo, "lib/.git/HEAD"), "nested\n");
+  const dest = "/persist/repos/github.com/org/web";
+  const listing = async () => (await vm.host.exec(["find", dest, "-type", "f", "-printf", "%u %P\n"])).stdout.split("\n").filter(Boolean).sort();
+  try {
+    await host.syncIn(repo, dest, { excludeNestedGit: true });
+    expect(await listing()).toEqual(["root gone.txt", "root keep.txt"]);
+    rmSync(join(repo, "gone.txt"));
+    await host.syncIn(repo, dest, { excludeNestedGit: true });
+    expect(await listing()).toEqual(["root keep.txt"]);
+    // A single file (nginx.conf) lands at exactly the path given, its folder made.
+    await host.syncIn(join(repo, "keep.txt"), "/persist/dustyNginx/dustyNginx.conf", { delete: false });
+    expect((await vm.host.exec(["cat", "/persist/dustyNginx/dustyNginx.conf"])).stdout).toBe("keep\n");
+    const back = join(temp.path, "back");
+    await host.syncOut(dest, back);
+    expect(readFileSync(join(back, "keep.txt"), "utf8")).toBe("keep\n");
+    expect(existsSync(join(back, "gone.txt"))).toBe(false);
+    await expect(host.syncIn(join(temp.path, "missing"), "/cp/x")).rejects.toThrow(UserError);
+    await expect(host.syncIn(repo, "/etc/dusty")).rejects.toThrow(/outside dusty's folders/);
+  } finally {
+    await vm.host.exec(["rm", "-rf", "/persist/repos", "/persist/dustyNginx"]);
+  }
+});
+
+test("diskUsage() reads the VM's /persist", async () => {
+  const { host } = driver();
+  await host.ensureUp(() => {});
+  const there = (await vm.host.exec(["df", "-P", "-h", "/persist"])).stdout.trim().split("\n")[1]!.split(/\s+/);
+  expect(await host.diskUsage()).toMatchObject({ total: there[1], usagePercent: there[4] });
+});
+
+test("a container started through dockerEnv() runs on the VM's engine, not the local one", async () => {
+  const { host } = driver();
+  await host.ensureUp(() => {});
+  await vm.host.loadImage(BUSYBOX_IMAGE);
+  const name = `dusty-b2d-test-${crypto.randomUUID().slice(0, 8)}`;
+  const env = await host.dockerEnv();
+  expect((await run(["docker", "run", "-d", "--name", name, BUSYBOX_IMAGE, "sleep", "600"], { env })).exitCode).toBe(0);
+  try {
+    expect((await vm.host.docker(["ps", "-q", "--filter", `name=${name}`])).stdout).not.toBe("");
+    expect((await run(["docker", "ps", "-aq", "--filter", `name=${name}`])).stdout).toBe("");
+  } finally {
+    expect((await run(["docker", "rm", "-f", name], { env })).exitCode).toBe(0);
+  }
+});
+  // The container is the VM's: its /persist is not the stand-in host's folder (no bind mount), and it ran.
+  expect(result).toMatchObject({ exitCode: 0, stdout: expect.stringContaining("ok") });
+  expect((await run(["docker", "ps", "-aq", "--filter", `name=${name}`])).stdout).toBe("");
 });

@@ -1,17 +1,16 @@
 /**
- * The Docker host of Dusty 0.4 on macOS: the boot2docker VirtualBox VM, driven through the boot2docker
- * CLI (boot2docker.test.ts pins the argv). Every VM command runs demoted to the VM's owner; rsync runs as root unless asked.
+ * The Docker host of Dusty 0.4 on macOS: the boot2docker VirtualBox VM. Its lifecycle is the boot2docker
+ * CLI's, demoted to the VM's owner (boot2docker.test.ts pins the argv); once it is up, dusty reaches it
+ * like any ssh host (platform/vm/_vm-remote.ts): docker@<boot2docker ip> with id_boot2docker.
  */
-import type { RunOptions, RunResult } from "../run.ts";
-import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions, writeFileCommand } from "./_vm-shell.ts";
-import { check, syncIntoVm, syncOutOfVm, syncPathsIntoVm, type VmConnection } from "./_vm-sync.ts";
-import { parseDfOutput } from "./disk-usage.ts";
-import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
+import { join } from "node:path";
+import type { RunResult } from "../run.ts";
+import { check, demotingRunner, homeOf, memoryOf, writeFileCommand } from "./_vm-shell.ts";
+import { createVmRemote, HOST_KEYS_COMMAND } from "./_vm-remote.ts";
+import { DEFAULT_VM_CONTROL_DIR, VM_PATHS, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
 
 /** The VirtualBox name of boot2docker's VM. */
 export const BOOT2DOCKER_VM = "boot2docker-vm";
-/** The localhost port boot2docker forwards to the VM's sshd. */
-export const BOOT2DOCKER_SSH_PORT = "2022";
 
 const PROFILE = "/var/lib/boot2docker/profile";
 // boot2docker 1.7 raced its TLS certificates against eth1 coming up; waiting for eth1 in the profile
@@ -34,7 +33,6 @@ const INIT_COMMANDS = [
   "if [ ! -d /persist ]; then sudo ln -s /mnt/sda1/persist /persist; fi",
   "if [ ! -d /cp ]; then sudo mkdir /cp; fi",
 ];
-const DOCKER_ENV_KEYS = ["DOCKER_HOST", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY"] as const;
 
 /** A DockerHost on the boot2docker VM. */
 export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
@@ -42,15 +40,16 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
   const boot2docker = (args: string[], log?: LogLine): Promise<RunResult> =>
     demoted(["boot2docker", ...args], log ? { onLine: (line) => log(line) } : {});
   const inVm = (command: string, log?: LogLine) => boot2docker(["ssh", command], log);
-  const vm: VmConnection = {
-    runner: options.runner,
-    user: options.user,
-    remoteShell: ["ssh", "-p", BOOT2DOCKER_SSH_PORT, ...sshOptions(`${homeOf(options)}/.ssh/id_boot2docker`)],
-    sshTarget: `${VM_SSH_USER}@localhost`,
-    runInVm: (command) => inVm(command),
-  };
+  const vmIp = async () => check(await boot2docker(["ip"])).stdout.trimEnd();
+  const vm = createVmRemote({
+    vmName: BOOT2DOCKER_VM,
+    controlDir: options.controlDir ?? DEFAULT_VM_CONTROL_DIR,
+    keyPath: join(homeOf(options), ".ssh", "id_boot2docker"),
+    address: vmIp,
+    fix: "Restart the VM: `dusty shutdown`, then `dusty up`",
+  });
 
-  /** Reference "VM ensure-started", then "VM initialize". */
+  /** Reference "VM ensure-started", then "VM initialize"; then the VM's keys are pinned and dusty connects. */
   async function ensureUp(log: LogLine): Promise<void> {
     check(await boot2docker(["init"], log)); // exits 0 when the VM already exists
     // Fails harmlessly while the VM runs: memory changes apply at the next cold start.
@@ -62,32 +61,22 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
       check(await inVm("sudo /etc/init.d/docker restart", log));
     }
     for (const command of INIT_COMMANDS) check(await inVm(command, log));
-  }
-
-  async function dockerEnv(): Promise<Record<string, string>> {
-    const env = options.env ?? process.env;
-    // A shell already set up with `$(boot2docker shellinit)` wins, as in Dusty.
-    if (DOCKER_ENV_KEYS.every((key) => env[key])) return Object.fromEntries(DOCKER_ENV_KEYS.map((key) => [key, env[key]!]));
-    const result = check(await boot2docker(["shellinit"]));
-    return parseExportLines(`${result.stdout}\n${result.stderr}`);
+    const { core } = await vm.connect(await vmIp(), check(await inVm(HOST_KEYS_COMMAND)).stdout, log);
+    await core.checkRsync();
+    await core.checkEngine(log);
   }
 
   return {
     name: "boot2docker",
     ensureUp,
-    hostAddress: async () => check(await boot2docker(["ip"])).stdout.trimEnd(),
-    dockerEnv,
+    hostAddress: vmIp,
     paths: () => ({ ...VM_PATHS }),
-    syncIn: (localPath, hostPath, syncOptions) => syncIntoVm(vm, localPath, hostPath, syncOptions),
-    syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => syncPathsIntoVm(vm, localRoot, hostRoot, paths, syncOptions),
-    syncOut: (hostPath, localPath, syncOptions) => syncOutOfVm(vm, hostPath, localPath, syncOptions),
-    // Separate words, as Dusty passed them: boot2docker ssh joins them and the VM's shell runs the pipe.
-    diskUsage: async () => parseDfOutput(check(await boot2docker(["ssh", "df", "-h", "|", "grep", "/dev/sda1"])).stdout),
-    runOnHost: (argv: string[], runOptions?: RunOptions) => demoted(["boot2docker", "ssh", shellCommand(argv)], runOptions),
+    ...vm.methods(),
     shutdown: async (log) => {
       // `boot2docker status` prints the VM's state: "running", "poweroff", "saved" …
       if ((await boot2docker(["status"])).stdout.trim() !== "running") return log("Dusty VM is already shut down");
       log("Shutting down Dusty VM");
+      await vm.close();
       check(await boot2docker(["stop"], log));
       log("Dusty VM was shut down");
     },

@@ -1,12 +1,14 @@
 /**
  * The Docker host of Dusty's final versions on macOS: a VirtualBox VM named "dusty" made by
- * docker-machine (docker-machine.test.ts pins the argv), reached over plain ssh with docker-machine's key.
+ * docker-machine. Its lifecycle is VBoxManage's and docker-machine's, demoted to the VM's owner
+ * (docker-machine.test.ts pins the argv); once it is up, dusty reaches it like any ssh host
+ * (platform/vm/_vm-remote.ts): docker@<host-only address> with the machine's id_rsa.
  */
-import type { RunOptions, RunResult } from "../run.ts";
-import { demotingRunner, homeOf, memoryOf, parseExportLines, shellCommand, sshOptions } from "./_vm-shell.ts";
-import { check, syncIntoVm, syncOutOfVm, syncPathsIntoVm, type VmConnection } from "./_vm-sync.ts";
-import { parseDfOutput } from "./disk-usage.ts";
-import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
+import { join } from "node:path";
+import type { RunOptions } from "../run.ts";
+import { check, demotingRunner, homeOf, memoryOf } from "./_vm-shell.ts";
+import { createVmRemote, HOST_KEYS_COMMAND } from "./_vm-remote.ts";
+import { DEFAULT_VM_CONTROL_DIR, VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine, type VmDriverOptions } from "./driver.ts";
 import { hostOnlyAdapter, hostOnlyMac, inetForMac, listsVm, natSshPort, parseMachineReadable } from "./virtualbox.ts";
 
 /** The docker-machine (and VirtualBox) name of dusty's VM. */
@@ -18,7 +20,14 @@ export const BOOT2DOCKER_ISO_URL = "https://github.com/boot2docker/boot2docker/r
 /** The VM's NAT network, away from the 10.0.2/24 default that often clashes with office networks. */
 export const NAT_NETWORK = "10.174.249/24";
 
-/** Run after every cold start: rsync (lost at reboot), /persist on the disk, /cp, the assets folder. */
+/**
+ * The ssh Dusty ran to ask the VM for its address, over VirtualBox's NAT forward on 127.0.0.1 (followed
+ * by the key, then the port): the address is what dusty pins the host keys to, so this one ssh cannot
+ * check them; it carries nothing of the project, and every later ssh to the VM does check them.
+ */
+const NAT_SSH = ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i"];
+
+/** Run after every cold start, over the connection: rsync (lost at reboot), /persist on the disk, /cp, the assets folder. */
 const INIT_COMMANDS = [
   "which rsync || tce-load -wi rsync || tce-load -wi rsync",
   "if [ ! -d /mnt/sda1/persist ]; then sudo mkdir /mnt/sda1/persist; fi",
@@ -33,19 +42,17 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
   const streaming = (log?: LogLine): RunOptions => (log ? { onLine: (line) => log(line) } : {});
   const machine = (args: string[], log?: LogLine) => demoted(["docker-machine", ...args], streaming(log));
   const vbox = (args: string[]) => demoted(["VBoxManage", ...args]);
-  const ssh = ["ssh", ...sshOptions(`${homeOf(options)}/.docker/machine/machines/${MACHINE_NAME}/id_rsa`)];
+  const keyPath = join(homeOf(options), ".docker", "machine", "machines", MACHINE_NAME, "id_rsa");
   let cachedIp: string | undefined;
+  const vm = createVmRemote({
+    vmName: MACHINE_NAME,
+    controlDir: options.controlDir ?? DEFAULT_VM_CONTROL_DIR,
+    keyPath,
+    address: () => vmIp(),
+    fix: "Repair the VM with `dusty doctor`, then run `dusty up`",
+  });
 
   const isRunning = async () => listsVm(check(await vbox(["list", "runningvms"])).stdout, MACHINE_NAME);
-  const inVm = async (command: string, runOptions: RunOptions = {}): Promise<RunResult> =>
-    demoted([...ssh, `${VM_SSH_USER}@${await vmIp()}`, command], runOptions);
-  const connection = async (): Promise<VmConnection> => ({
-    runner: options.runner,
-    user: options.user,
-    remoteShell: ssh,
-    sshTarget: `${VM_SSH_USER}@${await vmIp()}`,
-    runInVm: (command) => inVm(command),
-  });
 
   /** As Dusty did: create when missing, NIC fix, start with NAT DNS settings, then the initialize extras. */
   async function ensureUp(log: LogLine): Promise<void> {
@@ -63,12 +70,19 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
       log("Setting NIC 1 to use PCnet-FAST III");
       check(await vbox(["modifyvm", MACHINE_NAME, "--nictype1", NIC_TYPE]));
     }
-    if (running) return;
-    log(`Starting docker-machine VM ${MACHINE_NAME}`);
-    check(await vbox(["modifyvm", MACHINE_NAME, "--natdnshostresolver1", "on"]));
-    check(await vbox(["modifyvm", MACHINE_NAME, "--natnet1", NAT_NETWORK]));
-    check(await machine(["start", MACHINE_NAME], log));
-    for (const command of INIT_COMMANDS) check(await inVm(command, streaming(log)));
+    if (!running) {
+      log(`Starting docker-machine VM ${MACHINE_NAME}`);
+      check(await vbox(["modifyvm", MACHINE_NAME, "--natdnshostresolver1", "on"]));
+      check(await vbox(["modifyvm", MACHINE_NAME, "--natnet1", NAT_NETWORK]));
+      check(await machine(["start", MACHINE_NAME], log));
+    }
+    // The keys come through docker-machine's own channel to the VM; from here on every ssh checks them.
+    const hostKeys = check(await machine(["ssh", MACHINE_NAME, HOST_KEYS_COMMAND])).stdout;
+    const { connection, core } = await vm.connect(await vmIp(), hostKeys, log, { fresh: !running });
+    // The VM's own commands (tce-load refuses root): not through sudo, unlike dusty's file work there.
+    if (!running) for (const command of INIT_COMMANDS) check(await connection.run(["sh", "-c", command], streaming(log)));
+    await core.checkRsync();
+    await core.checkEngine(log);
   }
 
   /**
@@ -86,13 +100,14 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     const mac = hostOnlyMac(parsed);
     const port = natSshPort(parsed);
     if (info.exitCode !== 0 || !mac || !port) return undefined;
-    const result = await demoted([...ssh, "-p", port, `${VM_SSH_USER}@127.0.0.1`, "ip addr show"]);
+    const result = await demoted([...NAT_SSH, keyPath, "-p", port, `${VM_SSH_USER}@127.0.0.1`, "ip addr show"]);
     return result.exitCode === 0 ? inetForMac(result.stdout, mac) : undefined;
   }
 
   async function shutdown(log: LogLine): Promise<void> {
     if (!(await isRunning())) return log("Dusty VM is already shut down");
     log("Shutting down Dusty VM");
+    await vm.close();
     check(await machine(["stop", MACHINE_NAME], log));
     log("Dusty VM was shut down");
   }
@@ -125,13 +140,8 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     name: "docker-machine",
     ensureUp,
     hostAddress: vmIp,
-    dockerEnv: async () => parseExportLines(check(await machine(["env", MACHINE_NAME, "--shell", "bash"])).stdout),
     paths: () => ({ ...VM_PATHS }),
-    syncIn: async (localPath, hostPath, syncOptions) => syncIntoVm(await connection(), localPath, hostPath, syncOptions),
-    syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => syncPathsIntoVm(await connection(), localRoot, hostRoot, paths, syncOptions),
-    syncOut: async (hostPath, localPath, syncOptions) => syncOutOfVm(await connection(), hostPath, localPath, syncOptions),
-    diskUsage: async () => parseDfOutput(check(await inVm("df -h /mnt/sda1 | grep /dev/sda1")).stdout),
-    runOnHost: (argv, runOptions) => inVm(shellCommand(argv), runOptions),
+    ...vm.methods(),
     shutdown,
     doctor,
   };

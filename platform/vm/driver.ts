@@ -1,6 +1,7 @@
 /**
- * What `dusty up` needs from wherever the Docker Engine runs: this machine (native, Linux) or a
- * VirtualBox VM on macOS (boot2docker at 0.4, docker-machine at final). core/ sees only `paths()`.
+ * What `dusty up` needs from wherever the Docker Engine runs: this machine (native, Linux), another
+ * machine over ssh, or a VirtualBox VM on macOS (boot2docker at 0.4, docker-machine at final), which is
+ * an ssh host that dusty also starts. core/ sees only `paths()`.
  */
 import type { HostPaths } from "../../core/compile.ts";
 import type { Runner } from "../rsync.ts";
@@ -26,8 +27,9 @@ export interface HostSyncOptions {
   signal?: AbortSignal;
   onLine?: LogLine;
   /**
-   * Run rsync as the configured user (Dusty's `demote=True`, used by `cp`), so a root daemon reads and
-   * writes local files only with that user's rights. VM drivers only; native ignores it for now.
+   * Dusty's `demote=True` for `cp`'s rsync. Every driver ignores it now: rsync to a remote host rides
+   * dusty's root-only ssh master, which a demoted rsync cannot use; `cp` stages local files as the
+   * calling user instead (cmd/daemon/handlers/_as-caller.ts).
    */
   asUser?: boolean;
 }
@@ -74,7 +76,7 @@ export const VM_PATHS: HostPaths = {
   nginxDir: "/persist/dustyNginx",
 };
 
-/** The VM user that owns dusty's files and that ssh and rsync log in as. */
+/** The VM user that ssh and rsync log in as (dusty's files there are root's, reached through sudo). */
 export const VM_SSH_USER = "docker";
 
 /** Settings both VM drivers take. */
@@ -90,6 +92,12 @@ export interface VmDriverOptions {
   home?: string;
   /** `vm_memory_size` in MB (default 2048). */
   memoryMb?: number | string;
-  /** The daemon's environment, read for DOCKER_HOST & co. (default `process.env`). */
-  env?: Record<string, string | undefined>;
+  /**
+   * A root-only folder for the ssh connection to the VM and the known_hosts file pinning the VM's host
+   * keys (default `DEFAULT_VM_CONTROL_DIR`).
+   */
+  controlDir?: string;
 }
+
+/** Where the VM drivers keep their ssh connection and the VM's pinned host keys by default. */
+export const DEFAULT_VM_CONTROL_DIR = "/var/run/dusty/vm-ssh";

@@ -246,7 +246,3 @@ test("a container started through dockerEnv() runs on the VM's engine, not the l
     expect((await run(["docker", "rm", "-f", name], { env })).exitCode).toBe(0);
   }
 });
-  // The container is the VM's: its /persist is not the stand-in host's folder (no bind mount), and it ran.
-  expect(result).toMatchObject({ exitCode: 0, stdout: expect.stringContaining("ok") });
-  expect((await run(["docker", "ps", "-aq", "--filter", `name=${name}`])).stdout).toBe("");
-});

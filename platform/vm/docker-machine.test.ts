@@ -1,52 +1,74 @@
-// docker-machine and VirtualBox cannot run on Linux, so these tests drive the driver with the recorder and
-// assert the exact argv lists Dusty ran.
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
+// docker-machine and VirtualBox cannot run on Linux, so the VM's lifecycle goes through the recorder and
+// these tests assert the exact argv lists Dusty ran; everything after "the VM is up" runs for real
+// against a namespace host standing in for the VM (test/vm-stand-in.ts): the recorder's VBoxManage and
+// `ip addr show` answers give its address, `docker-machine ssh dusty` its host key.
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../../test/git-fixtures.ts";
+import { startVmStandIn, type VmStandIn } from "../../test/vm-stand-in.ts";
+import { detectCompose } from "../compose.ts";
+import { run } from "../run.ts";
+import { BUSYBOX_IMAGE, ensureTestImages } from "../test-images.ts";
 import { IP_ADDR, SHOWVMINFO } from "./_canned-output.ts";
+import { HOST_KEYS_COMMAND } from "./_vm-remote.ts";
 import { BOOT2DOCKER_ISO_URL, createDockerMachineHost } from "./docker-machine.ts";
 import { createRecorder, type CannedReply } from "./recorder.ts";
 
 const AS_AL = ["sudo", "-u", "al", "-H", "--"];
 const VBOX = [...AS_AL, "VBoxManage"];
 const MACHINE = [...AS_AL, "docker-machine"];
-const KEY = "/Users/al/.docker/machine/machines/dusty/id_rsa";
-const SSH = ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", KEY];
-const IN_VM = [...AS_AL, ...SSH, "docker@192.168.99.101"];
+const KEY_PATH = ".docker/machine/machines/dusty/id_rsa";
 const SHOWVMINFO_CALL = [...VBOX, "showvminfo", "--machinereadable", "dusty"];
-const IP_CALLS = [SHOWVMINFO_CALL, [...AS_AL, ...SSH, "-p", "50322", "docker@127.0.0.1", "ip addr show"]];
 const LISTED = '"boot2docker-vm" {0f1e}\n"dusty" {9e2b}\n';
+const HOST_KEYS_CALL = [...MACHINE, "ssh", "dusty", HOST_KEYS_COMMAND];
+
+let vm: VmStandIn;
+let IP_CALLS: string[][];
+/** After the lifecycle: the VM's host keys through docker-machine, then its address as Dusty found it. */
+let CONNECT_CALLS: string[][];
+beforeAll(async () => {
+  await ensureTestImages();
+  vm = await startVmStandIn(KEY_PATH);
+  // The VM's disk, where the initialize extras make /mnt/sda1/persist.
+  await vm.host.exec(["mkdir", "-p", "/mnt/sda1"]);
+  const nat = ["ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-i", join(vm.home, KEY_PATH)];
+  IP_CALLS = [SHOWVMINFO_CALL, [...AS_AL, ...nat, "-p", "50322", "docker@127.0.0.1", "ip addr show"]];
+  CONNECT_CALLS = [HOST_KEYS_CALL, ...IP_CALLS];
+});
+const opened: ReturnType<typeof createDockerMachineHost>[] = [];
+afterAll(async () => {
+  for (const host of opened) await host.shutdown!(() => {}).catch(() => {});
+  await vm?.stop();
+});
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => (temp = makeTempDir("dusty-machine-")));
 afterEach(() => temp.remove());
 
-/** A VM in the given state; `extra` replies come first. */
+/** A VM in the given state, at the stand-in's address; `extra` replies come first. */
 function driver(state: { exists: boolean; running: boolean; nictype?: string }, extra: CannedReply[] = []) {
   const recorder = createRecorder([
     ...extra,
     { argv: [...VBOX, "list", "vms"], stdout: state.exists ? LISTED : '"boot2docker-vm" {0f1e}\n' },
     { argv: [...VBOX, "list", "runningvms"], stdout: state.running ? LISTED : "" },
     { argv: SHOWVMINFO_CALL, stdout: SHOWVMINFO.replace('nictype1="82540EM"', `nictype1="${state.nictype ?? "82540EM"}"`) },
-    { argv: IP_CALLS[1]!, stdout: IP_ADDR },
+    { argv: IP_CALLS[1]!, stdout: IP_ADDR.replace("192.168.99.101", vm.host.address) },
+    { argv: HOST_KEYS_CALL, stdout: vm.hostKeysOutput },
   ]);
-  return { recorder, host: createDockerMachineHost({ runner: recorder.run, user: "al", memoryMb: 4096 }) };
+  const host = createDockerMachineHost({ runner: recorder.run, user: "al", memoryMb: 4096, home: vm.home, controlDir: vm.controlDir });
+  opened.push(host);
+  return { recorder, host };
 }
 
 const START_CALLS = [
   [...VBOX, "modifyvm", "dusty", "--natdnshostresolver1", "on"],
   [...VBOX, "modifyvm", "dusty", "--natnet1", "10.174.249/24"],
   [...MACHINE, "start", "dusty"],
-  ...IP_CALLS,
-  [...IN_VM, "which rsync || tce-load -wi rsync || tce-load -wi rsync"],
-  [...IN_VM, "if [ ! -d /mnt/sda1/persist ]; then sudo mkdir /mnt/sda1/persist; fi"],
-  [...IN_VM, "if [ ! -d /persist ]; then sudo ln -s /mnt/sda1/persist /persist; fi"],
-  [...IN_VM, "if [ ! -d /cp ]; then sudo mkdir /cp; fi"],
-  [...IN_VM, "if [ ! -d /persist/dusty_assets ]; then sudo mkdir /persist/dusty_assets; fi"],
 ];
 
-test("ensureUp() on a fresh machine: create with the pinned ISO and NIC type, start, then the initialize extras", async () => {
+test("ensureUp() on a fresh machine: create with the pinned ISO and NIC type, start, then the initialize extras over ssh", async () => {
+  await vm.host.exec(["rm", "-rf", "/mnt/sda1/persist", "/persist/dusty_assets"]);
   const { recorder, host } = driver({ exists: false, running: false });
   const log: string[] = [];
   await host.ensureUp((line) => log.push(line));
@@ -60,15 +82,25 @@ test("ensureUp() on a fresh machine: create with the pinned ISO and NIC type, st
     SHOWVMINFO_CALL,
     [...VBOX, "list", "runningvms"],
     ...START_CALLS,
+    ...CONNECT_CALLS,
   ]);
   expect(BOOT2DOCKER_ISO_URL).toBe("https://github.com/boot2docker/boot2docker/releases/download/v18.06.1-ce/boot2docker.iso");
-  expect(log).toEqual(["Initializing new Dusty VM with Docker Machine", "Starting docker-machine VM dusty"]);
+  expect(log.filter((line) => !line.startsWith("/"))).toEqual([
+    "Initializing new Dusty VM with Docker Machine",
+    "Starting docker-machine VM dusty",
+    `Connected to the Dusty VM dusty as docker@${vm.host.address}`,
+    expect.stringMatching(/^Docker Engine \S+ is running on docker@/),
+  ]);
+  // The initialize extras ran in the VM over the checked connection: rsync was there, the folders are made.
+  expect(log).toContain("/usr/bin/rsync");
+  expect((await vm.host.exec(["test", "-d", "/mnt/sda1/persist"])).exitCode).toBe(0);
+  expect((await vm.host.exec(["stat", "-c", "%U", "/persist/dusty_assets"])).stdout).toBe("root\n");
 });
 
-test("ensureUp() on a running machine only checks it", async () => {
+test("ensureUp() on a running machine only checks it, then connects", async () => {
   const { recorder, host } = driver({ exists: true, running: true });
   await host.ensureUp(() => {});
-  expect(recorder.calls).toEqual([[...VBOX, "list", "vms"], SHOWVMINFO_CALL, [...VBOX, "list", "runningvms"]]);
+  expect(recorder.calls).toEqual([[...VBOX, "list", "vms"], SHOWVMINFO_CALL, [...VBOX, "list", "runningvms"], ...CONNECT_CALLS]);
 });
 
 test("ensureUp() applies the NIC fix to a running virtio machine: stop, set NIC 1, start again", async () => {
@@ -82,8 +114,9 @@ test("ensureUp() applies the NIC fix to a running virtio machine: stop, set NIC 
     [...MACHINE, "stop", "dusty"],
     [...VBOX, "modifyvm", "dusty", "--nictype1", "82540EM"],
     ...START_CALLS,
+    ...CONNECT_CALLS,
   ]);
-  expect(log).toEqual([
+  expect(log.slice(0, 3)).toEqual([
     "Stopping Dusty VM to apply NIC fix for faster networking performance",
     "Setting NIC 1 to use PCnet-FAST III",
     "Starting docker-machine VM dusty",
@@ -92,8 +125,8 @@ test("ensureUp() applies the NIC fix to a running virtio machine: stop, set NIC 
 
 test("hostAddress() asks the VM for its host-only NIC's address, and falls back to `docker-machine ip`", async () => {
   const { recorder, host } = driver({ exists: true, running: true });
-  expect(await host.hostAddress()).toBe("192.168.99.101");
-  expect(await host.hostAddress()).toBe("192.168.99.101");
+  expect(await host.hostAddress()).toBe(vm.host.address);
+  expect(await host.hostAddress()).toBe(vm.host.address);
   expect(recorder.calls).toEqual(IP_CALLS);
 
   const broken = driver({ exists: true, running: true }, [
@@ -104,39 +137,63 @@ test("hostAddress() asks the VM for its host-only NIC's address, and falls back 
   expect(broken.recorder.calls).toEqual([...IP_CALLS, [...MACHINE, "ip", "dusty"]]);
 });
 
-test("dockerEnv() parses `docker-machine env dusty --shell bash`", async () => {
-  const env = 'export DOCKER_TLS_VERIFY="1"\nexport DOCKER_HOST="tcp://192.168.99.101:2376"\nexport DOCKER_CERT_PATH="/Users/al/.docker/machine/machines/dusty"\nexport DOCKER_MACHINE_NAME="dusty"\n# Run this command to configure your shell: \n# eval $(docker-machine env dusty --shell bash)\n';
-  const { recorder, host } = driver({ exists: true, running: true }, [{ argv: [...MACHINE, "env", "dusty", "--shell", "bash"], stdout: env }]);
-  expect(await host.dockerEnv()).toEqual({
-    DOCKER_TLS_VERIFY: "1",
-    DOCKER_HOST: "tcp://192.168.99.101:2376",
-    DOCKER_CERT_PATH: "/Users/al/.docker/machine/machines/dusty",
-    DOCKER_MACHINE_NAME: "dusty",
-  });
-  expect(recorder.calls).toEqual([[...MACHINE, "env", "dusty", "--shell", "bash"]]);
+test("dockerEnv() is the connection's forwarded socket: docker answers from the VM's engine, pinned to the key the VM reported", async () => {
+  const { host } = driver({ exists: true, running: true });
+  await host.ensureUp(() => {});
+  expect(readFileSync(join(vm.controlDir, "dusty.known_hosts"), "utf8")).toBe(`${vm.host.address} ${vm.host.hostKeyLine}\n`);
+  const env = await host.dockerEnv();
+  expect(env).toEqual({ DOCKER_HOST: expect.stringMatching(new RegExp(`^unix://${vm.controlDir}/\\w+\\.docker\\.sock$`)) });
+  const rootDir = (await run(["docker", "info", "--format", "{{.DockerRootDir}}"], { env })).stdout.trim();
+  expect(rootDir).toBe((await vm.host.docker(["info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
+  expect(rootDir).not.toBe((await run(["docker", "info", "--format", "{{.DockerRootDir}}"])).stdout.trim());
 });
 
-test("syncIn() makes the folder over ssh and rsyncs with docker-machine's key to docker@<vm ip>", async () => {
-  const repo = join(temp.path, "web");
-  mkdirSync(repo);
-  const { recorder, host } = driver({ exists: true, running: true });
-  await host.syncIn(repo, "/persist/repos/github.com/org/web", { excludeNestedGit: true });
-  expect(recorder.calls).toEqual([
-    ...IP_CALLS,
-    [...IN_VM, "sudo mkdir -p /persist/repos/github.com/org/web; sudo chown -R docker /persist/repos/github.com/org/web"],
-    [
-      "rsync", "-e", `ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i ${KEY}`,
-      "-az", "--delete", "--force", "--rsync-path", "sudo rsync", "--exclude", "*/.git",
-      `${repo}/`, "docker@192.168.99.101:/persist/repos/github.com/org/web",
-    ],
-  ]);
+test("syncIn() mirrors a folder at docker@<vm ip>, a local delete included; runOnHost() works there as root", async () => {
+  const { host } = driver({ exists: true, running: true });
+  await host.ensureUp(() => {});
+  const repo = join(vm.clientDir, "web");
+  mkdirSync(repo, { recursive: true });
+  writeFileSync(join(repo, "index.html"), "<h1>web</h1>\n");
+  writeFileSync(join(repo, "old.css"), "body {}\n");
+  const dest = "/persist/repos/github.com/org/web";
+  const ls = async () => (await host.runOnHost(["ls", "-A", dest])).stdout.split("\n").filter(Boolean);
+  try {
+    await host.syncIn(repo, dest, { excludeNestedGit: true });
+    expect(await ls()).toEqual(["index.html", "old.css"]);
+    rmSync(join(repo, "old.css"));
+    await host.syncIn(repo, dest, { excludeNestedGit: true });
+    expect(await ls()).toEqual(["index.html"]);
+    expect((await vm.host.exec(["cat", join(dest, "index.html")])).stdout).toBe("<h1>web</h1>\n");
+  } finally {
+    await vm.host.exec(["rm", "-rf", "/persist/repos"]);
+  }
 });
 
-test("diskUsage() runs `df -h /mnt/sda1 | grep /dev/sda1` over ssh; low when free is in K", async () => {
-  const df = [...IN_VM, "df -h /mnt/sda1 | grep /dev/sda1"];
-  const { recorder, host } = driver({ exists: true, running: true }, [{ argv: df, stdout: "/dev/sda1  18.2G  18.1G  840.0K 100% /mnt/sda1\n" }]);
-  expect(await host.diskUsage()).toEqual({ total: "18.2G", used: "18.1G", free: "840.0K", usagePercent: "100%", low: true });
-  expect(recorder.calls).toEqual([...IP_CALLS, df]);
+test("diskUsage() reads the VM's /persist", async () => {
+  const { host } = driver({ exists: true, running: true });
+  await host.ensureUp(() => {});
+  const there = (await vm.host.exec(["df", "-P", "-h", "/persist"])).stdout.trim().split("\n")[1]!.split(/\s+/);
+  expect(await host.diskUsage()).toMatchObject({ total: there[1], used: there[2], usagePercent: there[4] });
+});
+
+test("compose up of a tiny project through dockerEnv() runs it on the VM's engine, none of it on the local one", async () => {
+  const { host } = driver({ exists: true, running: true });
+  await host.ensureUp(() => {});
+  await vm.host.loadImage(BUSYBOX_IMAGE);
+  const compose = await detectCompose("auto");
+  const project = `dustymachinetest${crypto.randomUUID().slice(0, 6)}`;
+  const file = join(vm.clientDir, `${project}.yml`);
+  writeFileSync(file, ["services:", "  web:", `    image: ${BUSYBOX_IMAGE}`, '    command: ["sleep", "600"]', ""].join("\n"));
+  const env = await host.dockerEnv();
+  const label = `label=com.docker.compose.project=${project}`;
+  try {
+    expect((await run(compose.argv(file, project, "up", "-d"), { env })).exitCode).toBe(0);
+    expect((await vm.host.docker(["ps", "-q", "--filter", label])).stdout.trim()).not.toBe("");
+    expect((await run(["docker", "ps", "-aq", "--filter", label])).stdout).toBe("");
+  } finally {
+    expect((await run(compose.argv(file, project, "down", "-v", "-t", "0"), { env })).exitCode).toBe(0);
+  }
+  expect((await vm.host.docker(["ps", "-aq", "--filter", label])).stdout).toBe("");
 });
 
 test("shutdown() stops a running machine and says so; a stopped one is left alone", async () => {
@@ -171,6 +228,7 @@ test("doctor() shuts down, deletes the host-only interface, starts, regenerates 
     SHOWVMINFO_CALL,
     runningvms,
     ...START_CALLS,
+    ...CONNECT_CALLS,
     [...MACHINE, "regenerate-certs", "-f", "dusty"],
     runningvms,
     [...MACHINE, "stop", "dusty"],
@@ -181,6 +239,9 @@ test("doctor() shuts down, deletes the host-only interface, starts, regenerates 
     "Dusty VM was shut down",
     "Deleting host-only interface vboxnet1",
     "Starting docker-machine VM dusty",
+    `Connected to the Dusty VM dusty as docker@${vm.host.address}`,
+    "/usr/bin/rsync", // the initialize extras' `which rsync`, in the VM
+    expect.stringMatching(/^Docker Engine \S+ is running on docker@/),
     "Attempting to regenerate certificates for Dusty VM",
     "Doctor operations successful",
     "Shutting down VM so next dusty up initializes properly",

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../../test/git-fixtures.ts";
 import { runChecked } from "../run.ts";
-import { demoteArgv, memoryOf, parseExportLines, shellCommand, writeFileCommand } from "./_vm-shell.ts";
+import { demoteArgv, memoryOf, shellCommand, writeFileCommand } from "./_vm-shell.ts";
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => (temp = makeTempDir("dusty-vm-shell-")));
@@ -25,34 +25,6 @@ test("shellCommand() leaves plain words bare and quotes the rest so a shell gets
   const words = ["printf", "%s|", "a b", "it's", "$HOME", "*", "é"];
   const result = await runChecked(["sh", "-c", shellCommand(words)]);
   expect(result.stdout).toBe("a b|it's|$HOME|*|é|");
-});
-
-test("parseExportLines() reads boot2docker shellinit and docker-machine env output", () => {
-  const shellinit = [
-    "Writing /Users/al/.boot2docker/certs/boot2docker-vm/ca.pem",
-    "    export DOCKER_HOST=tcp://192.168.59.103:2376",
-    "    export DOCKER_CERT_PATH=/Users/al/.boot2docker/certs/boot2docker-vm",
-    "    export DOCKER_TLS_VERIFY=1",
-  ].join("\n");
-  expect(parseExportLines(shellinit)).toEqual({
-    DOCKER_HOST: "tcp://192.168.59.103:2376",
-    DOCKER_CERT_PATH: "/Users/al/.boot2docker/certs/boot2docker-vm",
-    DOCKER_TLS_VERIFY: "1",
-  });
-  const machineEnv = [
-    'export DOCKER_TLS_VERIFY="1"',
-    'export DOCKER_HOST="tcp://192.168.99.100:2376"',
-    'export DOCKER_CERT_PATH="/Users/al/.docker/machine/machines/dusty"',
-    'export DOCKER_MACHINE_NAME="dusty"',
-    "# Run this command to configure your shell: ",
-    '# eval $(docker-machine env dusty --shell bash)',
-  ].join("\n");
-  expect(parseExportLines(machineEnv)).toEqual({
-    DOCKER_TLS_VERIFY: "1",
-    DOCKER_HOST: "tcp://192.168.99.100:2376",
-    DOCKER_CERT_PATH: "/Users/al/.docker/machine/machines/dusty",
-    DOCKER_MACHINE_NAME: "dusty",
-  });
 });
 
 test("demoteArgv() prefixes sudo -u <user> -H only when a user is set", () => {

@@ -1,6 +1,6 @@
 /**
  * Small pieces both VM drivers share: running a program as the VM's owner, building the command
- * strings that a shell inside the VM parses, and reading `export K=V` lines.
+ * strings that a shell inside the VM parses, and failing on a failed VM command.
  */
 import { homedir } from "node:os";
 import { UserError } from "../errors.ts";
@@ -58,18 +58,6 @@ export function writeFileCommand(path: string, text: string, options: { sudo?: b
 
 function inDoubleQuotes(text: string): string {
   return `"${text.replace(/[\\"$`]/g, "\\$&")}"`;
-}
-
-/** The `K=V` of every line starting with `export` (`boot2docker shellinit`, `docker-machine env --shell bash`). */
-export function parseExportLines(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const match = /^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!match) continue;
-    const value = match[2]!.trim();
-    env[match[1]!] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
-  }
-  return env;
 }
 
 /** Rejects a failed VM command with a CommandFailedError. */

@@ -1,5 +1,6 @@
 /**
- * Picks the Docker host driver by name: "native" on Linux, the VirtualBox drivers for macOS parity.
+ * Picks the Docker host driver by name: "native" on Linux, "ssh" for another machine, the VirtualBox
+ * drivers (ssh hosts that dusty also starts) for macOS parity.
  */
 import { UserError } from "../errors.ts";
 import { run } from "../run.ts";
@@ -25,7 +26,8 @@ export interface DriverDeps extends NativeHostOptions, Omit<VmDriverOptions, "ru
 
 /** The DockerHost named `name`; an unknown name (say, from a config file) is a UserError. */
 export function selectDriver(name: string, deps: DriverDeps): DockerHost {
-  const vmOptions: VmDriverOptions = { ...deps, runner: deps.runner ?? run };
+  // The VM drivers' connection may share the ssh driver's control folder: their file names differ.
+  const vmOptions: VmDriverOptions = { ...deps, runner: deps.runner ?? run, controlDir: deps.controlDir ?? deps.ssh?.controlDir };
   switch (name as DriverName) {
     case "native":
       return createNativeHost(deps);

@@ -15,7 +15,7 @@ const handler: Handler = {
     const state = await readState(ctx);
     requireSetup(state.config);
     const host = dockerHostFor(state);
-    // A VM that is already off has no engine to ask (`docker-machine env` fails): nothing runs there.
+    // A VM that is already off has no engine to ask (no address, or ssh cannot reach it): nothing runs there.
     const env = await host.dockerEnv().catch(() => undefined);
     const answers = env !== undefined && (await dockerAvailable({ env }));
     if (answers) await stopEnvironmentContainers(ctx, state, host);

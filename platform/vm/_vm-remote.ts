@@ -104,7 +104,8 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
     const bound = bind(address);
     const { connection } = bound;
     // A master from before a restart rides a dead TCP connection, and one made with other keys is not the VM's now.
-    if (connectOptions.fresh || before !== pinned) await connection.close();
+    const stale = connectOptions.fresh || before !== pinned || ((await connection.isOpen()) && (await connection.run(["true"], { timeoutMs: 10_000 })).exitCode !== 0);
+    if (stale) await connection.close();
     try {
       await connection.open();
     } catch (error) {

@@ -40,7 +40,9 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
   const boot2docker = (args: string[], log?: LogLine): Promise<RunResult> =>
     demoted(["boot2docker", ...args], log ? { onLine: (line) => log(line) } : {});
   const inVm = (command: string, log?: LogLine) => boot2docker(["ssh", command], log);
-  const vmIp = async () => check(await boot2docker(["ip"])).stdout.trimEnd();
+  // Asked once per driver (each daemon command makes one), and again after every start.
+  let cachedIp: string | undefined;
+  const vmIp = async () => (cachedIp ??= check(await boot2docker(["ip"])).stdout.trimEnd());
   const vm = createVmRemote({
     vmName: BOOT2DOCKER_VM,
     controlDir: options.controlDir ?? DEFAULT_VM_CONTROL_DIR,
@@ -51,6 +53,7 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
 
   /** Reference "VM ensure-started", then "VM initialize"; then the VM's keys are pinned and dusty connects. */
   async function ensureUp(log: LogLine): Promise<void> {
+    cachedIp = undefined;
     check(await boot2docker(["init"], log)); // exits 0 when the VM already exists
     // Fails harmlessly while the VM runs: memory changes apply at the next cold start.
     await demoted(["VBoxManage", "modifyvm", BOOT2DOCKER_VM, "--memory", memoryOf(options)]);

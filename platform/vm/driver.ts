@@ -26,12 +26,6 @@ export interface HostSyncOptions {
   excludeNestedGit?: boolean;
   signal?: AbortSignal;
   onLine?: LogLine;
-  /**
-   * Dusty's `demote=True` for `cp`'s rsync. Every driver ignores it now: rsync to a remote host rides
-   * dusty's root-only ssh master, which a demoted rsync cannot use; `cp` stages local files as the
-   * calling user instead (cmd/daemon/handlers/_as-caller.ts).
-   */
-  asUser?: boolean;
 }
 
 /** A Docker Engine and the filesystem its containers mount. */

@@ -199,7 +199,7 @@ function portFlag(label: string): string {
 }
 
 /** Makes the control folder root-only: whoever can open the sockets in it uses the connection (and so the remote engine). */
-async function prepareControlDir(dir: string): Promise<void> {
+export async function prepareControlDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const info = await stat(dir);
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);

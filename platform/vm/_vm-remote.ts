@@ -10,11 +10,10 @@
  * known_hosts file of its own in the root-only control folder, and every ssh to the VM's address checks
  * against that file only (an ssh_config dusty writes beside it: no user setup, no agent).
  */
-import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { readRegularFile, writeFileAtomic } from "../atomic-write.ts";
 import { UserError } from "../errors.ts";
-import { createSshConnection, HostKeyError, type SshConnection } from "../ssh.ts";
+import { createSshConnection, HostKeyError, prepareControlDir, type SshConnection } from "../ssh.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET, type RemoteHostCore } from "./_remote-host.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine } from "./driver.ts";
 
@@ -95,8 +94,8 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
     if (keys.length === 0) {
       throw new UserError(`Cannot check the identity of the Dusty VM ${options.vmName}: it printed no ssh host key. ${options.fix}`);
     }
-    await mkdir(options.controlDir, { recursive: true, mode: 0o700 });
-    await chmod(options.controlDir, 0o700);
+    // The pinned keys decide whom dusty trusts as the VM: only root may change them.
+    await prepareControlDir(options.controlDir);
     const before = (await readRegularFile(knownHostsFile))?.toString("utf8");
     const pinned = keys.map((key) => `${address} ${key}\n`).join("");
     await writeFileAtomic(knownHostsFile, pinned, { mode: 0o644 });

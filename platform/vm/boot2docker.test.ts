@@ -3,7 +3,7 @@
 // against a namespace host standing in for the VM (test/vm-stand-in.ts): the recorder's
 // `boot2docker ip` answers with its address and the VM's host keys with its key.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../../test/git-fixtures.ts";
 import { startVmStandIn, type VmStandIn } from "../../test/vm-stand-in.ts";
@@ -156,6 +156,8 @@ test("ensureUp() pins the VM's reported host key for its address; the engine ans
   const { host } = driver();
   await host.ensureUp(() => {});
   expect(readFileSync(join(vm.controlDir, `${BOOT2DOCKER_VM}.known_hosts`), "utf8")).toBe(`${vm.host.address} ${vm.host.hostKeyLine}\n`);
+  // Whoever could change that file could pose as the VM: it lives in the root-only control folder.
+  expect(statSync(vm.controlDir).mode & 0o777).toBe(0o700);
   const config = readFileSync(join(vm.controlDir, `${BOOT2DOCKER_VM}.ssh_config`), "utf8");
   expect(config).toContain("StrictHostKeyChecking yes");
   expect(config).not.toMatch(/StrictHostKeyChecking\s*=?\s*no/i);

@@ -14,7 +14,7 @@ export default defineCommand({
       run: async () => {
         const [{ runHandlerInClient }, { default: doctor }] = await Promise.all([import("./_local-handler.ts"), import("./daemon/handlers/doctor.ts")]);
         process.stdout.write("FAIL dusty daemon does not answer: start it with `sudo dusty -d`\n");
-        await runHandlerInClient(doctor, { daemonDown: true });
+        await runHandlerInClient("doctor", doctor, { daemonDown: true });
         process.exitCode = 1;
       },
     });

@@ -14,7 +14,7 @@ export default defineCommand({
       note: "Dumping what the client can see instead (as this user, without the daemon's rights)",
       run: async () => {
         const [{ runHandlerInClient }, { default: dump }] = await Promise.all([import("./_local-handler.ts"), import("./daemon/handlers/dump.ts")]);
-        await runHandlerInClient(dump, { ...args, daemonProblem: "does not answer: this dump was gathered by the client" });
+        await runHandlerInClient("dump", dump, { ...args, daemonProblem: "does not answer: this dump was gathered by the client" });
       },
     });
   },

@@ -3,7 +3,7 @@
  * daemon does the work), then wait until each app's container stays up, naming every app that exited.
  */
 import { defineCommand } from "citty";
-import { MAX_WAIT_SECONDS } from "./daemon/handlers/_up-args.ts";
+import { MAX_WAIT_SECONDS } from "../core/command-args.ts";
 import { collectRepeated } from "./_args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
 import { runClientCommand, writeToTerminal } from "./client.ts";

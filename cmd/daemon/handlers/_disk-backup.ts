@@ -18,10 +18,9 @@ import type { Handler } from "./_types.ts";
 export const BACKUP_FOLDER = "dusty-backup";
 
 /** `disk backup DEST`: the persist dir to `<DEST>/dusty-backup`, owned by the caller afterwards. */
-export const backup: Handler = {
-  mutates: true,
+export const backup: Handler<"disk.backup"> = {
   async run(ctx, args) {
-    const target = backupFolder(pathArg(args.destination, "destination", ctx.cwd));
+    const target = backupFolder(resolve(ctx.cwd, args.destination));
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     const root = persistRoot(host, state);
@@ -44,10 +43,9 @@ export const backup: Handler = {
 };
 
 /** `disk restore SRC`: `<SRC>/dusty-backup` back over the persist dir, deleting what the backup lacks. */
-export const restore: Handler = {
-  mutates: true,
+export const restore: Handler<"disk.restore"> = {
   async run(ctx, args) {
-    const source = backupFolder(pathArg(args.source, "source", ctx.cwd));
+    const source = backupFolder(resolve(ctx.cwd, args.source));
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     const root = persistRoot(host, state);
@@ -90,7 +88,3 @@ function refuseInside(path: string, root: string, what: string): void {
   }
 }
 
-function pathArg(value: unknown, name: string, cwd: string): string {
-  if (typeof value !== "string" || value === "") throw new UserError(`Cannot run disk ${name === "source" ? "restore" : "backup"}: the ${name} must be a path`);
-  return resolve(cwd, value);
-}

@@ -36,10 +36,9 @@ interface Side {
   env: DockerEnv;
 }
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"cp"> = {
   async run(ctx, args) {
-    const parsed = parseCpArgs(stringArg(args.source, "source"), stringArg(args.destination, "destination"), ctx.cwd);
+    const parsed = parseCpArgs(args.source, args.destination, ctx.cwd);
     if (!parsed.ok) throw new UserError(parsed.error);
     const state = await readState(ctx);
     const user = fileUserFor(ctx.caller);
@@ -131,7 +130,3 @@ async function deliver(isDir: boolean, item: string, destination: Side, user: Fi
   await copyTreeAs(user, { source: item, dest: endpoint.path, sourceIsDir: isDir, signal: ctx.signal });
 }
 
-function stringArg(value: unknown, name: string): string {
-  if (typeof value !== "string") throw new UserError(`Cannot copy: the ${name} must be a path, got ${JSON.stringify(value)}`);
-  return value;
-}

@@ -3,14 +3,12 @@
  * (repos' copies, assets, nginx config …) mirrored to `<DEST>/dusty-backup`, and back. Both mirror with
  * --delete, as Dusty did: a restore replaces the persist dir; the client asks first.
  */
-import { lstat, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../../../platform/errors.ts";
-import { run } from "../../../platform/run.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
-import { asUserArgv, fileUserFor } from "./_as-caller.ts";
+import { fileUserFor } from "../../../platform/as-caller.ts";
 import { dockerHostFor } from "./_environment.ts";
-import { chownTree, localKindAs, makeDirAs } from "./_local-files.ts";
+import { canReadAs, chownTree, isOwnFolder, localKindAs, makeDirAs, modifiedAt } from "../../../platform/local-files.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
@@ -29,8 +27,7 @@ export const backup: Handler<"disk.backup"> = {
     // Made as the caller, so they can only back up where they may write ...
     await makeDirAs(user, target);
     // ... and checked, since root writes into it next: a symlink planted there must not send root elsewhere.
-    const info = await lstat(target);
-    if (!info.isDirectory() || (user !== null && info.uid !== user.uid)) {
+    if (!(await isOwnFolder(user, target))) {
       throw new UserError(`Cannot back up into ${target}: it is not a folder of your own. Remove it or choose another destination`);
     }
     await host.ensureUp(ctx.log);
@@ -55,11 +52,11 @@ export const restore: Handler<"disk.restore"> = {
     if (kind === "missing") throw new UserError(`Can't find backup data to restore at ${source}: back up with \`dusty disk backup ${dirname(source)}\` first`);
     if (kind === "file") throw new UserError(`Cannot restore from ${source}: it is a file, not a backup folder`);
     // Root reads the backup: the caller must be able to read it too, or a restore would leak root-only files.
-    if ((await run(await asUserArgv(user, ["test", "-r", source, "-a", "-x", source]))).exitCode !== 0) {
+    if (!(await canReadAs(user, source))) {
       throw new UserError(`Cannot restore from ${source}: you cannot read it`);
     }
     await host.ensureUp(ctx.log);
-    ctx.log(`Restoring your backup last modified at ${(await stat(source)).mtime.toString()}`);
+    ctx.log(`Restoring your backup last modified at ${(await modifiedAt(source)).toString()}`);
     await host.syncIn(source, root, { delete: true, signal: ctx.signal, onLine: ctx.log });
     ctx.output(`Restored ${root} from ${source}`);
     return 0;

@@ -6,16 +6,14 @@
  * as `docker cp SRC/. DEST` does); a file onto a folder, or a folder onto a file, is refused.
  * Local paths are read and written with the caller's rights, so the daemon's root never reaches them.
  */
-import { randomUUID } from "node:crypto";
-import { chown, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import { copyFromContainer, copyToContainer, type DockerEnv } from "../../../platform/docker.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { describeCpEndpoint, parseCpArgs, type CpEndpoint } from "../../_cp-paths.ts";
-import { fileUserFor, type FileUser } from "./_as-caller.ts";
-import { inspectContainerPath, makeContainerDir } from "./_container-files.ts";
+import { fileUserFor, type FileUser } from "../../../platform/as-caller.ts";
+import { inspectContainerPath, makeContainerDir } from "../../../platform/container-files.ts";
 import { dockerHostFor, runningContainer } from "./_environment.ts";
-import { chownTree, copyTreeAs, localKindAs, makeDirAs, makeOwnerReadable, type PathKind } from "./_local-files.ts";
+import { chownTree, copyTreeAs, createStaging, localKindAs, makeDirAs, makeOwnerReadable, removeStaging, type PathKind } from "../../../platform/local-files.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
@@ -55,7 +53,7 @@ const handler: Handler<"cp"> = {
       await stage(source, item, user, ctx);
       await deliver(source.kind === "dir", item, destination, user, ctx);
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      await removeStaging(staging);
     }
     ctx.log(`Copied ${describeCpEndpoint(source.endpoint)} to ${describeCpEndpoint(destination.endpoint)}`);
     return 0;
@@ -89,15 +87,6 @@ function checkConflict(source: Side, destination: Side): void {
   if (source.kind === "dir" && destination.kind === "file") {
     throw new UserError(`Cannot copy the folder ${from} to ${to}: a file is there. Remove it or choose another path`);
   }
-}
-
-/** A fresh staging folder only root and the caller can enter; its parents only let others pass through. */
-async function createStaging(root: string, user: FileUser): Promise<string> {
-  await mkdir(root, { recursive: true, mode: 0o711 });
-  const path = join(root, randomUUID());
-  await mkdir(path, { mode: 0o700 });
-  if (user) await chown(path, user.uid, user.gid);
-  return path;
 }
 
 /** Copies the source to `item`: a local one as the caller, a container's with docker cp. */

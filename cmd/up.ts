@@ -6,7 +6,7 @@ import { defineCommand } from "citty";
 import { MAX_WAIT_SECONDS } from "../core/command-args.ts";
 import { collectRepeated } from "./_args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 /** `--wait` as a number of seconds, 0 for `--no-wait`, undefined for the daemon's default; or the usage error. */
 export function parseWait(value: unknown, noWait: boolean): { seconds: number | undefined } | { error: string } {

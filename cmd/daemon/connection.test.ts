@@ -10,7 +10,7 @@ import { UserError } from "../../platform/errors.ts";
 import { resolveLocations } from "../../platform/locations.ts";
 import { setDaemonLogSink } from "./log.ts";
 import { startServer, type DaemonServer } from "./server.ts";
-import { callDaemon } from "../client.ts";
+import { callDaemon } from "../client/call.ts";
 import type { CheckedHandler } from "./handlers/_types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dusty-connection-"));

@@ -4,10 +4,10 @@
  * Ctrl-C, a TTY and the exit code behave as with docker itself. Dusty exec'd docker the same way.
  * Kept light: the client loads it on every such command.
  */
-import type { CommandName } from "../core/commands.ts";
+import type { CommandName } from "../../core/commands.ts";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
-import { callDaemon, reportFailure, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, writeToTerminal } from "./call.ts";
 
 /** What shells return for a program that is not installed. */
 const COMMAND_NOT_FOUND_EXIT_CODE = 127;

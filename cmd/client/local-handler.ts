@@ -2,12 +2,12 @@
  * Runs a daemon command's handler in the client, for the commands that matter most when the daemon is
  * down (`dump`, `doctor`): they report what this user can see, with this user's rights.
  */
-import { resolveLocations } from "../platform/locations.ts";
-import { runGuarded } from "./_run.ts";
-import { writeToTerminal, type OutputStream } from "./client.ts";
-import type { CommandName } from "../core/commands.ts";
-import { checkedAgainstTable } from "./daemon/handlers/index.ts";
-import type { CommandContext, Handler } from "./daemon/handlers/_types.ts";
+import { resolveLocations } from "../../platform/locations.ts";
+import { runGuarded } from "./run-guarded.ts";
+import { writeToTerminal, type OutputStream } from "./call.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { checkedAgainstTable } from "../daemon/handlers/index.ts";
+import type { CommandContext, Handler } from "../daemon/handlers/_types.ts";
 
 /**
  * Runs `command`'s handler here, its output on stdout and its log on stderr; sets the exit code it

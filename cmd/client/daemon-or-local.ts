@@ -1,10 +1,10 @@
 /**
  * Commands that ask the daemon when it is there and fall back to working in the client when it is not
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
- * purpose, like client.ts: the fallback's heavy modules load only when it runs.
+ * purpose, like call.ts: the fallback's heavy modules load only when it runs.
  */
-import type { CommandName } from "../core/commands.ts";
-import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./client.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./call.ts";
 
 /**
  * Runs `command` in the daemon; when no daemon can be reached at all, prints why (with `note`) on

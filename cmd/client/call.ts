@@ -11,12 +11,12 @@ import {
   parseDaemonMessage,
   PROTOCOL_VERSION,
   type DaemonMessage,
-} from "../core/protocol.ts";
-import type { CommandName } from "../core/commands.ts";
-import { describeFailure, failureExitCode, UserError } from "../platform/errors.ts";
-import { resolveLocations } from "../platform/locations.ts";
-import { describeSocketError, errorCode, SocketWriter } from "../platform/socket.ts";
-import { VERSION } from "./_version.ts";
+} from "../../core/protocol.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { describeFailure, failureExitCode, UserError } from "../../platform/errors.ts";
+import { resolveLocations } from "../../platform/locations.ts";
+import { describeSocketError, errorCode, SocketWriter } from "../../platform/socket.ts";
+import { VERSION } from "../_version.ts";
 
 /** The daemon is not there, or went away mid-command. The message is one line and says what to do. */
 export class DaemonUnavailableError extends UserError {
@@ -158,7 +158,7 @@ function lostDaemon(reason: string): DaemonUnavailableError {
 
 /**
  * Runs a daemon command as a CLI command: its exit code becomes the process's. Errors are printed here
- * rather than by cmd/_run.ts: that printer imports consola, and in the compiled binary even a lazy
+ * rather than by run-guarded.ts: that printer imports consola, and in the compiled binary even a lazy
  * import of consola costs about 4 ms at every start, because the bundler hoists its node: imports.
  */
 export async function runClientCommand(command: CommandName, args: Record<string, unknown> = {}): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `up` (ARCHITECTURE.md, "Running it"): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
+ * `up` (docs/daemon.md, "dusty up"; its args and their defaults are in core/command-args.ts). Pulls,
  * compiles and starts the active bundles; skips everything when nothing changed since the last `up`;
  * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
  * and says what it found: never a new hosts section or compose file behind a failed start.
@@ -71,9 +71,6 @@ const handler: Handler<"up"> = {
     return 0;
   },
 };
-
-/** How long `up` waits, by default, for the apps to stay up. */
-export const DEFAULT_WAIT_SECONDS = 30;
 
 async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number): Promise<AppProblem[]> {
   if (seconds === 0) return [];

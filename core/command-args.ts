@@ -158,6 +158,9 @@ export const COMMAND_ARGS = {
   "debug.read": debugSleep,
 } satisfies Record<CommandName, v.GenericSchema>;
 
+/** A command's arguments as a client sends them (the client imports this type only, never valibot). */
+export type CommandArgsInput<C extends CommandName> = v.InferInput<(typeof COMMAND_ARGS)[C]>;
+
 /** A command's arguments as its handler gets them: checked, defaults applied. */
 export type CommandArgs<C extends CommandName> = v.InferOutput<(typeof COMMAND_ARGS)[C]>;
 

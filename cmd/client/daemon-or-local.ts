@@ -3,6 +3,7 @@
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
  * purpose, like call.ts: the fallback's heavy modules load only when it runs.
  */
+import type { CommandArgsInput } from "../../core/command-args.ts";
 import type { CommandName } from "../../core/commands.ts";
 import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./call.ts";
 
@@ -11,9 +12,9 @@ import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } fr
  * stderr and runs `fallback` instead. A daemon lost mid-command is an error, never a fallback: it may
  * have printed half a result already.
  */
-export async function runOnDaemonOrLocally(
-  command: CommandName,
-  args: Record<string, unknown>,
+export async function runOnDaemonOrLocally<C extends CommandName>(
+  command: C,
+  args: CommandArgsInput<C>,
   fallback: { note: string; run: () => Promise<void> },
 ): Promise<void> {
   try {

@@ -38,6 +38,9 @@ describe("parseCommandArgs()", () => {
     expect(problem("env.set", { name: "web", vars: {} })).toBe("Cannot set environment overrides: give a variable and its value, or a --file with at least one variable");
     expect(problem("env.set", { name: "web", vars: { "BAD NAME": "1" } })).toBe('Cannot set environment variable "BAD NAME": a name must not be empty or contain "=" or whitespace');
     expect(problem("env.set", { name: "web", vars: { A: "x\0y" } })).toBe("Cannot set environment variable A: its value must be text without NUL characters");
+    expect(problem("env.set", { name: "web", vars: { A: 1 } })).toBe("Cannot set environment variable A: its value must be text without NUL characters");
+    expect(problem("env.set", { name: "web", vars: ["A=1"] })).toBe("Cannot set environment overrides: give a variable and its value, or a --file with at least one variable");
+    expect(problem("env.set", { name: "web" })).toBe("Cannot set environment overrides: give a variable and its value, or a --file with at least one variable");
     expect(problem("env.unset", {})).toBe("Cannot unset environment overrides: give the name of an app or service");
     expect(problem("assets.read", { key: "../etc" })).toBe(`Cannot use asset key "../etc": keys are file names: no "/", "\\" or "..", and no "." at the start`);
     expect(problem("assets.set", { key: "k", content: "not base64!" })).toBe("Cannot set the asset: `content` must be base64-encoded");

@@ -30,25 +30,29 @@ const formatArgs = <T extends v.ObjectEntries = {}>(entries: T = {} as T) =>
 // A variable name as Compose accepts it in `environment:`: no "=", no whitespace.
 const VARIABLE_NAME = /^[^=\s\0]+$/;
 
-/** What is wrong with the variables of `env set`, in the user's words, or undefined. */
-function checkVars(vars: Record<string, string | null>): string | undefined {
-  const entries = Object.entries(vars);
-  if (entries.length === 0) return "Cannot set environment overrides: give a variable and its value, or a --file with at least one variable";
-  for (const [variable, value] of entries) {
+const NO_VARS = "Cannot set environment overrides: give a variable and its value, or a --file with at least one variable";
+
+/** What is wrong with the variables of `env set` (`{VAR: value or null}`), in the user's words, or undefined. */
+function checkVars(vars: unknown): string | undefined {
+  if (vars === null || typeof vars !== "object" || Array.isArray(vars) || Object.keys(vars).length === 0) return NO_VARS;
+  for (const [variable, value] of Object.entries(vars)) {
     if (!VARIABLE_NAME.test(variable)) return `Cannot set environment variable "${variable}": a name must not be empty or contain "=" or whitespace`;
-    if (value !== null && value.includes("\0")) return `Cannot set environment variable ${variable}: its value must be text without NUL characters`;
+    if (value !== null && (typeof value !== "string" || value.includes("\0"))) return `Cannot set environment variable ${variable}: its value must be text without NUL characters`;
   }
   return undefined;
 }
 
-const NO_VARS = "Cannot set environment overrides: give a variable and its value, or a --file with at least one variable";
-const envVars = required(v.pipe(
-  v.record(v.string(), v.nullable(v.string("Cannot set environment variable: its value must be text without NUL characters")), "Cannot set environment overrides: give a variable and its value, or a --file with at least one variable"),
-  v.rawCheck(({ dataset, addIssue }) => {
-    const problem = dataset.typed ? checkVars(dataset.value) : undefined;
-    if (problem !== undefined) addIssue({ message: problem });
-  }),
-), NO_VARS);
+const envVars = required(
+  v.pipe(
+    v.unknown(),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = checkVars(dataset.value);
+      if (problem !== undefined) addIssue({ message: problem });
+    }),
+    v.transform((vars) => vars as Record<string, string | null>),
+  ),
+  NO_VARS,
+);
 
 const assetKey = v.pipe(
   name("Cannot run the assets command: `key` must be a non-empty string"),

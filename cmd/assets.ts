@@ -8,7 +8,7 @@ import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { MAX_REQUEST_BYTES } from "../core/protocol.ts";
 import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
-import { callDaemon, reportFailure, runClientCommand, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, runClientCommand, writeToTerminal } from "./client/call.ts";
 
 // Room in the request for everything but the content: the key, the cwd (a path up to 4 KiB), the framing.
 const REQUEST_HEADROOM_BYTES = 8 * 1024;

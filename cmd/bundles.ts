@@ -1,7 +1,7 @@
 /** `dusty bundles list | activate [--only] NAMES... | deactivate NAMES...`: which bundles `dusty up` runs. */
 import { defineCommand } from "citty";
 import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 const NAMES = { type: "positional", required: true, description: "Bundle names (one or more)", valueHint: "names..." } as const;
 

@@ -6,7 +6,7 @@
  */
 import { defineCommand } from "citty";
 import { collectRepeated, SPECS_FLAG } from "./_args.ts";
-import { runOnDaemonOrLocally } from "./_daemon-or-local.ts";
+import { runOnDaemonOrLocally } from "./client/daemon-or-local.ts";
 
 export default defineCommand({
   meta: { name: "compile", description: "Print the hosts section, nginx config, compose file and command files `up` would write" },
@@ -19,7 +19,7 @@ export default defineCommand({
   async run({ args, rawArgs }) {
     const bundles = collectRepeated(rawArgs, "--bundle");
     const json = args.json === true;
-    const local = () => import("./_local-specs.ts");
+    const local = () => import("./client/local-specs.ts");
     if (args.specs !== undefined) return (await local()).compileLocally({ specsPath: args.specs, bundles, json });
     await runOnDaemonOrLocally("compile", { json, ...(bundles.length > 0 ? { bundles } : {}) }, {
       note: "Compiling the built-in example instead (pass --specs PATH to compile your own specs)",

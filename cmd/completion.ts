@@ -8,7 +8,7 @@ import type { CommandName } from "../core/commands.ts";
 import { defineCommand } from "citty";
 import type { NameKind } from "../core/command-tree.ts";
 import { renderCompletion, SHELLS, type Shell } from "../core/completions.ts";
-import { callDaemon, writeToTerminal } from "./client.ts";
+import { callDaemon, writeToTerminal } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "completion", description: "Print the shell completion script for bash, zsh or fish" },

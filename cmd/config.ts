@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { absoluteRepoArg } from "./_repo-arg.ts";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "config", description: "Get or set Dusty config variables" },

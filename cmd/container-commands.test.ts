@@ -3,7 +3,7 @@ import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { HEAVY_PACKAGES, startupPackages } from "../test/startup-packages.ts";
 import { isYes } from "./disk.ts";
-import { execFlags } from "./_exec-docker.ts";
+import { execFlags } from "./client/exec-docker.ts";
 import { parseTail } from "./logs.ts";
 import { splitScriptArgs } from "./scripts.ts";
 

@@ -4,9 +4,9 @@
  * absolute; the daemon copies, reading and writing local files with the caller's own rights.
  */
 import { defineCommand } from "citty";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 import { describeCpEndpoint, parseCpArgs } from "./_cp-paths.ts";
-import { refuseInClient } from "./_exec-docker.ts";
+import { refuseInClient } from "./client/exec-docker.ts";
 
 export default defineCommand({
   meta: { name: "cp", description: "Copy files between local filesystem and containers" },

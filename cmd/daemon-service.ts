@@ -5,7 +5,7 @@
 import { defineCommand } from "citty";
 import type { ServiceFileOptions } from "../core/service-files.ts";
 import { isCompiledBinary } from "./_binary.ts";
-import { writeToTerminal } from "./client.ts";
+import { writeToTerminal } from "./client/call.ts";
 
 /** Where the running dusty comes from, and the environment it was started with. */
 export interface DustyProcess {

@@ -5,8 +5,8 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { isatty } from "node:tty";
 import { JSON_FLAG, readFlags } from "./_args.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
-import { refuseInClient } from "./_exec-docker.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
+import { refuseInClient } from "./client/exec-docker.ts";
 
 /** True for the answers that let restore go on: "y" or "Y", as in Dusty. */
 export function isYes(answer: string | null): boolean {

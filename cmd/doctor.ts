@@ -3,7 +3,7 @@
  * does the work). With no daemon the client runs the same checks as this user and says the daemon is down.
  */
 import { defineCommand } from "citty";
-import { runOnDaemonOrLocally } from "./_daemon-or-local.ts";
+import { runOnDaemonOrLocally } from "./client/daemon-or-local.ts";
 
 export default defineCommand({
   meta: { name: "doctor", description: "Attempt to fix networking issues with your Dusty VM (checks what it can without the daemon)" },
@@ -12,9 +12,9 @@ export default defineCommand({
     await runOnDaemonOrLocally("doctor", {}, {
       note: "Running the checks in the client instead (as this user)",
       run: async () => {
-        const [{ runHandlerInClient }, { default: doctor }] = await Promise.all([import("./_local-handler.ts"), import("./daemon/handlers/doctor.ts")]);
+        const [{ runHandlerInClient }, { default: doctor }] = await Promise.all([import("./client/local-handler.ts"), import("./daemon/handlers/doctor.ts")]);
         process.stdout.write("FAIL dusty daemon does not answer: start it with `sudo dusty -d`\n");
-        await runHandlerInClient(doctor, { daemonDown: true });
+        await runHandlerInClient("doctor", doctor, { daemonDown: true });
         process.exitCode = 1;
       },
     });

@@ -3,7 +3,7 @@
  * With no daemon (when a dump is most wanted) the client gathers what this user can read itself.
  */
 import { defineCommand } from "citty";
-import { runOnDaemonOrLocally } from "./_daemon-or-local.ts";
+import { runOnDaemonOrLocally } from "./client/daemon-or-local.ts";
 
 export default defineCommand({
   meta: { name: "dump", description: "Print diagnostic information for bug reports (works without the daemon)" },
@@ -13,8 +13,8 @@ export default defineCommand({
     await runOnDaemonOrLocally("dump", args, {
       note: "Dumping what the client can see instead (as this user, without the daemon's rights)",
       run: async () => {
-        const [{ runHandlerInClient }, { default: dump }] = await Promise.all([import("./_local-handler.ts"), import("./daemon/handlers/dump.ts")]);
-        await runHandlerInClient(dump, { ...args, daemonProblem: "does not answer: this dump was gathered by the client" });
+        const [{ runHandlerInClient }, { default: dump }] = await Promise.all([import("./client/local-handler.ts"), import("./daemon/handlers/dump.ts")]);
+        await runHandlerInClient("dump", dump, { ...args, daemonProblem: "does not answer: this dump was gathered by the client" });
       },
     });
   },

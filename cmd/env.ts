@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { JSON_FLAG, readFlags } from "./_args.ts";
 import { parseEnvFile } from "./_env-file.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 const NAME = { type: "positional", required: true, description: "App or service" } as const;
 

@@ -6,9 +6,9 @@
  */
 import { defineCommand } from "citty";
 import { DOCKER } from "../platform/docker.ts";
-import { askDaemonFor, execFlags, runDockerAttached, runDockerCommand, type ContainerTarget } from "./_exec-docker.ts";
+import { askDaemonFor, execFlags, runDockerAttached, runDockerCommand, type ContainerTarget } from "./client/exec-docker.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
-import { writeToTerminal } from "./client.ts";
+import { writeToTerminal } from "./client/call.ts";
 
 /** The command to run: the words after `--`, else the positionals after NAME. */
 export function commandOf(rawArgs: readonly string[], positionals: readonly string[]): string[] {

@@ -1,12 +1,12 @@
 /**
  * `dusty logs [-f] [-t] [-n NUM] [--since WHEN] NAME...`: the daemon names each container (stopped ones
  * too, so a crashed app's last words can be read), then `docker logs` runs here, on the user's terminal.
- * One name without -f is exactly `docker logs`; several names, or -f, go through cmd/_logs-follow.ts,
+ * One name without -f is exactly `docker logs`; several names, or -f, go through cmd/client/logs-follow.ts,
  * which keeps following across a restart of the container.
  */
 import { defineCommand } from "citty";
 import { dockerLogsArgv } from "../platform/docker.ts";
-import { askDaemonFor, refuseInClient, runDockerAttached, runDockerCommand, type ContainerTarget } from "./_exec-docker.ts";
+import { askDaemonFor, refuseInClient, runDockerAttached, runDockerCommand, type ContainerTarget } from "./client/exec-docker.ts";
 
 /** `--tail` as docker takes it: a count, or "all" (the same as no --tail). */
 export function parseTail(value: string | undefined): { ok: true; tail: number | undefined } | { ok: false; error: string } {
@@ -33,7 +33,7 @@ export default defineCommand({
     const timestamps = args.timestamps === true;
     await runDockerCommand(async () => {
       if (names.length > 1 || follow) {
-        const { streamLogs } = await import("./_logs-follow.ts");
+        const { streamLogs } = await import("./client/logs-follow.ts");
         return streamLogs({ names, follow, timestamps, tail: tail.tail, since: args.since });
       }
       const found = await askDaemonFor<ContainerTarget>("containers.find", { name: names[0], running: false });

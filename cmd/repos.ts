@@ -6,7 +6,7 @@ import { defineCommand } from "citty";
 import { resolve } from "node:path";
 import { JSON_FLAG, QUIET_FLAG, readFlags } from "./_args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 const list = defineCommand({
   meta: { name: "list", description: "List every repo the specs use, with its local override if any" },

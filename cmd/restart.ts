@@ -1,7 +1,7 @@
 /** `dusty restart ( --repos REPO... | [NAMES...] )`: re-sync code and restart containers (the daemon does the work). */
 import { defineCommand } from "citty";
 import { collectRepeated } from "./_args.ts";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "restart", description: "Restart Dusty-managed containers" },

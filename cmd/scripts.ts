@@ -5,8 +5,8 @@
  */
 import { defineCommand } from "citty";
 import { DOCKER } from "../platform/docker.ts";
-import { runClientCommand } from "./client.ts";
-import { askDaemonFor, execFlags, refuseInClient, runDockerAttached, runDockerCommand, type ContainerTarget } from "./_exec-docker.ts";
+import { runClientCommand } from "./client/call.ts";
+import { askDaemonFor, execFlags, refuseInClient, runDockerAttached, runDockerCommand, type ContainerTarget } from "./client/exec-docker.ts";
 
 /** The app, the script and the script's arguments. */
 export interface ScriptCall {

@@ -7,7 +7,7 @@ import { totalmem } from "node:os";
 import { createInterface } from "node:readline";
 import { findUser, invokingUserName } from "../platform/users.ts";
 import { absoluteRepoArg } from "./_repo-arg.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 /** Memory for the VM from the machine's total: 6144 MB from 16 GB, 4096 from 8 GB, else 2048. */
 export function recommendVmMemory(totalMb: number): number {

@@ -4,7 +4,7 @@
  */
 import { defineCommand } from "citty";
 import { DOCKER } from "../platform/docker.ts";
-import { askDaemonFor, execFlags, runDockerAttached, runDockerCommand, type ContainerTarget } from "./_exec-docker.ts";
+import { askDaemonFor, execFlags, runDockerAttached, runDockerCommand, type ContainerTarget } from "./client/exec-docker.ts";
 
 /** Chooses the shell inside the container, in one exec: no second round trip to probe for bash. */
 export const SHELL_SCRIPT = "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi";

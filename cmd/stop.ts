@@ -1,6 +1,6 @@
 /** `dusty stop [--rm] [NAMES...]`: stop the environment's containers (the daemon does the work). */
 import { defineCommand } from "citty";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "stop", description: "Stop Dusty-managed containers" },

@@ -1,6 +1,6 @@
 /** `dusty sync [REPOS...]`: mirror the active repos' code on the Docker host without restarting anything (the daemon does the work). */
 import { defineCommand } from "citty";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "sync", description: "Sync the active repos' code to the Docker host, without restarting anything" },

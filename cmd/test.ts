@@ -7,7 +7,7 @@
 import { defineCommand } from "citty";
 import type { TestRequest } from "../core/command-args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 const OPTIONS = ["--recreate", "--no-pull", "--json", "--quiet", "-q"];
 

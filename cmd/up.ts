@@ -3,10 +3,10 @@
  * daemon does the work), then wait until each app's container stays up, naming every app that exited.
  */
 import { defineCommand } from "citty";
-import { MAX_WAIT_SECONDS } from "./daemon/handlers/_up-args.ts";
+import { MAX_WAIT_SECONDS } from "../core/command-args.ts";
 import { collectRepeated } from "./_args.ts";
 import { USAGE_EXIT_CODE } from "./_strict-args.ts";
-import { runClientCommand, writeToTerminal } from "./client.ts";
+import { runClientCommand, writeToTerminal } from "./client/call.ts";
 
 /** `--wait` as a number of seconds, 0 for `--no-wait`, undefined for the daemon's default; or the usage error. */
 export function parseWait(value: unknown, noWait: boolean): { seconds: number | undefined } | { error: string } {

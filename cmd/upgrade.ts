@@ -7,9 +7,9 @@
 import { defineCommand } from "citty";
 import { resolveLocations } from "../platform/locations.ts";
 import { isCompiledBinary } from "./_binary.ts";
-import { runGuarded } from "./_run.ts";
+import { runGuarded } from "./client/run-guarded.ts";
 import { RELEASE_URL, VERSION } from "./_version.ts";
-import { writeToTerminal } from "./client.ts";
+import { writeToTerminal } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "upgrade", description: "Replace this dusty with a released version (the latest by default) and restart the daemon" },

@@ -4,7 +4,7 @@
  * and with no daemon the client checks it when it can read the config, else fails saying how.
  */
 import { defineCommand } from "citty";
-import { runOnDaemonOrLocally } from "./_daemon-or-local.ts";
+import { runOnDaemonOrLocally } from "./client/daemon-or-local.ts";
 
 export default defineCommand({
   meta: { name: "validate", description: "Validate that specs have correct fields and references" },
@@ -12,7 +12,7 @@ export default defineCommand({
     specsPath: { type: "positional", required: false, description: "Specs repo to check (default: the configured one)" },
   },
   async run({ args }) {
-    const local = () => import("./_local-specs.ts");
+    const local = () => import("./client/local-specs.ts");
     if (args.specsPath !== undefined) return (await local()).validateLocally(args.specsPath);
     await runOnDaemonOrLocally("validate", {}, {
       note: "Looking for the configured specs repo in the client instead",

@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { JSON_FLAG } from "./_args.ts";
 import { COMMIT, TARGET, VERSION } from "./_version.ts";
-import { callDaemon, DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client.ts";
+import { callDaemon, DaemonUnavailableError, runClientCommand, writeToTerminal } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "version", description: "Print the client's version, commit and target, and the daemon's version" },

@@ -1,6 +1,6 @@
 /** `dusty watch [--restart] [APPS_OR_REPOS...]`: keep the Docker host's copy of your overridden repos in step with your edits until Ctrl-C (the daemon does the work). */
 import { defineCommand } from "citty";
-import { runClientCommand } from "./client.ts";
+import { runClientCommand } from "./client/call.ts";
 
 export default defineCommand({
   meta: { name: "watch", description: "Sync each edit of your overridden repos to the Docker host as you save (Ctrl-C stops)" },

@@ -64,6 +64,7 @@ export const COMMANDS = {
   up: CHANGE(),
   stop: CHANGE(),
   restart: CHANGE(),
+  // It writes where containers mount code, as `up` does: never at the same time as an `up`.
   sync: CHANGE(),
   // Seeing and reaching it: a long-lived watch is not mutating, or it would hold the queue for hours.
   watch: READ(),

@@ -37,6 +37,17 @@ export function isEscapingName(name: string): boolean {
   return name === "" || name.includes("/") || name.includes("\\") || name.includes("..") || name.startsWith(".");
 }
 
+// A file name: most file systems allow 255 bytes.
+const MAX_ASSET_KEY_BYTES = 255;
+
+/** Why `key` cannot name an asset, or undefined when it can: it becomes a file name in the assets folder. */
+export function checkAssetKey(key: string): string | undefined {
+  if (isEscapingName(key)) return 'keys are file names: no "/", "\\" or "..", and no "." at the start';
+  if (/[\u0000-\u001f\u007f]/.test(key)) return "keys cannot hold control characters";
+  if (new TextEncoder().encode(key).length > MAX_ASSET_KEY_BYTES) return `keys are at most ${MAX_ASSET_KEY_BYTES} bytes long`;
+  return undefined;
+}
+
 /** Why `name` cannot name a spec of `kind`, or undefined when it can. */
 export function checkSpecName(kind: SpecKind, name: string): string | undefined {
   const what = SPEC_KIND_SINGULAR[kind];

@@ -6,30 +6,23 @@
  */
 import { chmod, lstat, mkdir, readdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { isEscapingName } from "../core/load-names.ts";
+import { checkAssetKey } from "../core/load-names.ts";
 import { isErrno, readRegularFile, writeFileAtomic } from "./atomic-write.ts";
 import { UserError } from "./errors.ts";
 import type { Locations } from "./locations.ts";
+
+// The rule lives in core, so the daemon's argument check (core/command-args.ts) applies it too.
+export { checkAssetKey };
 import { nativePaths } from "./vm/native.ts";
 
 /** The assets folder: root only, so that not even the names of the secrets show. */
 export const ASSETS_DIR_MODE = 0o700;
 /** Each asset file: readable by root only. */
 export const ASSET_FILE_MODE = 0o600;
-// A file name: most file systems allow 255 bytes.
-const MAX_KEY_BYTES = 255;
 
 /** The folder holding the assets: `<persistDir>/assets`, the native Docker host's assetsDir. */
 export function assetsDir(locations: Pick<Locations, "persistDir">): string {
   return nativePaths(locations.persistDir).assetsDir;
-}
-
-/** Why `key` cannot name an asset, or undefined when it can: it becomes a file name in the assets folder. */
-export function checkAssetKey(key: string): string | undefined {
-  if (isEscapingName(key)) return 'keys are file names: no "/", "\\" or "..", and no "." at the start';
-  if (/[\u0000-\u001f\u007f]/.test(key)) return "keys cannot hold control characters";
-  if (new TextEncoder().encode(key).length > MAX_KEY_BYTES) return `keys are at most ${MAX_KEY_BYTES} bytes long`;
-  return undefined;
 }
 
 /** The keys of the assets that are set, sorted. */

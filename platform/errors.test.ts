@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { DaemonUnavailableError } from "../cmd/client.ts";
+import { DaemonUnavailableError } from "../cmd/client/call.ts";
 import { ConfigError } from "./config-file.ts";
 import { describeFailure, failureExitCode, isExpectedError, SpecError, UserError } from "./errors.ts";
 import { CommandFailedError, CommandNotFoundError, run } from "./run.ts";

@@ -190,7 +190,7 @@ describe("requests the real client never sends", () => {
 
 /** A client process running one command: the real client code, started by bun, its stderr collected. */
 function startClient(command: string, args: Record<string, unknown>, stdout: "pipe" | ReturnType<typeof Bun.file> = "pipe") {
-  const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client.ts"))};
+  const script = `import { callDaemon } from ${JSON.stringify(join(ROOT, "cmd", "client", "call.ts"))};
 process.exitCode = await callDaemon(${JSON.stringify(command)}, ${JSON.stringify(args)});`;
   const child = Bun.spawn([process.execPath, "-e", script], { env: { ...process.env, ...daemon.env }, stdout, stderr: "pipe" });
   let text = "";

@@ -10,14 +10,14 @@ import { UserError } from "../../platform/errors.ts";
 import { resolveLocations } from "../../platform/locations.ts";
 import { setDaemonLogSink } from "./log.ts";
 import { startServer, type DaemonServer } from "./server.ts";
-import { callDaemon } from "../client.ts";
-import type { Handler } from "./handlers/_types.ts";
+import { callDaemon } from "../client/call.ts";
+import type { CheckedHandler } from "./handlers/_types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dusty-connection-"));
 const log: string[] = [];
 const servers: DaemonServer[] = [];
 
-const HANDLERS: Record<string, Handler> = {
+const HANDLERS: Record<string, CheckedHandler> = {
   chatty: {
     mutates: false,
     async run(ctx) {

@@ -21,7 +21,7 @@ import { SocketWriter } from "../../platform/socket.ts";
 import type { CommandQueue } from "./queue.ts";
 import { logDaemon, logDaemonError } from "./log.ts";
 import { VERSION } from "../_version.ts";
-import type { CommandContext, Handler } from "./handlers/_types.ts";
+import type { CheckedHandler, CommandContext } from "./handlers/_types.ts";
 
 /** What every connection shares with the daemon. */
 export interface DaemonShared {
@@ -32,7 +32,7 @@ export interface DaemonShared {
   /** A client must send its whole request within this time of connecting. */
   idleTimeoutMs: number;
   /** Looks a command up; tests pass their own handlers. */
-  findHandler: (command: string) => (() => Promise<Handler>) | undefined;
+  findHandler: (command: string) => (() => Promise<CheckedHandler>) | undefined;
 }
 
 /** The socket operations a connection uses (Bun's Socket fits). */

@@ -3,14 +3,12 @@
  * (repos' copies, assets, nginx config …) mirrored to `<DEST>/dusty-backup`, and back. Both mirror with
  * --delete, as Dusty did: a restore replaces the persist dir; the client asks first.
  */
-import { lstat, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../../../platform/errors.ts";
-import { run } from "../../../platform/run.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
-import { asUserArgv, fileUserFor } from "./_as-caller.ts";
+import { fileUserFor } from "../../../platform/as-caller.ts";
 import { dockerHostFor } from "./_environment.ts";
-import { chownTree, localKindAs, makeDirAs } from "./_local-files.ts";
+import { canReadAs, chownTree, isOwnFolder, localKindAs, makeDirAs, modifiedAt } from "../../../platform/local-files.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
@@ -18,10 +16,9 @@ import type { Handler } from "./_types.ts";
 export const BACKUP_FOLDER = "dusty-backup";
 
 /** `disk backup DEST`: the persist dir to `<DEST>/dusty-backup`, owned by the caller afterwards. */
-export const backup: Handler = {
-  mutates: true,
+export const backup: Handler<"disk.backup"> = {
   async run(ctx, args) {
-    const target = backupFolder(pathArg(args.destination, "destination", ctx.cwd));
+    const target = backupFolder(resolve(ctx.cwd, args.destination));
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     const root = persistRoot(host, state);
@@ -30,8 +27,7 @@ export const backup: Handler = {
     // Made as the caller, so they can only back up where they may write ...
     await makeDirAs(user, target);
     // ... and checked, since root writes into it next: a symlink planted there must not send root elsewhere.
-    const info = await lstat(target);
-    if (!info.isDirectory() || (user !== null && info.uid !== user.uid)) {
+    if (!(await isOwnFolder(user, target))) {
       throw new UserError(`Cannot back up into ${target}: it is not a folder of your own. Remove it or choose another destination`);
     }
     await host.ensureUp(ctx.log);
@@ -44,10 +40,9 @@ export const backup: Handler = {
 };
 
 /** `disk restore SRC`: `<SRC>/dusty-backup` back over the persist dir, deleting what the backup lacks. */
-export const restore: Handler = {
-  mutates: true,
+export const restore: Handler<"disk.restore"> = {
   async run(ctx, args) {
-    const source = backupFolder(pathArg(args.source, "source", ctx.cwd));
+    const source = backupFolder(resolve(ctx.cwd, args.source));
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     const root = persistRoot(host, state);
@@ -57,11 +52,11 @@ export const restore: Handler = {
     if (kind === "missing") throw new UserError(`Can't find backup data to restore at ${source}: back up with \`dusty disk backup ${dirname(source)}\` first`);
     if (kind === "file") throw new UserError(`Cannot restore from ${source}: it is a file, not a backup folder`);
     // Root reads the backup: the caller must be able to read it too, or a restore would leak root-only files.
-    if ((await run(await asUserArgv(user, ["test", "-r", source, "-a", "-x", source]))).exitCode !== 0) {
+    if (!(await canReadAs(user, source))) {
       throw new UserError(`Cannot restore from ${source}: you cannot read it`);
     }
     await host.ensureUp(ctx.log);
-    ctx.log(`Restoring your backup last modified at ${(await stat(source)).mtime.toString()}`);
+    ctx.log(`Restoring your backup last modified at ${(await modifiedAt(source)).toString()}`);
     await host.syncIn(source, root, { delete: true, signal: ctx.signal, onLine: ctx.log });
     ctx.output(`Restored ${root} from ${source}`);
     return 0;
@@ -90,7 +85,3 @@ function refuseInside(path: string, root: string, what: string): void {
   }
 }
 
-function pathArg(value: unknown, name: string, cwd: string): string {
-  if (typeof value !== "string" || value === "") throw new UserError(`Cannot run disk ${name === "source" ? "restore" : "backup"}: the ${name} must be a path`);
-  return resolve(cwd, value);
-}

@@ -2,6 +2,8 @@
  * What a daemon command handler sees and returns. A handler runs inside the daemon (as root) for one
  * client connection; everything it prints goes back to that client as it happens.
  */
+import type { CommandArgs } from "../../../core/command-args.ts";
+import type { CommandName } from "../../../core/commands.ts";
 import type { Locations } from "../../../platform/locations.ts";
 
 /** The client's side of one command, as the daemon knows it. */
@@ -31,10 +33,18 @@ export interface CommandContext {
   cwd: string;
 }
 
-/** One daemon command. */
-export interface Handler {
+/**
+ * The handler of command `C`: it gets the arguments the table has checked (core/command-args.ts), typed.
+ * Whether it mutates is the table's to say (core/commands.ts), not the handler's.
+ */
+export interface Handler<C extends CommandName = CommandName> {
+  /** Runs the command and returns its exit code; an expected error thrown here reaches the user as its message, exit 1. */
+  run: (ctx: CommandContext, args: CommandArgs<C>) => Promise<number>;
+}
+
+/** What the daemon's connection runs: a handler with its table entry, checking the raw request's args itself. */
+export interface CheckedHandler {
   /** True when it changes state (config, hosts file, containers): such commands run one at a time. */
   mutates: boolean;
-  /** Runs the command and returns its exit code; an expected error thrown here reaches the user as its message, exit 1. */
-  run(ctx: CommandContext, args: Record<string, unknown>): Promise<number>;
+  run(ctx: CommandContext, args: unknown): Promise<number>;
 }

@@ -4,10 +4,9 @@
  * bounded, until each container (apps, services, nginx) has run for a moment without restarting, and
  * names every one that exited, with its exit code and its last log lines.
  */
-import { COMPOSE_SERVICE_LABEL, DOCKER, dockerLogsArgv, type DockerEnv } from "../../../platform/docker.ts";
 import { NGINX_SERVICE } from "../../../core/compose.ts";
-import { run } from "../../../platform/run.ts";
-import { listProjectContainers } from "../../../platform/project-containers.ts";
+import type { DockerEnv } from "../../../platform/docker.ts";
+import { inspectServiceStates, lastLogLines, type ServiceState } from "../../../platform/service-states.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** How long an app's container must keep running, under the same start, to count as up. */
@@ -35,13 +34,6 @@ export interface WaitOptions {
   settleMs?: number;
 }
 
-interface Seen {
-  id: string;
-  state: string;
-  exitCode: number;
-  startedAt: string;
-}
-
 /**
  * Waits until every compose service (apps, services, nginx) is up or has exited, or the time is up;
  * returns the ones that are not up, by the names users give dusty (nginx, not its compose name).
@@ -54,11 +46,11 @@ export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, a
   ctx.log(`Waiting up to ${seconds} s for ${apps.length === 1 ? "the container" : `the ${apps.length} containers`} to stay up: ${names.join(", ")}`);
   const deadline = Date.now() + options.timeoutMs;
   const runningSince = new Map<string, { startedAt: string; at: number }>();
-  const decided = new Map<string, Seen | undefined>(); // undefined: up
-  let last = new Map<string, Seen>();
+  const decided = new Map<string, ServiceState | undefined>(); // undefined: up
+  let last = new Map<string, ServiceState>();
   let nextProgress = Date.now() + PROGRESS_MS;
   for (;;) {
-    last = await inspectApps(apps, options);
+    last = await inspectServiceStates(options.project, apps, options.env);
     const now = Date.now();
     for (const app of apps) {
       if (decided.has(app)) continue;
@@ -92,7 +84,7 @@ export async function waitForApps(ctx: Pick<CommandContext, "log" | "signal">, a
       app: shownName(app),
       state: seen?.state ?? "missing",
       exitCode: seen?.exitCode ?? 0,
-      logs: seen ? await lastLogLines(seen.id, options.env) : [],
+      logs: seen ? await lastLogLines(seen.id, options.env, LOG_LINES) : [],
     });
   }
   return problems.sort((a, b) => (a.app < b.app ? -1 : 1));
@@ -117,29 +109,4 @@ export function describeAppProblems(problems: readonly AppProblem[], timeoutMs: 
   const first = problems[0]!.app;
   lines.push(`The others keep running. See the whole log with \`dusty logs ${first}\`, fix the command or setup, then run \`dusty up\` again`);
   return lines.join("\n");
-}
-
-/** Each app's newest container: its state, exit code and start time, from one `docker ps` and one `docker inspect`. */
-async function inspectApps(apps: readonly string[], options: WaitOptions): Promise<Map<string, Seen>> {
-  const containers = (await listProjectContainers(options.project, options.env)).filter((c) => apps.includes(c.service));
-  const found = new Map<string, Seen>();
-  if (containers.length === 0) return found;
-  const format = `{{.Id}}\t{{.State.Status}}\t{{.State.ExitCode}}\t{{.State.StartedAt}}\t{{.Created}}\t{{index .Config.Labels "${COMPOSE_SERVICE_LABEL}"}}`;
-  // A container removed meanwhile makes docker exit 1 after printing the others: what it printed counts.
-  const result = await run([DOCKER, "container", "inspect", "--format", format, ...containers.map((c) => c.id)], { env: options.env });
-  const created = new Map<string, string>();
-  for (const line of result.stdout.split("\n").filter(Boolean)) {
-    const [id = "", state = "", exitCode = "0", startedAt = "", createdAt = "", service = ""] = line.split("\t");
-    // After a re-create an old container may linger: the newest one is the app's.
-    if ((created.get(service) ?? "") > createdAt) continue;
-    created.set(service, createdAt);
-    found.set(service, { id, state, exitCode: Number(exitCode), startedAt });
-  }
-  return found;
-}
-
-async function lastLogLines(id: string, env: DockerEnv): Promise<string[]> {
-  const lines: string[] = [];
-  const result = await run(dockerLogsArgv(id, { tail: LOG_LINES }), { env, onLine: (line) => lines.push(line) }).catch(() => undefined);
-  return result?.exitCode === 0 ? lines.slice(-LOG_LINES) : [];
 }

@@ -7,20 +7,18 @@ import { loadSpecs } from "../../../core/load.ts";
 import type { Asset, Specs } from "../../../core/specs.ts";
 import { renderTable } from "../../../core/table.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
-import { checkAssetKey, listSetAssets, readAsset, removeAsset, writeAsset } from "../../../platform/asset-store.ts";
+import { listSetAssets, readAsset, removeAsset, writeAsset } from "../../../platform/asset-store.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { readSpecsFolder } from "../../../platform/specs-folder.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState, specsRepoPath } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
-import { outputJson, outputNames, readFormat } from "./_read-format.ts";
+import { outputJson, outputNames } from "./_read-format.ts";
 
 /** `assets.list`: args `{ name? }`; the assets of one app or lib, or of every active one. */
-export const list: Handler = {
-  mutates: false,
+export const list: Handler<"assets.list"> = {
   async run(ctx, args) {
-    const name = args.name === undefined ? undefined : readString(args.name, "name");
-    const format = readFormat(args);
+    const { name, ...format } = args;
     const state = await readState(ctx);
     requireSetup(state.config);
     const { specs } = (await readConfiguredSpecs(state, ctx)).loaded;
@@ -58,10 +56,9 @@ export const list: Handler = {
 };
 
 /** `assets.read`: args `{ key }`; outputs the content base64-encoded (the client decodes it). */
-export const read: Handler = {
-  mutates: false,
+export const read: Handler<"assets.read"> = {
   async run(ctx, args) {
-    const key = readKey(args.key);
+    const { key } = args;
     const content = await readAsset(ctx.locations, key);
     if (!content) throw new UserError(`Asset ${key} isn't set`);
     ctx.output(content.toString("base64"));
@@ -70,11 +67,10 @@ export const read: Handler = {
 };
 
 /** `assets.set`: args `{ key, content }` with the content base64-encoded; written atomically, mode 0600. */
-export const set: Handler = {
-  mutates: true,
+export const set: Handler<"assets.set"> = {
   async run(ctx, args) {
-    const key = readKey(args.key);
-    const content = decodeBase64(args.content);
+    const { key } = args;
+    const content = Buffer.from(args.content, "base64");
     await writeAsset(ctx.locations, key, content);
     await warnIfUnused(ctx, key);
     ctx.output(`Set asset ${key} (${content.length} bytes): containers get it when they next start (\`dusty restart\`)`);
@@ -83,10 +79,9 @@ export const set: Handler = {
 };
 
 /** `assets.unset`: args `{ key }`; removes the asset, or says it isn't set. */
-export const unset: Handler = {
-  mutates: true,
+export const unset: Handler<"assets.unset"> = {
   async run(ctx, args) {
-    const key = readKey(args.key);
+    const { key } = args;
     if (!(await removeAsset(ctx.locations, key))) return output(ctx, `Asset ${key} isn't set`);
     ctx.output(`Unset asset ${key}`);
     return 0;
@@ -117,26 +112,6 @@ async function warnIfUnused(ctx: CommandContext, key: string): Promise<void> {
   }
   const names = [...Object.values(specs.apps), ...Object.values(specs.libs)].flatMap((spec) => spec.assets.map((a: Asset) => a.name));
   if (!names.includes(key)) ctx.warn(`No app or lib in the specs uses asset ${key}${formatSuggestion(key, names)}`);
-}
-
-function readKey(value: unknown): string {
-  const key = readString(value, "key");
-  const problem = checkAssetKey(key);
-  if (problem) throw new UserError(`Cannot use asset key ${JSON.stringify(key)}: ${problem}`);
-  return key;
-}
-
-function decodeBase64(value: unknown): Buffer {
-  // Buffer.from() skips what is not base64, so check first: a garbled request must not become a garbled secret.
-  if (typeof value !== "string" || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) {
-    throw new UserError("Cannot set the asset: `content` must be base64-encoded");
-  }
-  return Buffer.from(value, "base64");
-}
-
-function readString(value: unknown, what: string): string {
-  if (typeof value !== "string" || value === "") throw new UserError(`Cannot run the assets command: \`${what}\` must be a non-empty string`);
-  return value;
 }
 
 function output(ctx: CommandContext, text: string): number {

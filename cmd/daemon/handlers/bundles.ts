@@ -6,16 +6,15 @@ import { renderTable } from "../../../core/table.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
 import { updateConfig } from "../../../platform/config-file.ts";
 import { UserError } from "../../../platform/errors.ts";
-import { outputJson, outputNames, readFormat } from "./_read-format.ts";
+import { outputJson, outputNames } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
 /** `dusty bundles list`: every bundle of the specs, its description and whether it is activated. */
-export const list: Handler = {
-  mutates: false,
+export const list: Handler<"bundles.list"> = {
   async run(ctx, args) {
-    const format = readFormat(args);
+    const format = args;
     const { known, config } = await readBundles(ctx);
     if (format.quiet) return outputNames(ctx, known.map(([name]) => name));
     if (format.json) {
@@ -28,11 +27,9 @@ export const list: Handler = {
 };
 
 /** `dusty bundles activate [--only] NAMES...`: adds the bundles to the activated set (or makes them the whole set). */
-export const activate: Handler = {
-  mutates: true,
+export const activate: Handler<"bundles.activate"> = {
   async run(ctx, args) {
-    const names = readNames(args.names, "activate");
-    const only = args.only === true;
+    const { names, only } = args;
     const { known } = await readBundles(ctx);
     checkNames(names, known.map(([name]) => name), "activate");
     await updateConfig(ctx.locations.configFile, (config) => ({
@@ -46,10 +43,9 @@ export const activate: Handler = {
 };
 
 /** `dusty bundles deactivate NAMES...`: removes the bundles from the activated set. */
-export const deactivate: Handler = {
-  mutates: true,
+export const deactivate: Handler<"bundles.deactivate"> = {
   async run(ctx, args) {
-    const names = readNames(args.names, "deactivate");
+    const { names } = args;
     const { known, config } = await readBundles(ctx);
     // A bundle removed from the specs may still be activated; it must stay possible to deactivate it.
     checkNames(names, sortedUnique([...known.map(([name]) => name), ...config.bundles]), "deactivate");
@@ -73,13 +69,6 @@ async function readBundles(ctx: CommandContext) {
     .map(([name, spec]): [string, string] => [name, spec.description])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return { known, config: state.config };
-}
-
-function readNames(value: unknown, verb: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((name) => typeof name === "string" && name !== "")) {
-    throw new UserError(`Cannot ${verb} bundles: give at least one bundle name, as in \`dusty bundles ${verb} <name>...\``);
-  }
-  return [...new Set(value as string[])];
 }
 
 // All names are checked before anything changes: one typo must not leave half of the request applied.

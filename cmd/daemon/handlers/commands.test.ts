@@ -10,14 +10,14 @@ import { findHandler, HANDLERS } from "./index.ts";
 const DEBUG = { DUSTY_DEBUG_COMMANDS: "1" };
 const NAMES = Object.keys(COMMANDS) as CommandName[];
 
-test("every command of the table has a handler, and every handler a command, mutating exactly as the table says", async () => {
+test("every command of the table has a handler that loads, and every handler a command", async () => {
   const product = NAMES.filter((name) => !("debug" in COMMANDS[name]));
   expect(Object.keys(HANDLERS).sort()).toEqual(product.sort());
   for (const name of NAMES) {
     const load = findHandler(name, DEBUG);
     expect(load).toBeDefined();
-    const handler = await load!();
-    expect({ name, mutates: handler.mutates }).toEqual({ name, mutates: COMMANDS[name].mutates });
+    // Loading fails when a module does not export the handler its slot names.
+    expect(typeof (await load!()).run).toBe("function");
   }
   expect(findHandler("debug.sleep", {})).toBeUndefined();
   expect(findHandler("__proto__", DEBUG)).toBeUndefined();
@@ -25,10 +25,11 @@ test("every command of the table has a handler, and every handler a command, mut
 });
 
 test("every command the client sends is in the table", () => {
-  const dir = join(import.meta.dir, "../..");
+  const cmd = join(import.meta.dir, "../..");
   const sent = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
-    const text = readFileSync(join(dir, file), "utf8");
+  const sources = [cmd, join(cmd, "client")].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(dir, f)));
+  for (const file of sources) {
+    const text = readFileSync(file, "utf8");
     for (const m of text.matchAll(/(?:callDaemon|runClientCommand|askDaemonFor<[^>]*>|runWithFallback)\(\s*"([^"]+)"/g)) sent.add(m[1]!);
   }
   // The scan finds the commands of up, stop, status … so it would notice a client call outside the table.

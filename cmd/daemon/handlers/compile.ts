@@ -4,7 +4,6 @@
  * Args: `bundles` (string[], optional: instead of the active ones), `json` (boolean).
  */
 import { compileEnvironment } from "../../../core/compile.ts";
-import { UserError } from "../../../platform/errors.ts";
 import { portAssignmentsPath, readPortAssignments } from "../../../platform/port-assignments.ts";
 import { chooseBundles, formatCompiled } from "../../_compile-output.ts";
 import { requireSetup } from "./_setup-gate.ts";
@@ -12,10 +11,9 @@ import { compileOptionsFor, readConfiguredSpecs, readState, type DaemonState } f
 import { dockerHostFor } from "./_environment.ts";
 import type { Handler } from "./_types.ts";
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"compile"> = {
   async run(ctx, args) {
-    const requested = readBundlesArg(args.bundles);
+    const requested = args.bundles;
     const state = await readState(ctx);
     requireSetup(state.config);
     // Only the specs these bundles use must be free of errors, as `up` (Dusty compiled around a broken spec elsewhere).
@@ -26,7 +24,7 @@ const handler: Handler = {
     }
     const host = await dockerHostLayout(state);
     const options = { ...compileOptionsFor(state, loaded.specs, host), bundles };
-    ctx.output(formatCompiled(compileEnvironment(loaded.specs, options), args.json === true));
+    ctx.output(formatCompiled(compileEnvironment(loaded.specs, options), args.json));
     return 0;
   },
 };
@@ -40,10 +38,3 @@ async function dockerHostLayout(state: DaemonState) {
   return { paths: host.paths(), hostAddress, previousPorts };
 }
 
-function readBundlesArg(value: unknown): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((b) => typeof b === "string" && b !== "")) {
-    throw new UserError("Cannot compile: `bundles` must be a list of bundle names");
-  }
-  return value;
-}

@@ -7,15 +7,14 @@ import { renderTable } from "../../../core/table.ts";
 import { updateConfig } from "../../../platform/config-file.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { findUser } from "../../../platform/users.ts";
-import { outputJson, outputNames, readFormat } from "./_read-format.ts";
+import { outputJson, outputNames } from "./_read-format.ts";
 import { readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
 /** `dusty config list`: every user-facing key with its description and value. */
-export const list: Handler = {
-  mutates: false,
+export const list: Handler<"config.list"> = {
   async run(ctx, args) {
-    const format = readFormat(args);
+    const format = args;
     const { config } = await readState(ctx);
     const values = config as Record<string, unknown>;
     if (format.quiet) return outputNames(ctx, CONFIG_SETTINGS.map((setting) => setting.key));
@@ -30,8 +29,7 @@ export const list: Handler = {
 };
 
 /** `dusty config listvalues`: the whole config as YAML, for scripts. */
-export const listValues: Handler = {
-  mutates: false,
+export const listValues: Handler<"config.listvalues"> = {
   async run(ctx) {
     const { config } = await readState(ctx);
     // Without the file's comment header: the output is data, and the header speaks of the file.
@@ -41,13 +39,9 @@ export const listValues: Handler = {
 };
 
 /** `dusty config set KEY VALUE`: sets one single-value key; `mac_username` must name a user of this machine. */
-export const set: Handler = {
-  mutates: true,
+export const set: Handler<"config.set"> = {
   async run(ctx, args) {
     const { key, value } = args;
-    if (typeof key !== "string" || typeof value !== "string") {
-      throw new UserError("Cannot set a config value: give a key and a value, as in `dusty config set <key> <value>`");
-    }
     await readState(ctx);
     if (key === "mac_username") await checkUserExists(value);
     await updateConfig(ctx.locations.configFile, (config) => {

@@ -19,11 +19,9 @@ export interface FoundContainer {
   env: Record<string, string>;
 }
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"containers.find"> = {
   async run(ctx, args) {
-    const name = nameArg(args.name);
-    const mustRun = args.running === true;
+    const { name, running: mustRun } = args;
     const state = await readState(ctx);
     const env = await dockerHostFor(state).dockerEnv();
     const containers = await serviceContainers(state, name, { env });
@@ -37,14 +35,6 @@ const handler: Handler = {
 };
 
 export default handler;
-
-/** The name from the wire, checked against the rule for compose service names (so it cannot turn into a filter). */
-export function nameArg(value: unknown): string {
-  if (typeof value !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
-    throw new UserError(`Cannot find a container: ${JSON.stringify(value)} is not the name of an app or service`);
-  }
-  return value;
-}
 
 /** Why nothing was found: a name the specs do not know reads differently from an app that is not up. */
 async function notFoundMessage(state: DaemonState, name: string, mustRun: boolean): Promise<string> {

@@ -6,16 +6,14 @@
  * as `docker cp SRC/. DEST` does); a file onto a folder, or a folder onto a file, is refused.
  * Local paths are read and written with the caller's rights, so the daemon's root never reaches them.
  */
-import { randomUUID } from "node:crypto";
-import { chown, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import { copyFromContainer, copyToContainer, type DockerEnv } from "../../../platform/docker.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { describeCpEndpoint, parseCpArgs, type CpEndpoint } from "../../_cp-paths.ts";
-import { fileUserFor, type FileUser } from "./_as-caller.ts";
-import { inspectContainerPath, makeContainerDir } from "./_container-files.ts";
+import { fileUserFor, type FileUser } from "../../../platform/as-caller.ts";
+import { inspectContainerPath, makeContainerDir } from "../../../platform/container-files.ts";
 import { dockerHostFor, runningContainer } from "./_environment.ts";
-import { chownTree, copyTreeAs, localKindAs, makeDirAs, makeOwnerReadable, type PathKind } from "./_local-files.ts";
+import { chownTree, copyTreeAs, createStaging, localKindAs, makeDirAs, makeOwnerReadable, removeStaging, type PathKind } from "../../../platform/local-files.ts";
 import { readState, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
@@ -36,10 +34,9 @@ interface Side {
   env: DockerEnv;
 }
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"cp"> = {
   async run(ctx, args) {
-    const parsed = parseCpArgs(stringArg(args.source, "source"), stringArg(args.destination, "destination"), ctx.cwd);
+    const parsed = parseCpArgs(args.source, args.destination, ctx.cwd);
     if (!parsed.ok) throw new UserError(parsed.error);
     const state = await readState(ctx);
     const user = fileUserFor(ctx.caller);
@@ -56,7 +53,7 @@ const handler: Handler = {
       await stage(source, item, user, ctx);
       await deliver(source.kind === "dir", item, destination, user, ctx);
     } finally {
-      await rm(staging, { recursive: true, force: true });
+      await removeStaging(staging);
     }
     ctx.log(`Copied ${describeCpEndpoint(source.endpoint)} to ${describeCpEndpoint(destination.endpoint)}`);
     return 0;
@@ -92,15 +89,6 @@ function checkConflict(source: Side, destination: Side): void {
   }
 }
 
-/** A fresh staging folder only root and the caller can enter; its parents only let others pass through. */
-async function createStaging(root: string, user: FileUser): Promise<string> {
-  await mkdir(root, { recursive: true, mode: 0o711 });
-  const path = join(root, randomUUID());
-  await mkdir(path, { mode: 0o700 });
-  if (user) await chown(path, user.uid, user.gid);
-  return path;
-}
-
 /** Copies the source to `item`: a local one as the caller, a container's with docker cp. */
 async function stage(source: Side, item: string, user: FileUser, ctx: CommandContext): Promise<void> {
   if (source.endpoint.kind === "local") {
@@ -131,7 +119,3 @@ async function deliver(isDir: boolean, item: string, destination: Side, user: Fi
   await copyTreeAs(user, { source: item, dest: endpoint.path, sourceIsDir: isDir, signal: ctx.signal });
 }
 
-function stringArg(value: unknown, name: string): string {
-  if (typeof value !== "string") throw new UserError(`Cannot copy: the ${name} must be a path, got ${JSON.stringify(value)}`);
-  return value;
-}

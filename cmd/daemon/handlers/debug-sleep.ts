@@ -4,13 +4,14 @@
  * `debug.read` is the same as a read-only command. Registered only when the daemon runs with
  * DUSTY_DEBUG_COMMANDS=1.
  */
+import type { CommandArgs } from "../../../core/command-args.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
 /** One output line of a large answer: its number, padded, so a reader can tell that none is missing. */
 const LINE_BYTES = 64;
 
-async function sleepThenPrint(ctx: CommandContext, args: Record<string, unknown>): Promise<number> {
-  const ms = typeof args.ms === "number" && args.ms >= 0 ? args.ms : 1000;
+async function sleepThenPrint(ctx: CommandContext, args: CommandArgs<"debug.sleep">): Promise<number> {
+  const { ms } = args;
   ctx.log(`Sleeping for ${ms} ms`);
   const finished = await new Promise<boolean>((resolve) => {
     if (ctx.signal.aborted) return resolve(false);
@@ -21,7 +22,7 @@ async function sleepThenPrint(ctx: CommandContext, args: Record<string, unknown>
     });
   });
   if (!finished) return 130;
-  const bytes = typeof args.bytes === "number" && args.bytes > 0 ? Math.floor(args.bytes) : 0;
+  const bytes = Math.floor(args.bytes);
   // Printed in one go, without awaiting ctx.drained(): the daemon must keep it all for a paused client.
   const lines = Math.ceil(bytes / LINE_BYTES);
   for (let i = 0; i < lines; i++) ctx.output(`line ${String(i).padStart(LINE_BYTES - 6, "0")}`);
@@ -29,9 +30,9 @@ async function sleepThenPrint(ctx: CommandContext, args: Record<string, unknown>
   return 0;
 }
 
-const handler: Handler = { mutates: true, run: sleepThenPrint };
+const handler: Handler<"debug.sleep"> = { run: sleepThenPrint };
 
 /** The read-only twin of `debug.sleep`. */
-export const read: Handler = { mutates: false, run: sleepThenPrint };
+export const read: Handler<"debug.read"> = { run: sleepThenPrint };
 
 export default handler;

@@ -17,7 +17,7 @@ import {
 import { listProjectContainers } from "../../../platform/project-containers.ts";
 import { formatDiskUsage } from "../../../platform/vm/index.ts";
 import { composeProject, dockerHostFor } from "./_environment.ts";
-import { outputJson, readFormat } from "./_read-format.ts";
+import { outputJson } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
@@ -29,10 +29,9 @@ export { backup, restore } from "./_disk-backup.ts";
 const EXITED_STATES = ["exited", "dead"];
 
 /** `disk inspect`: free space where dusty keeps its files, then what Docker's images, containers and volumes take. */
-export const inspect: Handler = {
-  mutates: false,
+export const inspect: Handler<"disk.inspect"> = {
   async run(ctx, args) {
-    const { json } = readFormat(args);
+    const { json } = args;
     const state = await readState(ctx);
     const host = dockerHostFor(state);
     await host.ensureUp(ctx.log);
@@ -49,8 +48,7 @@ export const inspect: Handler = {
 };
 
 /** `disk cleanup_containers`: removes the exited containers of this environment's compose project, and only those. */
-export const cleanupContainers: Handler = {
-  mutates: true,
+export const cleanupContainers: Handler<"disk.cleanup_containers"> = {
   async run(ctx) {
     const state = await readState(ctx);
     const project = composeProject(state);
@@ -73,8 +71,7 @@ export const cleanupContainers: Handler = {
 };
 
 /** `disk cleanup_images`: removes dangling images, then the images the specs name that no container uses. */
-export const cleanupImages: Handler = {
-  mutates: true,
+export const cleanupImages: Handler<"disk.cleanup_images"> = {
   async run(ctx) {
     const state = await readState(ctx);
     requireSetup(state.config);

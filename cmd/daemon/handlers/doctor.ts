@@ -10,8 +10,7 @@ import { requireSetup } from "./_setup-gate.ts";
 import { readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"doctor"> = {
   async run(ctx) {
     const state = await readState(ctx);
     requireSetup(state.config);

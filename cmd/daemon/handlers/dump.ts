@@ -24,15 +24,14 @@ export const MASK = "********";
 // Long enough for a slow Docker Engine, short enough that a hung one does not hang the dump.
 const COMMAND_TIMEOUT_MS = 20_000;
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"dump"> = {
   async run(ctx, args) {
     const { config, warnings, configText } = await readConfigForDump(ctx.locations.configFile);
     const section = (title: string, output: string) => ctx.output(formatSection(title, output));
 
     section("Dusty Version", VERSION);
     section("Dusty Binary", describeBinary());
-    if (typeof args.daemonProblem === "string") section("Dusty Daemon", `${ctx.locations.socketPath} ${args.daemonProblem}`);
+    if (args.daemonProblem !== undefined) section("Dusty Daemon", `${ctx.locations.socketPath} ${args.daemonProblem}`);
     section("Daemon Warnings", warnings.length > 0 ? warnings.join("\n") : "None");
     for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"], ["docker", "version"]]) {
       section(formatArgv(argv), await runForDump(argv, ctx));

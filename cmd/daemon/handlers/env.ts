@@ -10,7 +10,7 @@ import { renderTable } from "../../../core/table.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
 import { updateConfig } from "../../../platform/config-file.ts";
 import { UserError } from "../../../platform/errors.ts";
-import { outputJson, readFormat } from "./_read-format.ts";
+import { outputJson } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
@@ -18,11 +18,9 @@ import type { CommandContext, Handler } from "./_types.ts";
 type EnvVars = Record<string, string | null>;
 
 /** `dusty env list [NAME]`: one app's or service's overrides, or those of every activated one. */
-export const list: Handler = {
-  mutates: false,
+export const list: Handler<"env.list"> = {
   async run(ctx, args) {
-    const name = args.name === undefined || args.name === null ? undefined : readName(args.name, "list");
-    const { json } = readFormat(args);
+    const { name, json } = args;
     const { config, specs } = await readSpecs(ctx);
     const overrides = config.dusty_env_overrides;
     if (name !== undefined) checkName(name, specs, "list");
@@ -60,12 +58,9 @@ export const list: Handler = {
 };
 
 /** `dusty env set NAME VAR VALUE` and `dusty env set NAME --file FILE` (the client sends the file's variables). */
-export const set: Handler = {
-  mutates: true,
+export const set: Handler<"env.set"> = {
   async run(ctx, args) {
-    const name = readName(args.name, "set");
-    const vars = readVars(args.vars);
-    const file = args.file === undefined ? undefined : readText(args.file, "file");
+    const { name, vars, file } = args;
     const { specs } = await readSpecs(ctx);
     checkName(name, specs, "set");
     await updateConfig(ctx.locations.configFile, (config) => withVars(config, name, { ...(config.dusty_env_overrides[name] ?? {}), ...vars }));
@@ -80,12 +75,9 @@ export const set: Handler = {
 };
 
 /** `dusty env unset NAME --all` and `dusty env unset NAME VAR`. */
-export const unset: Handler = {
-  mutates: true,
+export const unset: Handler<"env.unset"> = {
   async run(ctx, args) {
-    const name = readName(args.name, "unset");
-    const all = args.all === true;
-    const variable = args.variable === undefined ? undefined : readText(args.variable, "variable");
+    const { name, all, variable } = args;
     if (all === (variable !== undefined)) {
       throw new UserError("Cannot unset environment overrides: give either --all or one variable name, as in `dusty env unset <name> <var>`");
     }
@@ -129,36 +121,6 @@ function withVars(config: DustyConfig, name: string, vars: EnvVars): DustyConfig
   if (Object.keys(vars).length === 0) delete overrides[name];
   else overrides[name] = vars;
   return { ...config, dusty_env_overrides: overrides };
-}
-
-function readName(value: unknown, verb: string): string {
-  if (typeof value !== "string" || value === "") {
-    throw new UserError(`Cannot ${verb} environment overrides: give the name of an app or service`);
-  }
-  return value;
-}
-
-function readText(value: unknown, what: string): string {
-  if (typeof value !== "string" || value === "") throw new UserError(`Cannot change environment overrides: \`${what}\` must be a non-empty string`);
-  return value;
-}
-
-/** Variable names as Compose accepts them in `environment:`: no "=", no whitespace. */
-const VARIABLE_NAME = /^[^=\s\0]+$/;
-
-function readVars(value: unknown): EnvVars {
-  if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0) {
-    throw new UserError("Cannot set environment overrides: give a variable and its value, or a --file with at least one variable");
-  }
-  for (const [name, item] of Object.entries(value)) {
-    if (!VARIABLE_NAME.test(name)) {
-      throw new UserError(`Cannot set environment variable "${name}": a name must not be empty or contain "=" or whitespace`);
-    }
-    if (item !== null && (typeof item !== "string" || item.includes("\0"))) {
-      throw new UserError(`Cannot set environment variable ${name}: its value must be text without NUL characters`);
-    }
-  }
-  return value as EnvVars;
 }
 
 function sortedEntries<T>(record: Record<string, T>): [string, T][] {

@@ -5,17 +5,20 @@
  */
 import { commandEntry, COMMANDS, type CommandName, type DebugCommandName } from "../../../core/commands.ts";
 import { UserError } from "../../../platform/errors.ts";
-import type { Handler } from "./_types.ts";
+import type { CheckedHandler, Handler } from "./_types.ts";
 
-type HandlerLoader = () => Promise<Handler>;
-type HandlerModule = Promise<Record<string, unknown>>;
+/** Loads the handler of command `C` (its module on first use). */
+type HandlerLoader<C extends CommandName> = () => Promise<Handler<C>>;
 
-/** The handler exported as `name` (default: the default export) by a lazily imported module. */
-const from = (module: () => HandlerModule, name = "default"): HandlerLoader => () =>
+/**
+ * The handler exported as `name` (default: the default export) by a lazily imported module. Typed by
+ * the module: a handler for the wrong command's arguments in a slot of the table does not compile.
+ */
+const from = <M, K extends keyof M & string = "default" & keyof M>(module: () => Promise<M>, name: K = "default" as K) => () =>
   module().then((m) => {
     const handler = m[name];
     if (!handler) throw new Error(`handler module does not export ${name}`);
-    return handler as Handler;
+    return handler;
   });
 
 const bundles = () => import("./bundles.ts");
@@ -26,7 +29,7 @@ const assets = () => import("./assets.ts");
 const disk = () => import("./disk.ts");
 
 /** The daemon's commands, in the order and groups of core/commands.ts; the types make a missing or extra one an error. */
-export const HANDLERS: Record<Exclude<CommandName, DebugCommandName>, HandlerLoader> = {
+export const HANDLERS: { [C in Exclude<CommandName, DebugCommandName>]: HandlerLoader<C> } = {
   // The daemon itself.
   version: from(() => import("./version.ts")),
   dump: from(() => import("./dump.ts")),
@@ -77,32 +80,33 @@ export const HANDLERS: Record<Exclude<CommandName, DebugCommandName>, HandlerLoa
 };
 
 /** Commands for tests only; DUSTY_DEBUG_COMMANDS=1 in the daemon's environment turns them on. */
-const DEBUG_HANDLERS: Record<DebugCommandName, HandlerLoader> = {
+const DEBUG_HANDLERS: { [C in DebugCommandName]: HandlerLoader<C> } = {
   "debug.sleep": from(() => import("./debug-sleep.ts")),
   "debug.read": from(() => import("./debug-sleep.ts"), "read"),
 };
 
 /** The loader of a command, or undefined when the daemon has no such command. */
-export function findHandler(command: string, env: Record<string, string | undefined> = process.env): HandlerLoader | undefined {
+export function findHandler(command: string, env: Record<string, string | undefined> = process.env): (() => Promise<CheckedHandler>) | undefined {
   // Own keys only: a command named "constructor" or "__proto__" must not reach Object.prototype.
   const entry = commandEntry(command);
   if (entry === undefined || (entry.debug && env.DUSTY_DEBUG_COMMANDS !== "1")) return undefined;
   const name = command as CommandName;
-  const load = entry.debug ? DEBUG_HANDLERS[name as DebugCommandName] : HANDLERS[name as Exclude<CommandName, DebugCommandName>];
-  return checkedAgainstTable(name, load);
+  const load = (entry.debug ? DEBUG_HANDLERS[name as DebugCommandName] : HANDLERS[name as Exclude<CommandName, DebugCommandName>]) as HandlerLoader<CommandName>;
+  return async () => checkedAgainstTable(name, await load());
 }
 
-/** The handler, with its arguments checked against the command's schema (core/command-args.ts) before it runs. */
-function checkedAgainstTable(name: CommandName, load: HandlerLoader): HandlerLoader {
-  return async () => {
-    const [handler, { checkCommandArgs }] = await Promise.all([load(), import("../../../core/command-args.ts")]);
-    return {
-      mutates: COMMANDS[name].mutates,
-      run: async (ctx, args) => {
-        const problem = checkCommandArgs(name, args);
-        if (problem !== undefined) throw new UserError(problem);
-        return handler.run(ctx, args);
-      },
-    };
+/**
+ * The handler with the table's word on whether it mutates, its arguments checked against the
+ * command's schema (core/command-args.ts) and handed on as the schema outputs them.
+ */
+export async function checkedAgainstTable<C extends CommandName>(name: C, handler: Handler<C>): Promise<CheckedHandler> {
+  const { parseCommandArgs } = await import("../../../core/command-args.ts");
+  return {
+    mutates: COMMANDS[name].mutates,
+    run: async (ctx, args) => {
+      const parsed = parseCommandArgs(name, args);
+      if ("problem" in parsed) throw new UserError(parsed.problem);
+      return handler.run(ctx, parsed.args);
+    },
   };
 }

@@ -22,17 +22,16 @@ import {
   type RepoConfigChange,
 } from "../../../platform/repos.ts";
 import { readSpecsRepo } from "../../../platform/specs-folder.ts";
-import { outputJson, outputNames, readFormat } from "./_read-format.ts";
+import { outputJson, outputNames } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import { readConfiguredSpecs, readState, specsRepoPath, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 
 /** `repos.list`: table Full Name | Short Name | Local Override, by short name then full name. */
-export const list: Handler = {
-  mutates: false,
+export const list: Handler<"repos.list"> = {
   async run(ctx, args) {
-    const format = readFormat(args);
+    const format = args;
     const state = await readSetUpState(ctx);
     const urls = knownRepoUrls(state.config, await readSpecUrls(state, ctx));
     const rows = urls
@@ -47,31 +46,25 @@ export const list: Handler = {
 };
 
 /** `repos.from`: args `{ dir }` (absolute); overrides every known repo whose short name is a folder in it. */
-export const from: Handler = {
-  mutates: true,
+export const from: Handler<"repos.from"> = {
   async run(ctx, args) {
-    const dir = readPath(args.dir, "dir");
+    const { dir } = args;
     return changeRepoConfig(ctx, (config, knownUrls) => overrideReposFrom(config, { dir, cwd: ctx.cwd, knownUrls }));
   },
 };
 
 /** `repos.override`: args `{ name, path }` (path absolute); uses the folder at `path` for the repo `name`. */
-export const override: Handler = {
-  mutates: true,
+export const override: Handler<"repos.override"> = {
   async run(ctx, args) {
-    const name = readName(args.name);
-    const path = readPath(args.path, "path");
+    const { name, path } = args;
     return changeRepoConfig(ctx, (config, knownUrls) => overrideRepo(config, { name, path, cwd: ctx.cwd, knownUrls }));
   },
 };
 
 /** `repos.manage`: args `{ all: true }` or `{ name }`; goes back to dusty's managed clone. */
-export const manage: Handler = {
-  mutates: true,
+export const manage: Handler<"repos.manage"> = {
   async run(ctx, args) {
-    const all = args.all === true;
-    const name = args.name === undefined ? undefined : readName(args.name);
-    if (all === (name !== undefined)) throw new UserError("Cannot manage repos: give either a repo name or --all");
+    const { name } = args;
     return changeRepoConfig(ctx, (config, knownUrls) =>
       name === undefined ? manageAllRepos(config, { knownUrls }) : manageRepo(config, { name, knownUrls }),
     );
@@ -82,8 +75,7 @@ export const manage: Handler = {
  * `repos.update`: args `{ sshAuthSock? }`. Pulls the specs repo first (the active set depends on it),
  * then clones or pulls every managed repo of the active apps and libs, several at once.
  */
-export const update: Handler = {
-  mutates: true,
+export const update: Handler<"repos.update"> = {
   async run(ctx, args) {
     const sshAuthSock = await agentSocketFor(ctx, args.sshAuthSock);
     const state = await readSetUpState(ctx);
@@ -167,16 +159,6 @@ function describeUpdates(statuses: readonly string[]): string {
     [count("diverged"), "left with local changes"],
   ] as const;
   return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(", ") || "nothing to do";
-}
-
-function readName(value: unknown): string {
-  if (typeof value !== "string" || value === "") throw new UserError("Cannot resolve the repo: give its full name or short name (see `dusty repos list`)");
-  return value;
-}
-
-function readPath(value: unknown, what: string): string {
-  if (typeof value !== "string" || !value.startsWith("/")) throw new UserError(`Cannot use ${what}: expected an absolute path, got ${JSON.stringify(value)}`);
-  return value;
 }
 
 function compare(a: string, b: string): number {

@@ -18,14 +18,10 @@ import { assembleActive, readConfiguredSpecs, readState, type DaemonState } from
 import type { CommandContext, Handler } from "./_types.ts";
 import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
 import { folderFingerprint } from "../../../platform/folder-fingerprint.ts";
-import { readFlag, readNames } from "./_up-args.ts";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"restart"> = {
   async run(ctx, args) {
-    const names = readNames(args.names, "restart");
-    const repoNames = readNames(args.repos, "restart --repos");
-    const sync = readFlag(args.sync, "sync", true);
+    const { names, repos: repoNames, sync } = args;
     if (names.length > 0 && repoNames.length > 0) {
       throw new UserError(
         `Cannot restart ${names.join(", ")} and --repos together: give app or service names, or --repos (repeat it for each repo: --repos a --repos b)`,

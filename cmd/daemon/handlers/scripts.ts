@@ -20,11 +20,9 @@ export interface ScriptTarget extends FoundContainer {
   command: string[];
 }
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"scripts"> = {
   async run(ctx, args) {
-    const app = textArg(args.app, "app name");
-    const scriptName = args.script === undefined ? undefined : textArg(args.script, "script name");
+    const { app, script: scriptName } = args;
     const state = await readState(ctx);
     requireSetup(state.config);
     const { specs } = (await readConfiguredSpecs(state, ctx)).loaded;
@@ -67,7 +65,3 @@ const handler: Handler = {
 
 export default handler;
 
-function textArg(value: unknown, what: string): string {
-  if (typeof value !== "string" || value === "") throw new UserError(`Cannot run a script: the ${what} must be a non-empty text, got ${JSON.stringify(value)}`);
-  return value;
-}

@@ -18,14 +18,11 @@ import type { Handler } from "./_types.ts";
 /** The folder under the config dir where setup writes the built-in example. */
 export const EXAMPLE_FOLDER = "example";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"setup"> = {
   async run(ctx, args) {
-    const macUsername = readString(args.mac_username, "mac_username");
+    const { mac_username: macUsername, vm_memory_size: vmMemory, update } = args;
     // A relative folder from a client that did not make it absolute is read against the client's folder.
-    const specsRepo = absoluteRepoArg(args.specs_repo === undefined ? "" : readString(args.specs_repo, "specs_repo", true), ctx.cwd);
-    const vmMemory = readString(args.vm_memory_size, "vm_memory_size");
-    const update = args.update !== false;
+    const specsRepo = absoluteRepoArg(args.specs_repo, ctx.cwd);
     const sshAuthSock = await agentSocketFor(ctx, args.sshAuthSock);
     await checkUserExists(macUsername);
     // Check every answer before writing anything, so a bad one leaves no example and no half setup behind.
@@ -75,11 +72,4 @@ function applySettings(config: DustyConfig, settings: SetupSettings): DustyConfi
     next = result.config;
   }
   return next;
-}
-
-function readString(value: unknown, key: string, allowEmpty = false): string {
-  if (typeof value !== "string" || (!allowEmpty && value === "")) {
-    throw new UserError(`Cannot complete setup: \`${key}\` must be a non-empty string. Run \`dusty setup\` again`);
-  }
-  return value;
 }

@@ -9,8 +9,7 @@ import { readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { stopEnvironmentContainers } from "./stop.ts";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"shutdown"> = {
   async run(ctx) {
     const state = await readState(ctx);
     requireSetup(state.config);

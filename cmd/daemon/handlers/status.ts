@@ -14,7 +14,7 @@ import { NextCallSharing } from "../../../platform/work-sharing.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
-import { readFormat, type ReadFormat } from "./_read-format.ts";
+import type { ReadFormat } from "./_read-format.ts";
 import type { Handler } from "./_types.ts";
 import { appUrls } from "./_up-summary.ts";
 import { listProjectContainers, serviceStates, type ProjectContainer } from "../../../platform/project-containers.ts";
@@ -45,10 +45,9 @@ export interface StatusRow {
 // a 2,000-app repo one rendering is tens of ms of the daemon's one thread; 200 at once were seconds.
 const shared = new NextCallSharing();
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"status"> = {
   async run(ctx, args) {
-    const format = readFormat(args);
+    const format = args;
     const state = await readState(ctx);
     requireSetup(state.config);
     const env = await dockerHostFor(state).dockerEnv();

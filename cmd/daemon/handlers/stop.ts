@@ -12,7 +12,6 @@ import { formatSuggestion } from "../../../core/validate-suggest.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { updateHostsFile } from "../../../platform/hosts-file.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
-import { readFlag, readNames } from "./_up-args.ts";
 import { composeFilePath, composeProject, dockerHostFor, runCompose, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readState, type DaemonState } from "./_state.ts";
@@ -20,11 +19,9 @@ import type { CommandContext, Handler } from "./_types.ts";
 import { listProjectContainers } from "../../../platform/project-containers.ts";
 import { endWatches } from "./_watch-registry.ts";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"stop"> = {
   async run(ctx, args) {
-    const names = readNames(args.names, "stop");
-    const remove = readFlag(args.rm, "rm", false);
+    const { names, rm: remove } = args;
     const state = await readState(ctx);
     requireSetup(state.config);
     const host = dockerHostFor(state);

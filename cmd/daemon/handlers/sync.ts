@@ -6,16 +6,13 @@
 import { requireSetup } from "./_setup-gate.ts";
 import { assembleActive, readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
-import { readNames } from "./_up-args.ts";
 import { syncRepos } from "../../../platform/repo-sync.ts";
 import { dockerHostFor } from "./_environment.ts";
 import { targetRepos } from "./_repo-targets.ts";
 
-const handler: Handler = {
-  // It writes where containers mount code, as `up` does: never at the same time as an `up`.
-  mutates: true,
+const handler: Handler<"sync"> = {
   async run(ctx, args) {
-    const names = readNames(args.repos, "sync");
+    const names = args.repos;
     const state = await readState(ctx);
     requireSetup(state.config);
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;

@@ -23,7 +23,6 @@ import { dockerHostFor } from "./_environment.ts";
 import { composeFor } from "../../../platform/compose.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import { outputJson, outputNames } from "./_read-format.ts";
-import { parseTestRequest } from "./_test-args.ts";
 import { ensureTestImage } from "./_test-image.ts";
 import { fetchRepos } from "./_test-prepare.ts";
 import { cleanUp, runSuite } from "./_test-suite.ts";
@@ -31,10 +30,8 @@ import type { Handler } from "./_types.ts";
 
 const USAGE = "dusty test [--recreate] [--no-pull] <app_or_lib> [<suite> | all] [<args>...]";
 
-const handler: Handler = {
-  mutates: false,
-  async run(ctx, rawArgs) {
-    const request = parseTestRequest(rawArgs);
+const handler: Handler<"test"> = {
+  async run(ctx, request) {
     const state = await readState(ctx);
     const running = request.name !== undefined && request.suite !== undefined;
     // As `up` does: a run reads the latest specs, unless the user asked for no pulls. Listing suites only

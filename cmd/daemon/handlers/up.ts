@@ -1,5 +1,5 @@
 /**
- * `up` (ARCHITECTURE.md, "Running it"): args `{ recreate?: boolean, pull?: boolean, sshAuthSock?: string }`. Pulls,
+ * `up` (docs/daemon.md, "dusty up"; its args and their defaults are in core/command-args.ts). Pulls,
  * compiles and starts the active bundles; skips everything when nothing changed since the last `up`;
  * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
  * and says what it found: never a new hosts section or compose file behind a failed start.
@@ -11,7 +11,6 @@ import { environmentStatePath, readEnvironmentState } from "../../../platform/en
 import { checkHostsFile, updateHostsFile } from "../../../platform/hosts-file.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
-import { readFlag, readWaitSeconds } from "./_up-args.ts";
 import { describeAppProblems, waitForApps, type AppProblem } from "./_up-wait.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
@@ -26,15 +25,14 @@ import { runStep } from "./_up-steps.ts";
 import { renderUpSummary } from "./_up-summary.ts";
 import { collectInputs, isUnchanged } from "./_up-unchanged.ts";
 
-const handler: Handler = {
-  mutates: true,
+const handler: Handler<"up"> = {
   async run(ctx, args) {
     const options: UpOptions = {
-      pull: readFlag(args.pull, "pull", true),
-      recreate: readFlag(args.recreate, "recreate", true),
+      pull: args.pull,
+      recreate: args.recreate,
       sshAuthSock: await agentSocketFor(ctx, args.sshAuthSock),
     };
-    const waitSeconds = readWaitSeconds(args.wait, DEFAULT_WAIT_SECONDS);
+    const waitSeconds = args.wait;
     const state = await readState(ctx);
     requireSetup(state.config);
     // Read before anything can change them, so a failure reports what it finds, not what it hopes.
@@ -73,9 +71,6 @@ const handler: Handler = {
     return 0;
   },
 };
-
-/** How long `up` waits, by default, for the apps to stay up. */
-export const DEFAULT_WAIT_SECONDS = 30;
 
 async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number): Promise<AppProblem[]> {
   if (seconds === 0) return [];

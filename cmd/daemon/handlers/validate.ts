@@ -3,8 +3,7 @@ import { describeValidSpecs } from "../../_compile-output.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"validate"> = {
   async run(ctx) {
     // readConfiguredSpecs sends the warnings and throws a SpecError listing every error.
     const checked = await readConfiguredSpecs(await readState(ctx), ctx);

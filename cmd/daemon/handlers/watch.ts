@@ -19,17 +19,14 @@ import { targetRepos } from "./_repo-targets.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { assembleActive, readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
-import { readFlag, readNames } from "./_up-args.ts";
 import { listProjectContainers } from "../../../platform/project-containers.ts";
 import { hostRepoPath } from "../../../platform/repo-sync.ts";
 import { registerWatch } from "./_watch-registry.ts";
 import { runWatchSession, type WatchedRepo } from "./_watch-session.ts";
 
-const handler: Handler = {
-  mutates: false,
+const handler: Handler<"watch"> = {
   async run(ctx, args) {
-    const names = readNames(args.names, "watch");
-    const restart = readFlag(args.restart, "restart", false);
+    const { names, restart } = args;
     const state = await readState(ctx);
     requireSetup(state.config);
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;

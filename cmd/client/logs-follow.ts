@@ -4,10 +4,10 @@
  * `docker compose logs -f` does. When `docker logs -f` ends (the container stopped), `docker events`
  * says when a container of that name starts again, and following goes on from the moment it stopped.
  */
-import { containerFinishedAt, dockerLogsArgv, waitForContainerStart } from "../platform/docker.ts";
-import { run } from "../platform/run.ts";
-import { askDaemonFor, type ContainerTarget } from "./_exec-docker.ts";
-import { INTERRUPTED_EXIT_CODE, writeToTerminal } from "./client.ts";
+import { containerFinishedAt, dockerLogsArgv, waitForContainerStart } from "../../platform/docker.ts";
+import { run } from "../../platform/run.ts";
+import { askDaemonFor, type ContainerTarget } from "./exec-docker.ts";
+import { INTERRUPTED_EXIT_CODE, writeToTerminal } from "./call.ts";
 
 /** What to show. */
 export interface LogsRequest {

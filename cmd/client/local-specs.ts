@@ -4,16 +4,16 @@
  * Loaded lazily by cmd/validate.ts and cmd/compile.ts, which stay light for their daemon form.
  */
 import { existsSync } from "node:fs";
-import { compileEnvironment, defaultCompileOptions } from "../core/compile.ts";
-import { formatDiagnostic } from "../core/diagnostics.ts";
-import { chooseBundles, describeValidSpecs, formatCompiled } from "./_compile-output.ts";
-import { log, printResult } from "./_log.ts";
-import { runGuarded } from "./_run.ts";
-import { readCheckedSpecs } from "./_specs.ts";
-import { loadConfig } from "../platform/config-file.ts";
-import { errorMessage, UserError } from "../platform/errors.ts";
-import { resolveLocations, type Locations } from "../platform/locations.ts";
-import { localRepoPath } from "../platform/repos.ts";
+import { compileEnvironment, defaultCompileOptions } from "../../core/compile.ts";
+import { formatDiagnostic } from "../../core/diagnostics.ts";
+import { chooseBundles, describeValidSpecs, formatCompiled } from "../_compile-output.ts";
+import { log, printResult } from "../_log.ts";
+import { runGuarded } from "./run-guarded.ts";
+import { readCheckedSpecs } from "../_specs.ts";
+import { loadConfig } from "../../platform/config-file.ts";
+import { errorMessage, UserError } from "../../platform/errors.ts";
+import { resolveLocations, type Locations } from "../../platform/locations.ts";
+import { localRepoPath } from "../../platform/repos.ts";
 
 /** What `compileLocally()` compiles. */
 export interface LocalCompileRequest {

@@ -4,10 +4,11 @@
  * Ctrl-C, a TTY and the exit code behave as with docker itself. Dusty exec'd docker the same way.
  * Kept light: the client loads it on every such command.
  */
-import type { CommandName } from "../core/commands.ts";
+import type { CommandArgsInput } from "../../core/command-args.ts";
+import type { CommandName } from "../../core/commands.ts";
 import { constants } from "node:os";
 import { isatty } from "node:tty";
-import { callDaemon, reportFailure, writeToTerminal } from "./client.ts";
+import { callDaemon, reportFailure, writeToTerminal } from "./call.ts";
 
 /** What shells return for a program that is not installed. */
 const COMMAND_NOT_FOUND_EXIT_CODE = 127;
@@ -28,7 +29,7 @@ export interface ContainerTarget {
 export type DaemonAnswer<T> = { ok: true; value: T } | { ok: false; exitCode: number };
 
 /** Runs a daemon command whose output is one JSON object; its log and errors go to stderr as usual. */
-export async function askDaemonFor<T>(command: CommandName, args: Record<string, unknown>): Promise<DaemonAnswer<T>> {
+export async function askDaemonFor<T, C extends CommandName = CommandName>(command: C, args: CommandArgsInput<C>): Promise<DaemonAnswer<T>> {
   let out = "";
   const exitCode = await callDaemon(command, args, {
     write: (stream, text) => (stream === "stdout" ? void (out += text) : writeToTerminal("stderr", text)),

@@ -1,11 +1,14 @@
 /**
- * Local file steps of `cp` and `disk`, each run with a user's rights (see _as-caller.ts): what is at a
+ * Local file steps of `cp` and `disk`, each run with a user's rights (see as-caller.ts): what is at a
  * path, make a folder, copy a file or a folder's contents without ever deleting anything at the
  * destination (Dusty's rsync --del wiped the rest of an existing folder).
  */
-import { UserError } from "../../../platform/errors.ts";
-import { CommandFailedError, run, runChecked } from "../../../platform/run.ts";
-import { asUserArgv, type FileUser } from "./_as-caller.ts";
+import { randomUUID } from "node:crypto";
+import { chown, lstat, mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "./errors.ts";
+import { CommandFailedError, run, runChecked } from "./run.ts";
+import { asUserArgv, type FileUser } from "./as-caller.ts";
 
 /** What a path holds, symlinks followed. */
 export type PathKind = "dir" | "file" | "missing";
@@ -58,4 +61,34 @@ export async function makeOwnerReadable(path: string): Promise<void> {
     // A dangling symlink makes chmod complain though the rest got done; the copy reports what matters.
     if (!(error instanceof CommandFailedError)) throw error;
   }
+}
+
+/** True when `path` is a folder itself (not a link to one) owned by `user` (any owner when user is null). */
+export async function isOwnFolder(user: FileUser, path: string): Promise<boolean> {
+  const info = await lstat(path);
+  return info.isDirectory() && (user === null || info.uid === user.uid);
+}
+
+/** True when `user` may read `path` and enter it. */
+export async function canReadAs(user: FileUser, path: string): Promise<boolean> {
+  return (await run(await asUserArgv(user, ["test", "-r", path, "-a", "-x", path]))).exitCode === 0;
+}
+
+/** When `path` last changed. */
+export async function modifiedAt(path: string): Promise<Date> {
+  return (await stat(path)).mtime;
+}
+
+/** A fresh folder under `root` only root and `user` can enter; `root` itself only lets others pass through. */
+export async function createStaging(root: string, user: FileUser): Promise<string> {
+  await mkdir(root, { recursive: true, mode: 0o711 });
+  const path = join(root, randomUUID());
+  await mkdir(path, { mode: 0o700 });
+  if (user) await chown(path, user.uid, user.gid);
+  return path;
+}
+
+/** Removes a staging folder and all in it; gone already is fine. */
+export async function removeStaging(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
 }

@@ -1,8 +1,8 @@
 /**
  * Runs a command body in the client: its number becomes the exit code, an error goes to the one printer
- * (`reportFailure` in cmd/client.ts).
+ * (`reportFailure` in call.ts).
  */
-import { reportFailure } from "./client.ts";
+import { reportFailure } from "./call.ts";
 
 /** Runs a command body; its number, if any, becomes the exit code. */
 export async function runGuarded(body: () => Promise<number | void>): Promise<void> {

@@ -6,8 +6,10 @@
  * it cannot setuid just for one step).
  */
 import { readFile } from "node:fs/promises";
-import { parsePasswd } from "../../../platform/users.ts";
-import type { CommandContext } from "./_types.ts";
+import { parsePasswd } from "./users.ts";
+
+/** The connecting process as the kernel reports it (platform/peer-credentials.ts); null where the platform cannot tell. */
+export type Caller = { uid: number; gid: number } | null;
 
 /** The uid and gid local file steps run as; null means "as the daemon itself". */
 export type FileUser = { uid: number; gid: number } | null;
@@ -16,7 +18,7 @@ export type FileUser = { uid: number; gid: number } | null;
  * Whom local file steps run as: the caller when the daemon is root and the caller is not, else nobody
  * in particular (the daemon's own rights), as when root calls or a test daemon runs without root.
  */
-export function fileUserFor(caller: CommandContext["caller"], daemonUid = process.getuid?.() ?? -1): FileUser {
+export function fileUserFor(caller: Caller, daemonUid = process.getuid?.() ?? -1): FileUser {
   if (caller === null || daemonUid !== 0 || caller.uid === 0) return null;
   return { uid: caller.uid, gid: caller.gid };
 }

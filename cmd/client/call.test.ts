@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
-import { HEAVY_PACKAGES, startupPackages } from "../test/startup-packages.ts";
-import { describeConnectFailure } from "./client.ts";
+import { HEAVY_PACKAGES, startupPackages } from "../../test/startup-packages.ts";
+import { describeConnectFailure } from "./call.ts";
 
 const errno = (code: string) => Object.assign(new Error("Failed to connect"), { code });
 
@@ -18,8 +18,8 @@ test("describeConnectFailure() names the path and the reason, and says how to fi
   );
 });
 
-test("cmd/version.ts and cmd/client.ts bring no heavy package into start-up, not even lazily", () => {
-  const packages = startupPackages(join(import.meta.dir, "version.ts"));
+test("cmd/version.ts and cmd/client/call.ts bring no heavy package into start-up, not even lazily", () => {
+  const packages = startupPackages(join(import.meta.dir, "../version.ts"));
   expect(packages.has("citty")).toBe(true);
   expect([...packages].filter((p) => HEAVY_PACKAGES.includes(p))).toEqual([]);
   expect([...packages].sort()).toEqual(["citty", "node:fs", "node:path"]);

@@ -1,19 +1,20 @@
 /**
  * Commands that ask the daemon when it is there and fall back to working in the client when it is not
  * (`dusty validate`, `dusty compile` on a machine without a daemon: the built-in example). Light on
- * purpose, like client.ts: the fallback's heavy modules load only when it runs.
+ * purpose, like call.ts: the fallback's heavy modules load only when it runs.
  */
-import type { CommandName } from "../core/commands.ts";
-import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./client.ts";
+import type { CommandArgsInput } from "../../core/command-args.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { callDaemon, DaemonUnavailableError, reportFailure, writeToTerminal } from "./call.ts";
 
 /**
  * Runs `command` in the daemon; when no daemon can be reached at all, prints why (with `note`) on
  * stderr and runs `fallback` instead. A daemon lost mid-command is an error, never a fallback: it may
  * have printed half a result already.
  */
-export async function runOnDaemonOrLocally(
-  command: CommandName,
-  args: Record<string, unknown>,
+export async function runOnDaemonOrLocally<C extends CommandName>(
+  command: C,
+  args: CommandArgsInput<C>,
   fallback: { note: string; run: () => Promise<void> },
 ): Promise<void> {
   try {

@@ -11,12 +11,13 @@ import {
   parseDaemonMessage,
   PROTOCOL_VERSION,
   type DaemonMessage,
-} from "../core/protocol.ts";
-import type { CommandName } from "../core/commands.ts";
-import { describeFailure, failureExitCode, UserError } from "../platform/errors.ts";
-import { resolveLocations } from "../platform/locations.ts";
-import { describeSocketError, errorCode, SocketWriter } from "../platform/socket.ts";
-import { VERSION } from "./_version.ts";
+} from "../../core/protocol.ts";
+import type { CommandArgsInput } from "../../core/command-args.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { describeFailure, failureExitCode, UserError } from "../../platform/errors.ts";
+import { resolveLocations } from "../../platform/locations.ts";
+import { describeSocketError, errorCode, SocketWriter } from "../../platform/socket.ts";
+import { VERSION } from "../_version.ts";
 
 /** The daemon is not there, or went away mid-command. The message is one line and says what to do. */
 export class DaemonUnavailableError extends UserError {
@@ -55,7 +56,7 @@ export function writeToTerminal(stream: OutputStream, text: string): Promise<num
 }
 
 /** Runs `command` in the daemon, streaming its output; resolves with its exit code once everything is printed. */
-export async function callDaemon(command: CommandName, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<number> {
+export async function callDaemon<C extends CommandName>(command: C, args: CommandArgsInput<C> = {} as CommandArgsInput<C>, options: CallOptions = {}): Promise<number> {
   const socketPath = options.socketPath ?? resolveLocations().socketPath;
   const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd() });
   if (request.length - 4 > MAX_REQUEST_BYTES) {
@@ -158,10 +159,10 @@ function lostDaemon(reason: string): DaemonUnavailableError {
 
 /**
  * Runs a daemon command as a CLI command: its exit code becomes the process's. Errors are printed here
- * rather than by cmd/_run.ts: that printer imports consola, and in the compiled binary even a lazy
+ * rather than by run-guarded.ts: that printer imports consola, and in the compiled binary even a lazy
  * import of consola costs about 4 ms at every start, because the bundler hoists its node: imports.
  */
-export async function runClientCommand(command: CommandName, args: Record<string, unknown> = {}): Promise<void> {
+export async function runClientCommand<C extends CommandName>(command: C, args: CommandArgsInput<C> = {} as CommandArgsInput<C>): Promise<void> {
   try {
     const code = await callDaemon(command, args);
     if (code !== 0) process.exitCode = code;

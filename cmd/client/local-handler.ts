@@ -2,13 +2,18 @@
  * Runs a daemon command's handler in the client, for the commands that matter most when the daemon is
  * down (`dump`, `doctor`): they report what this user can see, with this user's rights.
  */
-import { resolveLocations } from "../platform/locations.ts";
-import { runGuarded } from "./_run.ts";
-import { writeToTerminal, type OutputStream } from "./client.ts";
-import type { CommandContext, Handler } from "./daemon/handlers/_types.ts";
+import { resolveLocations } from "../../platform/locations.ts";
+import { runGuarded } from "./run-guarded.ts";
+import { writeToTerminal, type OutputStream } from "./call.ts";
+import type { CommandName } from "../../core/commands.ts";
+import { checkedAgainstTable } from "../daemon/handlers/index.ts";
+import type { CommandContext, Handler } from "../daemon/handlers/_types.ts";
 
-/** Runs `handler` here, its output on stdout and its log on stderr; sets the exit code it returns. */
-export async function runHandlerInClient(handler: Handler, args: Record<string, unknown>): Promise<void> {
+/**
+ * Runs `command`'s handler here, its output on stdout and its log on stderr; sets the exit code it
+ * returns. Its arguments go through the table's check, as they would in the daemon.
+ */
+export async function runHandlerInClient<C extends CommandName>(command: C, handler: Handler<C>, args: Record<string, unknown>): Promise<void> {
   // In order, as the daemon's stream would be; a reader gone (`dusty dump | head`) ends the output quietly.
   let written: Promise<unknown> = Promise.resolve();
   const write = (stream: OutputStream, text: string) => {
@@ -23,6 +28,7 @@ export async function runHandlerInClient(handler: Handler, args: Record<string, 
     signal: new AbortController().signal,
     cwd: process.cwd(),
   };
-  await runGuarded(() => handler.run(ctx, args));
+  const checked = await checkedAgainstTable(command, handler);
+  await runGuarded(() => checked.run(ctx, args));
   await written;
 }

@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeTempDir } from "../../../test/git-fixtures.ts";
-import { asUserArgv, fileUserFor } from "./_as-caller.ts";
+import { makeTempDir } from "../test/git-fixtures.ts";
+import { asUserArgv, fileUserFor } from "./as-caller.ts";
 
 test("fileUserFor() demotes only when a root daemon serves a caller that is not root", () => {
   const caller = { uid: 1000, gid: 1001, pid: 42 };

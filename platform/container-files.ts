@@ -2,9 +2,9 @@
  * File steps inside a running container for `cp`: what is at a path, and making a folder. The path
  * reaches the container's sh as "$1", never inside the script text, so no path can run as code.
  */
-import { execInContainer, type DockerEnv } from "../../../platform/docker.ts";
-import { UserError } from "../../../platform/errors.ts";
-import type { PathKind } from "./_local-files.ts";
+import { execInContainer, type DockerEnv } from "./docker.ts";
+import { UserError } from "./errors.ts";
+import type { PathKind } from "./local-files.ts";
 
 // Prints the kind, then the path with symlinks resolved: docker cp copies a symlink itself, so a source
 // that is a link to a folder is copied from where it points. [ -L ] as well: a dangling link still counts.

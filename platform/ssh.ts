@@ -64,7 +64,7 @@ const CONTROL_PERSIST = "10m";
 
 /** Parses `ssh://USER@HOST[:PORT]` (the Docker CLI's form); anything else is a UserError. */
 export function parseSshUrl(url: string): SshTarget {
-  const match = /^ssh:\/\/(?:([^@/:\s]+)@)?(\[[0-9a-fA-F:]+\]|[^@/:\s[\]]+)(?::(\d+))?\/?$/.exec(url.trim());
+  const match = /^ssh:\/\/(?:([^-@/:\s][^@/:\s]*)@)?(\[[0-9a-fA-F:]+\]|[^-@/:\s[\]][^@/:\s[\]]*)(?::(\d+))?\/?$/.exec(url.trim());
   const port = match?.[3] === undefined ? undefined : Number(match[3]);
   if (!match || (port !== undefined && (port < 1 || port > 65535))) {
     throw new UserError(`Cannot use docker_host "${url}": expected ssh://USER@HOST or ssh://USER@HOST:PORT. Set it with \`dusty config set docker_host ssh://USER@HOST\``);

@@ -52,7 +52,7 @@ const handler: Handler = {
       if (isUnchanged(inputs, previous, before)) {
         await keepFilesInPlace(plan);
         ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
-        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading: "Your local environment is running." }));
+        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: plan.bindAddress, heading: "Your local environment is running." }));
         return 0;
       }
       await checkPorts(ctx, plan);
@@ -68,7 +68,7 @@ const handler: Handler = {
       problems.length === 0
         ? "Your local environment is now started!"
         : `The containers are started, but ${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running (see below):`;
-    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading }));
+    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: plan.bindAddress, heading }));
     if (problems.length > 0) throw new UserError(describeAppProblems(problems, waitSeconds * 1000));
     return 0;
   },
@@ -90,7 +90,7 @@ async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number):
  */
 async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
   if (plan.host.name !== "native") return;
-  const address = plan.state.config.bind_address ?? "127.0.0.1";
+  const address = plan.bindAddress;
   await runStep(ctx, "checking the host ports", async () =>
     // The containers listed before this `up`: nothing has started or stopped one since.
     requireFreeHostPorts(plan.compiled.ports, { address, containers: plan.containersBefore }),

@@ -35,6 +35,8 @@ export interface HostSyncOptions {
 /** A Docker Engine and the filesystem its containers mount. */
 export interface DockerHost {
   readonly name: DriverName;
+  /** Where the engine runs, for messages, when it is on another machine reached by address (ssh: `user@host`). */
+  readonly label?: string;
   /** Makes sure the engine answers and dusty's folders exist there; throws a UserError saying how to fix it. */
   ensureUp(log: LogLine): Promise<void>;
   /** The address host names point at in the hosts file. */

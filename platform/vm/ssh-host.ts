@@ -103,6 +103,7 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
 
   return {
     name: "ssh",
+    label: connection.label,
     connection,
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),

@@ -18,7 +18,7 @@ import type { CommandContext } from "./_types.ts";
 
 /** What a command adds to the config when it reaches the Docker host. */
 export interface DockerHostAccess {
-  /** The client's SSH agent (checked by _ssh-agent.ts), for an ssh host whose key is in it. */
+  /** The client's SSH agent (checked by _ssh-agent.ts), for an ssh host whose key is in it; default the one the request carried. */
   sshAuthSock?: string;
 }
 
@@ -37,9 +37,17 @@ export function dockerHostFor(state: DaemonState, access: DockerHostAccess = {})
       hostAddress: config.docker_host_address,
       remotePersistDir: config.docker_host_persist_dir,
       controlDir: sshControlDir(locations),
-      env: access.sshAuthSock === undefined ? undefined : { SSH_AUTH_SOCK: access.sshAuthSock },
+      env: sshEnv(access.sshAuthSock ?? state.sshAuthSock),
     },
   });
+}
+
+/**
+ * ssh gets the client's agent (or none): never the daemon's own SSH_AUTH_SOCK, which belongs to whoever
+ * started the daemon, not to the user asking.
+ */
+function sshEnv(sshAuthSock: string | undefined): Record<string, string | undefined> {
+  return { SSH_AUTH_SOCK: sshAuthSock };
 }
 
 /**

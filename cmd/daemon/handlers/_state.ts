@@ -24,6 +24,8 @@ import type { CommandContext } from "./_types.ts";
 export interface DaemonState {
   config: DustyConfig;
   locations: Locations;
+  /** The client's checked SSH agent socket (CommandContext.sshAuthSock): every ssh to the Docker host uses it. */
+  sshAuthSock?: string;
 }
 
 // Every command parses the config first: 200 arriving together share one read, one that started after
@@ -35,7 +37,7 @@ export async function readState(ctx: CommandContext): Promise<DaemonState> {
   const file = ctx.locations.configFile;
   const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(formatDiagnostic(w));
-  return { config, locations: ctx.locations };
+  return { config, locations: ctx.locations, sshAuthSock: ctx.sshAuthSock };
 }
 
 /** The folder the specs are read from: the override of the specs repo, else its managed clone. */

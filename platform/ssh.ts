@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { chmod, chown, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
 import { run, type RunOptions, type RunResult } from "./run.ts";
@@ -51,6 +51,12 @@ export interface SshConnection {
   remoteShell(): string[];
   /** What rsync puts before `:path`: `user@host`. */
   rsyncTarget(): string;
+  /**
+   * Forwards the remote engine's socket to one more local socket, `path`, owned by `owner` and usable by
+   * it alone (mode 0600): for a docker CLI the client runs as its user (`shell`, `logs`), which may not
+   * enter the root-only control folder. A socket left at `path` by an earlier master is replaced.
+   */
+  forwardSocketFor(path: string, owner: { uid: number; gid: number }): Promise<void>;
   /** Ends the master (and with it the forward). */
   close(): Promise<void>;
 }
@@ -150,6 +156,17 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       return ssh([...common(), "-o", "ControlMaster=no", destination, "--", shellCommand(argv)], runOptions);
     },
     remoteShell: () => ["ssh", ...common(), "-o", "ControlMaster=no"],
+    forwardSocketFor: async (path, owner) => {
+      await open();
+      // A forward of this master at that path would keep answering; one of a master that died would not: cancel, then forward anew.
+      await ssh([...common(), "-O", "cancel", "-L", `${path}:${remoteSocket}`, destination]);
+      await rm(path, { force: true });
+      const result = await ssh([...common(), "-O", "forward", "-L", `${path}:${remoteSocket}`, destination]);
+      if (result.exitCode !== 0) throw sshError(label, result, options.configFile);
+      // ssh binds with StreamLocalBindMask (0177 by default): root's, 0600; hand it to the user.
+      await chown(path, owner.uid, owner.gid);
+      await chmod(path, 0o600);
+    },
     rsyncTarget: () => (target.host.includes(":") ? `${target.user ? `${target.user}@` : ""}[${target.host}]` : destination),
     close: async () => {
       if (await isOpen()) await ssh([...common(), "-O", "exit", destination]);

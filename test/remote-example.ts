@@ -20,6 +20,8 @@ import { exampleRepos, exampleSpecFiles, projectContainers, startTestEnvironment
 export interface RemoteExample {
   env: ExampleEnvironment;
   host: RemoteHost;
+  /** The client-side folder holding everything of this test (hidden on the remote host). */
+  root: string;
   /** dusty's folder on the remote host (docker_host_persist_dir). */
   remotePersistDir: string;
   /** The address the hosts file gives `name` (throws when the name is not there). */
@@ -80,6 +82,7 @@ export async function startRemoteExample(options: RemoteExampleOptions): Promise
     return {
       env,
       host,
+      root,
       remotePersistDir,
       hostsAddress,
       fetchByName: (name, path = "/") => fetchByCurl(name, started.env.httpPort, hostsAddress(name), path),

@@ -3,8 +3,10 @@
  * (test/remote-up-compose-v1.test.ts). Each file starts its own namespace host.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { NOBODY } from "./containers-env.ts";
+import { dustyArgv } from "./harness.ts";
 import { startRemoteExample, type RemoteExample } from "./remote-example.ts";
 import type { ComposeCommand } from "./up-example.ts";
 
@@ -101,6 +103,27 @@ export function describeRemoteUp(compose: ComposeCommand): void {
       const shell = await remote.env.daemon.run(["shell", "api"], { stdin: "cat /etc/hostname\n" });
       expect(shell.code).toBe(0);
       expect(apiId).toStartWith(shell.stdout.trim());
+    });
+
+    test("shell and logs run by another user than root reach the remote engine through a socket of that user's own", async () => {
+      // Let nobody reach the daemon's socket (as test/containers-env.ts does): pass-through folders, root as an extra group.
+      for (const dir of [remote.root, remote.env.daemon.dir, dirname(remote.env.daemon.socketPath)]) chmodSync(dir, 0o711);
+      const asNobody = async (args: string[], stdin = "") => {
+        const argv = ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--", ...dustyArgv(args)];
+        const child = Bun.spawn(argv, { env: { PATH: process.env.PATH!, HOME: "/tmp", ...remote.env.daemon.env }, stdin: new TextEncoder().encode(stdin), stdout: "pipe", stderr: "pipe" });
+        const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+        return { code, stdout, stderr };
+      };
+      const shell = await asNobody(["shell", "api"], "cat /etc/hostname\n");
+      expect({ code: shell.code, stderr: shell.stderr }).toEqual({ code: 0, stderr: "" });
+      expect((await remote.remoteContainers()).api!.id).toStartWith(shell.stdout.trim());
+      const logs = await asNobody(["logs", "api"]);
+      expect(logs.stdout + logs.stderr).toContain("first start of the api");
+      // The daemon's own socket stays in its root-only folder; nobody's is nobody's alone.
+      const clients = join(dirname(remote.env.daemon.socketPath), "ssh-clients");
+      const sockets = readdirSync(clients).map((name) => statSync(join(clients, name)));
+      expect(sockets.map((info) => ({ uid: info.uid, mode: info.mode & 0o777, socket: info.isSocket() }))).toEqual([{ uid: NOBODY.uid, mode: 0o600, socket: true }]);
+      expect(statSync(join(dirname(remote.env.daemon.socketPath), "ssh")).mode & 0o777).toBe(0o700);
     });
 
     test("a port taken on the remote fails up naming the host, and leaves the hosts file, compose file and config as they were", async () => {

@@ -43,6 +43,11 @@ export interface DockerHost {
   hostAddress(): Promise<string>;
   /** Variables the docker CLI and compose need to reach the engine ({} when the default works). */
   dockerEnv(): Promise<Record<string, string>>;
+  /**
+   * Variables for a docker CLI that another user runs (the client's `shell`, `logs`), when dockerEnv()'s
+   * way in is root's alone (ssh: a forwarded socket in a root-only folder). Absent: dockerEnv() serves all.
+   */
+  dockerEnvFor?(owner: { uid: number; gid: number }): Promise<Record<string, string>>;
   /** dusty's folders as the engine (and so the compose file) sees them. */
   paths(): HostPaths;
   /** Mirrors a local file or folder at `hostPath` on the engine's host. */

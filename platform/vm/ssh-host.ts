@@ -4,6 +4,7 @@
  * forwarded to a local one, and code is rsynced (destructively) into dusty's own folder there.
  */
 import { lookup } from "node:dns/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import { isIP } from "node:net";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
@@ -32,6 +33,11 @@ export interface SshHostOptions {
   remotePersistDir?: string;
   /** A root-only local folder for the connection's sockets (e.g. under the daemon's run dir). */
   controlDir: string;
+  /**
+   * Where the per-user engine sockets go (`dockerEnvFor`): a folder others may pass through but not list
+   * (made 0711 here); default a sibling "ssh-clients" of controlDir.
+   */
+  clientSocketDir?: string;
   /** Environment for ssh and rsync (the client's SSH_AUTH_SOCK). */
   env?: Record<string, string | undefined>;
 }
@@ -99,6 +105,21 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     };
   }
 
+  /**
+   * A socket of the user's own: the client's docker runs as that user, who may not open the daemon's
+   * root-only one. It reaches the same engine as the daemon's, which is what `dusty shell` gives on a
+   * native host too (a user allowed to use the daemon runs containers there through it anyway).
+   */
+  async function dockerEnvFor(owner: { uid: number; gid: number }): Promise<Record<string, string>> {
+    if (owner.uid === 0) return dockerEnv();
+    const dir = options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), "ssh-clients");
+    await mkdir(dir, { recursive: true, mode: 0o711 });
+    await chmod(dir, 0o711);
+    const path = posix.join(dir, `${posix.basename(connection.dockerSocket, ".docker.sock")}.${owner.uid}.sock`);
+    await connection.forwardSocketFor(path, owner);
+    return { DOCKER_HOST: `unix://${path}` };
+  }
+
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
   return {
@@ -108,6 +129,7 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),
     dockerEnv,
+    dockerEnvFor,
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => {
       const to = insidePersist(hostPath);

@@ -45,6 +45,8 @@ export interface SshConnection {
   open(): Promise<void>;
   /** Whether a master is running for this host. */
   isOpen(): Promise<boolean>;
+  /** The running master's pid (undefined when none runs): a new pid means a new connection. */
+  masterPid(): Promise<number | undefined>;
   /** Runs argv on the host through the master (quoted for the remote shell); resolves whatever its exit code. */
   run(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** The ssh argv (without the host) that rsync's `-e` takes to ride the master. */
@@ -102,8 +104,14 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
   const ssh = (args: string[], runOptions: RunOptions = {}) => runner(["ssh", ...args], { ...runOptions, env: { ...options.env, ...runOptions.env } });
 
   async function isOpen(): Promise<boolean> {
-    if (!existsSync(controlPath)) return false;
-    return (await ssh([...common(), "-O", "check", destination])).exitCode === 0;
+    return (await masterPid()) !== undefined;
+  }
+
+  async function masterPid(): Promise<number | undefined> {
+    if (!existsSync(controlPath)) return undefined;
+    const check = await ssh([...common(), "-O", "check", destination]);
+    // "Master running (pid=4242)" on stderr.
+    return check.exitCode === 0 ? Number(/pid=(\d+)/.exec(check.stderr)?.[1] ?? 0) : undefined;
   }
 
   // Two commands opening at once would start two masters on one control socket: one open at a time
@@ -150,6 +158,7 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
     dockerSocket,
     open,
     isOpen,
+    masterPid,
     run: async (argv, runOptions = {}) => {
       if (!(await isOpen())) await open();
       // "--": what follows is the remote command; ssh joins it with spaces for the remote shell, hence the quoting.

@@ -109,6 +109,8 @@ describe("ssh Docker host errors", () => {
     const rsync = (await remote.host.exec(["sh", "-c", "command -v rsync"])).stdout.trim();
     expect((await remote.host.exec(["mount", "--bind", "/dev/null", rsync])).exitCode).toBe(0);
     try {
+      // A connection checks rsync when it opens (and a sync would tell too): a new one.
+      await closeMaster();
       await expectFailedUp(`Cannot sync code to the Docker host ${label()}: rsync is not installed there. Install it on that host`);
     } finally {
       await remote.host.exec(["umount", rsync]);

@@ -11,12 +11,33 @@ import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncFromRemote, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, type RunResult } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
+import { shellCommand } from "./_vm-shell.ts";
 import { parseDfOutput } from "./disk-usage.ts";
-import type { DockerHost, HostSyncOptions, LogLine } from "./driver.ts";
+import type { DiskUsage, DockerHost, HostSyncOptions, LogLine } from "./driver.ts";
 import { nativePaths } from "./native.ts";
 
 /** dusty's folder on the remote host when the config names none. */
 export const DEFAULT_REMOTE_PERSIST_DIR = "/var/lib/dusty";
+
+/** The exit code PREPARE_SCRIPT gives when rsync is not on the host's PATH (a shell's "not found"). */
+const RSYNC_MISSING = 127;
+
+/**
+ * Run on the host by ensureUp(): `sh -c SCRIPT sh PERSIST_DIR ASSETS_DIR FOLDER...`. Checks rsync, makes
+ * dusty's folders (assets hold secrets: only the remote user may read them) and prints `df -P -h` of the
+ * persist folder. Paths are arguments, never part of the script.
+ */
+const PREPARE_SCRIPT = [
+  `command -v rsync >/dev/null 2>&1 || exit ${RSYNC_MISSING}`,
+  'persist=$1 assets=$2; shift 2',
+  'mkdir -p -- "$@" && chmod 700 -- "$assets" || exit 1',
+  'LC_ALL=C exec df -P -h -- "$persist"',
+].join("\n");
+
+/** How long a successful PREPARE_SCRIPT holds for the same master connection. */
+const PREPARED_FOR_MS = 60_000;
+/** The last successful PREPARE_SCRIPT per connection (by its forwarded socket), with the master's pid it ran on. */
+const PREPARED = new Map<string, { master: number; at: number; result: RunResult }>();
 
 /** Where the remote engine listens (the socket the connection forwards). */
 const REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
@@ -59,24 +80,34 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     return result;
   };
 
+  // What ensureUp() read of the folder's filesystem: `up` asks for it right after, in the same command.
+  let usageSeen: Promise<DiskUsage> | undefined;
+
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
-    if (rsync.exitCode !== 0) {
-      throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`);
-    }
-    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
+    const master = await connection.masterPid();
+    const fresh = PREPARED.get(connection.dockerSocket);
+    const recent = fresh !== undefined && fresh.master === master && Date.now() - fresh.at < PREPARED_FOR_MS;
+    // Each command on the host is a session of its own (a fork and a shell there, about as slow as a
+    // docker call is fast): rsync's presence, dusty's folders and the free space are one session, asked
+    // while the engine answers through the forwarded socket, and not asked again on the same connection
+    // for a minute (an unchanged `up` is then only docker calls).
+    const [prepared, version] = await Promise.all([
+      recent ? { ...fresh.result } : connection.run(["sh", "-c", PREPARE_SCRIPT, "sh", persistDir, paths.assetsDir, ...Object.values(paths)]),
+      run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message })),
+    ]);
+    if (prepared.exitCode === RSYNC_MISSING) throw rsyncMissing();
+    if (prepared.exitCode !== 0) throw new CommandFailedError(prepared);
     if (version.exitCode !== 0) {
       // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
       const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
       const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
       throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
     }
+    usageSeen = Promise.resolve(parseDfOutput(prepared.stdout));
+    if (!recent && master !== undefined) PREPARED.set(connection.dockerSocket, { master, at: Date.now(), result: prepared });
     log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
-    await onHost(["mkdir", "-p", ...Object.values(paths)]);
-    // Assets hold secrets: only the remote user may read them.
-    await onHost(["chmod", "700", paths.assetsDir]);
   }
 
   async function dockerEnv(): Promise<Record<string, string>> {
@@ -120,6 +151,21 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     return { DOCKER_HOST: `unix://${path}` };
   }
 
+  // ensureUp() checks rsync once per connection; one removed since then shows here, in the same words.
+  async function rsyncThere(sync: Promise<void>): Promise<void> {
+    try {
+      await sync;
+    } catch (error) {
+      // rsync's own words when the rsync it started over ssh could not run there (127: not found, 126: not executable).
+      if (error instanceof CommandFailedError && /rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) throw rsyncMissing();
+      throw error;
+    }
+  }
+
+  function rsyncMissing(): UserError {
+    return new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`);
+  }
+
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
   return {
@@ -135,16 +181,17 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
       const to = insidePersist(hostPath);
       const kind = await localKind(localPath);
       if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
-      await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
-      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
+      // The folder is made by the rsync session itself: a session of its own would cost a second fork and shell there.
+      const rsyncPath = `${shellCommand(["mkdir", "-p", "--", kind === "dir" ? to : posix.dirname(to)])} && rsync`;
+      await rsyncThere(syncFolder(localPath, remote(to), { ...rsyncOptions(syncOptions), rsyncPath }));
     },
-    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions)),
+    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => rsyncThere(syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions))),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {
       const from = insidePersist(hostPath);
       const sourceIsDir = (await connection.run(["test", "-d", from])).exitCode === 0;
       await syncFromRemote(remote(from), localPath, { ...rsyncOptions(syncOptions), sourceIsDir });
     },
-    diskUsage: async () => parseDfOutput((await onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir])).stdout),
+    diskUsage: () => usageSeen ?? onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir]).then((result) => parseDfOutput(result.stdout)),
     runOnHost: (argv, runOptions) => connection.run(argv, runOptions),
   };
 }

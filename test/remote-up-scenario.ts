@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { NOBODY } from "./containers-env.ts";
-import { dustyArgv } from "./harness.ts";
+import { dustyArgv, waitUntil } from "./harness.ts";
 import { startRemoteExample, type RemoteExample } from "./remote-example.ts";
 import type { ComposeCommand } from "./up-example.ts";
 
@@ -103,6 +103,25 @@ export function describeRemoteUp(compose: ComposeCommand): void {
       const shell = await remote.env.daemon.run(["shell", "api"], { stdin: "cat /etc/hostname\n" });
       expect(shell.code).toBe(0);
       expect(apiId).toStartWith(shell.stdout.trim());
+    });
+
+    test("logs -f follows a container on the remote engine until interrupted", async () => {
+      const child = Bun.spawn(dustyArgv(["logs", "-f", "api"]), { env: { ...process.env, ...remote.env.daemon.env }, stdout: "pipe", stderr: "pipe" });
+      let out = "";
+      const reading = (async () => {
+        for await (const chunk of child.stdout) out += new TextDecoder().decode(chunk);
+      })();
+      try {
+        await waitUntil(() => out.includes("first start of the api"), 30_000, () => `no earlier line in: ${out}`);
+        // A line written now, to the container's own output: only a follow that still runs shows it.
+        const marker = `followed-${crypto.randomUUID()}`;
+        expect((await execIn("api", ["sh", "-c", `echo ${marker} > /proc/1/fd/1`])).exitCode).toBe(0);
+        await waitUntil(() => out.includes(marker), 30_000, () => `no ${marker} in: ${out}`);
+      } finally {
+        child.kill("SIGINT");
+      }
+      expect(await child.exited).toBe(130);
+      await reading;
     });
 
     test("shell and logs run by another user than root reach the remote engine through a socket of that user's own", async () => {

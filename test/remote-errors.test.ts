@@ -1,7 +1,8 @@
 /**
  * What goes wrong with an ssh Docker host, for real on a namespace host (test/remote-example.ts): an
- * unknown host key, a host nothing answers on, an engine that does not answer, rsync missing there, and
- * a key held only in the user's SSH agent. Each failed `up` names the host and the fix and leaves the
+ * unknown host key, a host nothing answers on, an engine that does not answer, rsync missing there, an
+ * image the remote engine lacks (compose fails there and is undone), and a key held only in the user's
+ * SSH agent. Each failed `up` names the host and the fix and leaves the
  * hosts file, compose file and config as they were.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -117,6 +118,18 @@ describe("ssh Docker host errors", () => {
     }
   });
 
+  test("an image the remote engine lacks fails compose there; the previous environment runs again and the files are as they were", async () => {
+    const path = "services/cache.yml";
+    const text = readFileSync(join(remote.env.specs.path, path), "utf8");
+    remote.env.specs.commit({ [path]: text.replace(/^image: .*$/m, "image: dusty-test/not-on-the-remote:latest") });
+    try {
+      const stderr = await expectFailedUp("dusty up stopped while starting the containers: `docker compose up` exited with code");
+      expect(stderr).toContain("The previous environment was restored: api, cache, nginx and website run again as before");
+    } finally {
+      remote.env.specs.commit({ [path]: text });
+    }
+  });
+
   test("a key held only in the user's SSH agent opens the connection for up, status and logs; without the agent login fails", async () => {
     const socket = join(remote.env.configDir, "agent.sock");
     agent = Bun.spawn(["ssh-agent", "-D", "-a", socket], { stdio: ["ignore", "ignore", "ignore"] });
@@ -130,7 +143,7 @@ describe("ssh Docker host errors", () => {
       const without = await remote.env.daemon.run(["status"], { env: { SSH_AUTH_SOCK: undefined } });
       expect(without.code).toBe(1);
       expect(without.stderr).toContain(`Cannot log in to the Docker host ${label()}`);
-      for (const args of [["status"], ["logs", "cache"], ["up", "--no-pull"]]) {
+      for (const args of [["status"], ["logs", "cache"], ["up"]]) {
         await closeMaster();
         const result = await remote.env.daemon.run(args, { env: { SSH_AUTH_SOCK: socket }, timeoutMs: 110_000 });
         expect({ args, code: result.code, stderr: result.code === 0 ? "" : result.stderr }).toEqual({ args, code: 0, stderr: "" });

@@ -36,7 +36,7 @@ const PREPARE_SCRIPT = [
 
 /** How long a successful PREPARE_SCRIPT holds for the same master connection. */
 const PREPARED_FOR_MS = 60_000;
-/** The last successful PREPARE_SCRIPT per connection (by its forwarded socket), with the master's pid it ran on. */
+/** The last successful PREPARE_SCRIPT per connection (by its forwarded socket) and persist folder, with the master's pid it ran on. */
 const PREPARED = new Map<string, { master: number; at: number; result: RunResult }>();
 
 /** Where the remote engine listens (the socket the connection forwards). */
@@ -87,7 +87,8 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
     const master = await connection.masterPid();
-    const fresh = PREPARED.get(connection.dockerSocket);
+    const preparedKey = `${connection.dockerSocket} ${persistDir}`;
+    const fresh = PREPARED.get(preparedKey);
     const recent = fresh !== undefined && fresh.master === master && Date.now() - fresh.at < PREPARED_FOR_MS;
     // Each command on the host is a session of its own (a fork and a shell there, about as slow as a
     // docker call is fast): rsync's presence, dusty's folders and the free space are one session, asked
@@ -106,7 +107,7 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
       throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
     }
     usageSeen = Promise.resolve(parseDfOutput(prepared.stdout));
-    if (!recent && master !== undefined) PREPARED.set(connection.dockerSocket, { master, at: Date.now(), result: prepared });
+    if (!recent && master !== undefined) PREPARED.set(preparedKey, { master, at: Date.now(), result: prepared });
     log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
   }
 

@@ -14,6 +14,14 @@ const absolutePath = v.pipe(
   v.check((path) => path.startsWith("/"), (issue) => `expected an absolute path, got ${issue.received}`),
 );
 // The original's `setup` stored the memory size as an int; `config set` stores a string.
+// docker_host takes the Docker CLI's own form; platform/ssh.ts parses it the same way.
+// Neither user nor host may start with "-": ssh would read it as an option (-oProxyCommand=… runs a program as root).
+const SSH_URL = /^ssh:\/\/(?:[^-@/:\s][^@/:\s]*@)?(?:\[[0-9a-fA-F:]+\]|[^-@/:\s[\]][^@/:\s[\]]*)(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?\/?$/;
+// dusty's own folder on a remote host: every sync there deletes what the source lacks, so never `/`.
+const remoteFolder = v.pipe(
+  absolutePath,
+  v.check((path) => path.replace(/\/+$/, "") !== "" && !path.split("/").includes(".."), (issue) => `expected a folder of dusty's own like /var/lib/dusty, got ${issue.received}`),
+);
 const megabytes = v.pipe(
   v.union([v.string(), v.number()]),
   v.transform(String),
@@ -32,7 +40,7 @@ const nonEmpty = (what: string) => v.pipe(v.string(), v.minLength(1, `expected $
 const optional = <T extends v.GenericSchema<unknown, string>>(schema: T) =>
   v.pipe(v.nullish(schema), v.transform((value) => value ?? undefined));
 
-export const DOCKER_HOST_DRIVERS = ["native", "boot2docker", "docker-machine"] as const;
+export const DOCKER_HOST_DRIVERS = ["native", "boot2docker", "docker-machine", "ssh"] as const;
 export const COMPOSE_COMMANDS = ["auto", "docker-compose", "docker compose"] as const;
 
 /** The schema of config.yml, with the defaults applied. */
@@ -63,6 +71,11 @@ export const DustyConfig = v.object({
   bind_address: v.nullish(v.pipe(v.string(), v.ip((issue) => `expected an IP address, got ${issue.received}`)), "127.0.0.1"),
   port_base: v.nullish(portNumber, 65000),
   socket_group: v.nullish(nonEmpty("a group name"), "dusty"),
+  // The ssh driver (`docker_host_driver: ssh`): the Docker host on another machine.
+  docker_host: optional(v.pipe(v.string(), v.regex(SSH_URL, (issue) => `expected ssh://USER@HOST or ssh://USER@HOST:PORT, got ${issue.received}`))),
+  docker_host_ssh_config: optional(absolutePath),
+  docker_host_address: optional(v.pipe(v.string(), v.ip((issue) => `expected an IP address, got ${issue.received}`))),
+  docker_host_persist_dir: optional(remoteFolder),
   release_url: optional(v.pipe(v.string(), v.regex(/^https?:\/\/\S+$/, (issue) => `expected an http(s) URL, got ${issue.received}`))),
 });
 /** The config with defaults applied. Keys a newer dusty wrote are carried along unchanged (see parseConfig). */
@@ -106,8 +119,32 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     takesEffect: "it takes effect at the next `dusty up`, which starts the environment under the new name (it does not stop the old project's containers: `dusty stop --rm` does that, before the change)",
   },
   {
+    key: "docker_host",
+    description: "The ssh driver's Docker host: ssh://USER@HOST[:PORT]",
+    settable: true,
+    takesEffect: "it takes effect with the next command that uses Docker",
+  },
+  {
+    key: "docker_host_address",
+    description: "Address the hosts file gives your apps' names with the ssh driver (default: docker_host's host, resolved)",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which rewrites the hosts section",
+  },
+  {
     key: "docker_host_driver",
-    description: "Where Docker runs: native, boot2docker or docker-machine",
+    description: "Where Docker runs: native, boot2docker, docker-machine or ssh (another machine, see docker_host)",
+    settable: true,
+    takesEffect: "it takes effect with the next command that uses Docker",
+  },
+  {
+    key: "docker_host_persist_dir",
+    description: "dusty's folder on the ssh driver's host (default /var/lib/dusty)",
+    settable: true,
+    takesEffect: "it takes effect at the next `dusty up`, which syncs repos and files into the new folder (the old one stays)",
+  },
+  {
+    key: "docker_host_ssh_config",
+    description: "An ssh_config file for every ssh dusty runs to the Docker host (ssh -F)",
     settable: true,
     takesEffect: "it takes effect with the next command that uses Docker",
   },

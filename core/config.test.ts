@@ -162,7 +162,7 @@ test("setConfigValue() sets string keys and converts number keys", () => {
 test("setConfigValue() names the known keys and guesses a typo", () => {
   expect(errorOf("specs_rep", "x")).toBe(
     'Unknown config key "specs_rep" (did you mean "specs_repo"?). Known keys: bind_address, compose_command, ' +
-      "compose_project, docker_host_driver, mac_username, nginx_image, port_base, release_url, socket_group, specs_repo, vm_memory_size",
+      "compose_project, docker_host, docker_host_address, docker_host_driver, docker_host_persist_dir, docker_host_ssh_config, mac_username, nginx_image, port_base, release_url, socket_group, specs_repo, vm_memory_size",
   );
   expect(errorOf("colour", "x")).toStartWith('Unknown config key "colour". Known keys: bind_address');
 });
@@ -178,7 +178,7 @@ test("setConfigValue() refuses keys that hold more than one value and says what 
 test("setConfigValue() rejects values the schema rejects", () => {
   expect(errorOf("port_base", "abc")).toBe('Cannot set port_base to "abc": expected a whole number from 1024 to 65535, got "abc"');
   expect(errorOf("docker_host_driver", "vmware")).toBe(
-    'Cannot set docker_host_driver to "vmware": expected one of native, boot2docker, docker-machine, got "vmware"',
+    'Cannot set docker_host_driver to "vmware": expected one of native, boot2docker, docker-machine, ssh, got "vmware"',
   );
   expect(errorOf("specs_repo", "")).toBe('Cannot set specs_repo to "": expected a repo URL or path, got an empty string');
 });
@@ -194,4 +194,29 @@ test("setConfigValue() takes an http(s) release_url only", () => {
   const result = setConfigValue(base, "release_url", "https://releases.example.com/dusty");
   expect("config" in result && result.config.release_url).toBe("https://releases.example.com/dusty");
   expect(errorOf("release_url", "ftp://x")).toBe('Cannot set release_url to "ftp://x": expected an http(s) URL, got "ftp://x"');
+});
+
+test("setConfigValue() takes the ssh driver's keys in their own forms only", () => {
+  const ok = (key: string, value: string) => {
+    const result = setConfigValue(defaultConfig(), key, value);
+    if ("error" in result) throw new Error(result.error);
+    return (result.config as Record<string, unknown>)[key];
+  };
+  expect(ok("docker_host_driver", "ssh")).toBe("ssh");
+  expect(ok("docker_host", "ssh://dev@build.example.com")).toBe("ssh://dev@build.example.com");
+  expect(ok("docker_host", "ssh://dev@10.0.0.5:2222")).toBe("ssh://dev@10.0.0.5:2222");
+  expect(ok("docker_host", "ssh://[fd00::5]:22")).toBe("ssh://[fd00::5]:22");
+  expect(ok("docker_host_address", "10.0.0.5")).toBe("10.0.0.5");
+  expect(ok("docker_host_ssh_config", "/home/dev/.ssh/dusty_config")).toBe("/home/dev/.ssh/dusty_config");
+  expect(ok("docker_host_persist_dir", "/srv/dusty")).toBe("/srv/dusty");
+  expect(errorOf("docker_host", "tcp://10.0.0.5:2375")).toBe('Cannot set docker_host to "tcp://10.0.0.5:2375": expected ssh://USER@HOST or ssh://USER@HOST:PORT, got "tcp://10.0.0.5:2375"');
+  expect(errorOf("docker_host", "ssh://dev@host:70000")).toContain("expected ssh://USER@HOST");
+  // ssh would take a leading "-" for an option: -oProxyCommand runs a program as root.
+  expect(errorOf("docker_host", "ssh://-oProxyCommand=x")).toContain("expected ssh://USER@HOST");
+  expect(errorOf("docker_host", "ssh://-lroot@host")).toContain("expected ssh://USER@HOST");
+  expect(errorOf("docker_host", "ssh://dev@host -oProxyCommand=x")).toContain("expected ssh://USER@HOST");
+  expect(errorOf("docker_host_address", "build.example.com")).toContain("expected an IP address");
+  expect(errorOf("docker_host_ssh_config", "dusty_config")).toContain("expected an absolute path");
+  expect(errorOf("docker_host_persist_dir", "/")).toContain("expected a folder of dusty's own");
+  expect(errorOf("docker_host_persist_dir", "/srv/../etc")).toContain("expected a folder of dusty's own");
 });

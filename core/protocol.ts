@@ -39,6 +39,8 @@ export interface RequestMessage {
   protocol: number;
   /** The client's working folder, for commands that take relative paths. */
   cwd: string;
+  /** The client's SSH_AUTH_SOCK, for every ssh the command runs on its behalf (git, an ssh Docker host); the daemon checks it is the caller's. */
+  sshAuthSock?: string;
 }
 
 /** The kinds of text the daemon streams; the client writes each text verbatim. */
@@ -109,8 +111,9 @@ export function parseRequest(value: unknown, daemonVersion: string): Parsed<Requ
   if (typeof value.command !== "string" || value.command === "") return fail("command: expected a non-empty string");
   if (!isRecord(value.args)) return fail("args: expected an object");
   if (typeof value.cwd !== "string") return fail("cwd: expected a string");
-  const { command, args, clientVersion, protocol, cwd } = value;
-  return { ok: true, value: { type: "request", command, args, clientVersion, protocol, cwd } };
+  if (value.sshAuthSock !== undefined && typeof value.sshAuthSock !== "string") return fail("sshAuthSock: expected a string");
+  const { command, args, clientVersion, protocol, cwd, sshAuthSock } = value;
+  return { ok: true, value: { type: "request", command, args, clientVersion, protocol, cwd, ...(sshAuthSock === undefined ? {} : { sshAuthSock }) } };
 }
 
 /** Checks a decoded value against the shapes the daemon sends. */

@@ -9,7 +9,7 @@ test("parseSshUrl() reads the Docker CLI's ssh://USER@HOST[:PORT] form", () => {
 });
 
 test("parseSshUrl() rejects other forms with the expected one", () => {
-  for (const bad of ["deploy@build.example", "tcp://build.example:2376", "ssh://deploy@build.example:0", "ssh://a@b@c", "ssh://host:99999"]) {
+  for (const bad of ["deploy@build.example", "tcp://build.example:2376", "ssh://deploy@build.example:0", "ssh://a@b@c", "ssh://host:99999", "ssh://-oProxyCommand=touch /tmp/x", "ssh://-lroot@host", "ssh://user@-host"]) {
     expect(() => parseSshUrl(bad)).toThrow(`Cannot use docker_host "${bad}": expected ssh://USER@HOST or ssh://USER@HOST:PORT`);
   }
 });

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, rm, stat } from "node:fs/promises";
+import { chmod, chown, mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "./errors.ts";
 import { run, type RunOptions, type RunResult } from "./run.ts";
@@ -45,12 +45,20 @@ export interface SshConnection {
   open(): Promise<void>;
   /** Whether a master is running for this host. */
   isOpen(): Promise<boolean>;
+  /** The running master's pid (undefined when none runs): a new pid means a new connection. */
+  masterPid(): Promise<number | undefined>;
   /** Runs argv on the host through the master (quoted for the remote shell); resolves whatever its exit code. */
   run(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** The ssh argv (without the host) that rsync's `-e` takes to ride the master. */
   remoteShell(): string[];
   /** What rsync puts before `:path`: `user@host`. */
   rsyncTarget(): string;
+  /**
+   * Forwards the remote engine's socket to one more local socket, `path`, owned by `owner` and usable by
+   * it alone (mode 0600): for a docker CLI the client runs as its user (`shell`, `logs`), which may not
+   * enter the root-only control folder. A socket left at `path` by an earlier master is replaced.
+   */
+  forwardSocketFor(path: string, owner: { uid: number; gid: number }): Promise<void>;
   /** Ends the master (and with it the forward). */
   close(): Promise<void>;
 }
@@ -64,7 +72,7 @@ const CONTROL_PERSIST = "10m";
 
 /** Parses `ssh://USER@HOST[:PORT]` (the Docker CLI's form); anything else is a UserError. */
 export function parseSshUrl(url: string): SshTarget {
-  const match = /^ssh:\/\/(?:([^@/:\s]+)@)?(\[[0-9a-fA-F:]+\]|[^@/:\s[\]]+)(?::(\d+))?\/?$/.exec(url.trim());
+  const match = /^ssh:\/\/(?:([^-@/:\s][^@/:\s]*)@)?(\[[0-9a-fA-F:]+\]|[^-@/:\s[\]][^@/:\s[\]]*)(?::(\d+))?\/?$/.exec(url.trim());
   const port = match?.[3] === undefined ? undefined : Number(match[3]);
   if (!match || (port !== undefined && (port < 1 || port > 65535))) {
     throw new UserError(`Cannot use docker_host "${url}": expected ssh://USER@HOST or ssh://USER@HOST:PORT. Set it with \`dusty config set docker_host ssh://USER@HOST\``);
@@ -96,8 +104,14 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
   const ssh = (args: string[], runOptions: RunOptions = {}) => runner(["ssh", ...args], { ...runOptions, env: { ...options.env, ...runOptions.env } });
 
   async function isOpen(): Promise<boolean> {
-    if (!existsSync(controlPath)) return false;
-    return (await ssh([...common(), "-O", "check", destination])).exitCode === 0;
+    return (await masterPid()) !== undefined;
+  }
+
+  async function masterPid(): Promise<number | undefined> {
+    if (!existsSync(controlPath)) return undefined;
+    const check = await ssh([...common(), "-O", "check", destination]);
+    // "Master running (pid=4242)" on stderr.
+    return check.exitCode === 0 ? Number(/pid=(\d+)/.exec(check.stderr)?.[1] ?? 0) : undefined;
   }
 
   // Two commands opening at once would start two masters on one control socket: one open at a time
@@ -144,12 +158,24 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
     dockerSocket,
     open,
     isOpen,
+    masterPid,
     run: async (argv, runOptions = {}) => {
       if (!(await isOpen())) await open();
       // "--": what follows is the remote command; ssh joins it with spaces for the remote shell, hence the quoting.
       return ssh([...common(), "-o", "ControlMaster=no", destination, "--", shellCommand(argv)], runOptions);
     },
     remoteShell: () => ["ssh", ...common(), "-o", "ControlMaster=no"],
+    forwardSocketFor: async (path, owner) => {
+      await open();
+      // A forward of this master at that path would keep answering; one of a master that died would not: cancel, then forward anew.
+      await ssh([...common(), "-O", "cancel", "-L", `${path}:${remoteSocket}`, destination]);
+      await rm(path, { force: true });
+      const result = await ssh([...common(), "-O", "forward", "-L", `${path}:${remoteSocket}`, destination]);
+      if (result.exitCode !== 0) throw sshError(label, result, options.configFile);
+      // ssh binds with StreamLocalBindMask (0177 by default): root's, 0600; hand it to the user.
+      await chown(path, owner.uid, owner.gid);
+      await chmod(path, 0o600);
+    },
     rsyncTarget: () => (target.host.includes(":") ? `${target.user ? `${target.user}@` : ""}[${target.host}]` : destination),
     close: async () => {
       if (await isOpen()) await ssh([...common(), "-O", "exit", destination]);

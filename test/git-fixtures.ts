@@ -61,8 +61,8 @@ export function makeGitRepo(dir: string, files: Record<string, string>, options:
 }
 
 /** A fresh temp folder and a function that removes it (for `afterEach`). */
-export function makeTempDir(prefix = "dusty-test-"): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+export function makeTempDir(prefix = "dusty-test-", parentDir = tmpdir()): { path: string; remove(): void } {
+  const path = mkdtempSync(join(parentDir, prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 

@@ -55,6 +55,8 @@ export interface DaemonOptions {
   startTimeoutMs?: number;
   /** The dusty binary to run instead of $DUSTY_BIN, for the daemon and its clients. */
   bin?: string;
+  /** The folder to make the daemon's temp folder in (default the system's temp dir), e.g. one a remote test host hides. */
+  parentDir?: string;
 }
 
 /** A daemon started by startDaemon. */
@@ -118,7 +120,7 @@ export async function runDusty(args: string[], options: RunOptions = {}): Promis
 
 /** Starts a real daemon in a fresh temp folder and waits until its socket answers. */
 export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonHandle> {
-  const dir = mkdtempSync(join(tmpdir(), "dusty-e2e-"));
+  const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), "dusty-e2e-"));
   const env: Record<string, string> = {
     DUSTY_SOCKET_PATH: join(dir, "run", "dusty.sock"),
     DUSTY_CONFIG_DIR: join(dir, "etc"),

@@ -83,12 +83,14 @@ export interface TestEnvironmentOptions {
   bundles: string[];
   /** Config keys to add or replace. */
   config?: Record<string, unknown>;
+  /** The folder to make every temp folder in (default the system's temp dir), e.g. one a remote test host hides. */
+  tempRoot?: string;
 }
 
 /** Writes the specs and repos as git repos, writes the config and starts a daemon for it. */
 export async function startTestEnvironment(options: TestEnvironmentOptions): Promise<ExampleEnvironment> {
   await ensureTestImages();
-  const temp = makeTempDir("dusty-up-env-");
+  const temp = makeTempDir("dusty-up-env-", options.tempRoot);
   const [httpPort, streamPort] = freePorts(2) as [number, number];
   const portBase = 40000 + Math.floor(Math.random() * 200) * 100;
   const project = testProjectName();
@@ -127,7 +129,7 @@ export async function startTestEnvironment(options: TestEnvironmentOptions): Pro
 
   let daemon: DaemonHandle;
   try {
-    daemon = await startDaemon({ env: { DUSTY_CONFIG_DIR: configDir } });
+    daemon = await startDaemon({ env: { DUSTY_CONFIG_DIR: configDir }, parentDir: options.tempRoot });
   } catch (error) {
     temp.remove();
     throw error;

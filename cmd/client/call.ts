@@ -58,7 +58,9 @@ export function writeToTerminal(stream: OutputStream, text: string): Promise<num
 /** Runs `command` in the daemon, streaming its output; resolves with its exit code once everything is printed. */
 export async function callDaemon<C extends CommandName>(command: C, args: CommandArgsInput<C> = {} as CommandArgsInput<C>, options: CallOptions = {}): Promise<number> {
   const socketPath = options.socketPath ?? resolveLocations().socketPath;
-  const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd() });
+  // The user's agent goes with every command, as the cwd does: any of them may open the ssh connection to a Docker host.
+  const sshAuthSock = process.env.SSH_AUTH_SOCK || undefined;
+  const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd(), sshAuthSock });
   if (request.length - 4 > MAX_REQUEST_BYTES) {
     throw new DaemonUnavailableError(`Cannot send ${command} to the dusty daemon: the request is over ${MAX_REQUEST_BYTES} bytes`);
   }

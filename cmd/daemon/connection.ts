@@ -21,6 +21,7 @@ import { SocketWriter } from "../../platform/socket.ts";
 import type { CommandQueue } from "./queue.ts";
 import { logDaemon, logDaemonError } from "./log.ts";
 import { VERSION } from "../_version.ts";
+import { usableAgentSocket } from "./handlers/_ssh-agent.ts";
 import type { CheckedHandler, CommandContext } from "./handlers/_types.ts";
 
 /** What every connection shares with the daemon. */
@@ -148,7 +149,8 @@ export class DaemonConnection {
       this.#started = true;
       signal.throwIfAborted();
       // Every program the command starts, however deep in platform/, stops with this signal.
-      const code = await withCommandSignal(signal, () => handler.run(this.#context(request), request.args));
+      const sshAuthSock = await usableAgentSocket(request.sshAuthSock, this.caller);
+      const code = await withCommandSignal(signal, () => handler.run(this.#context(request, sshAuthSock), request.args));
       exitCode = signal.aborted ? 130 : checkExitCode(code, command);
     } catch (error) {
       exitCode = signal.aborted ? 130 : this.#report(command, error);
@@ -161,7 +163,7 @@ export class DaemonConnection {
     this.#finish(exitCode);
   }
 
-  #context(request: RequestMessage): CommandContext {
+  #context(request: RequestMessage, sshAuthSock: string | undefined): CommandContext {
     return {
       log: (text) => {
         logDaemon(`#${this.id} ${text.trimEnd()}`);
@@ -177,6 +179,7 @@ export class DaemonConnection {
       caller: this.caller,
       signal: this.#controller.signal,
       cwd: request.cwd,
+      sshAuthSock,
     };
   }
 

@@ -4,11 +4,13 @@
  * commands over its one master, disk usage of dusty's folder there. The drivers differ only in how they
  * find (or start) the host and which folders are dusty's on it.
  */
+import { chmod, mkdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
-import { localKind, syncFolder, syncFromRemote, syncPaths, type SyncOptions } from "../rsync.ts";
+import { localKind, syncFolder, syncFromRemote, syncPaths, type Runner, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, type RunResult } from "../run.ts";
 import type { SshConnection } from "../ssh.ts";
+import { shellCommand } from "./_vm-shell.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DockerHost, HostSyncOptions, LogLine } from "./driver.ts";
 
@@ -33,10 +35,19 @@ export interface RemoteHostSettings {
   engineFix: string;
   /** Environment for rsync (the client's SSH_AUTH_SOCK). */
   env?: Record<string, string | undefined>;
+  /** Starts rsync (default platform/run.ts's `run`); tests wrap it to see which programs run. */
+  runner?: Runner;
+  /**
+   * Where the per-user engine sockets go (`dockerEnvFor`): a folder others may pass through but not list
+   * (made 0711 here).
+   */
+  clientSocketDir: string;
 }
 
 /** The part of a DockerHost that is the same on every remote host, and the checks of its `ensureUp()`. */
-export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage"> {
+export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">, Required<Pick<DockerHost, "dockerEnvFor">> {
+  /** The error for "rsync is not installed there", naming the host and `rsyncFix`. */
+  rsyncMissing(): UserError;
   /** Throws a UserError naming the host and `rsyncFix` when rsync is not there. */
   checkRsync(): Promise<void>;
   /** Asks the engine through the forward for its version and logs it; throws a UserError naming the host and `engineFix`. */
@@ -50,6 +61,7 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
   const { connection } = settings;
   const roots = settings.roots.map((root) => posix.normalize(root).replace(/\/+$/, ""));
   const sudo = settings.sudo ? ["sudo"] : [];
+  const runner = settings.runner ?? run;
   const onHost = (argv: string[]) => connection.run([...sudo, ...argv]);
   const runChecked = async (argv: string[]): Promise<RunResult> => {
     const result = await onHost(argv);
@@ -80,19 +92,49 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
       remoteShell: connection.remoteShell(),
       rsyncPath: settings.sudo ? "sudo rsync" : undefined,
       compress: true,
-      runner: (argv, runOptions) => run(argv, { ...runOptions, env: { ...settings.env, ...runOptions?.env } }),
+      runner: (argv, runOptions) => runner(argv, { ...runOptions, env: { ...settings.env, ...runOptions?.env } }),
     };
+  }
+
+  function rsyncMissing(): UserError {
+    return new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. ${settings.rsyncFix}`);
+  }
+
+  // ensureUp() checks rsync once per connection; one removed since then shows here, in the same words.
+  async function rsyncThere(sync: Promise<void>): Promise<void> {
+    try {
+      await sync;
+    } catch (error) {
+      // rsync's own words when the rsync it started over ssh could not run there (127: not found, 126: not executable).
+      if (error instanceof CommandFailedError && /rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) throw rsyncMissing();
+      throw error;
+    }
+  }
+
+  /**
+   * A socket of the user's own: the client's docker runs as that user, who may not open the daemon's
+   * root-only one. It reaches the same engine as the daemon's, which is what `dusty shell` gives on a
+   * native host too (a user allowed to use the daemon runs containers there through it anyway).
+   */
+  async function dockerEnvFor(owner: { uid: number; gid: number }): Promise<Record<string, string>> {
+    if (owner.uid === 0) return dockerEnv();
+    const dir = settings.clientSocketDir;
+    await mkdir(dir, { recursive: true, mode: 0o711 });
+    await chmod(dir, 0o711);
+    const path = posix.join(dir, `${posix.basename(connection.dockerSocket, ".docker.sock")}.${owner.uid}.sock`);
+    await connection.forwardSocketFor(path, owner);
+    return { DOCKER_HOST: `unix://${path}` };
   }
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
   return {
     dockerEnv,
+    dockerEnvFor,
     runChecked,
+    rsyncMissing,
     checkRsync: async () => {
-      if ((await connection.run(["sh", "-c", "command -v rsync"])).exitCode !== 0) {
-        throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. ${settings.rsyncFix}`);
-      }
+      if ((await connection.run(["sh", "-c", "command -v rsync"])).exitCode !== 0) throw rsyncMissing();
     },
     checkEngine: async (log) => {
       const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
@@ -108,10 +150,13 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
       const to = inside(hostPath);
       const kind = await localKind(localPath);
       if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
-      await runChecked(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
-      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
+      // rsync makes only the last component; the folders above come from a mkdir in the same remote
+      // command as rsync's server, not a session of its own (a fork and a shell there: ~20% of a
+      // no-change resync, bench/remote-resync.ts).
+      const rsyncPath = `${shellCommand([...sudo, "mkdir", "-p", "--", kind === "dir" ? to : posix.dirname(to)])} && ${sudo.length > 0 ? "sudo rsync" : "rsync"}`;
+      await rsyncThere(syncFolder(localPath, remote(to), { ...rsyncOptions(syncOptions), rsyncPath }));
     },
-    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(inside(hostRoot)), relPaths, rsyncOptions(syncOptions)),
+    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => rsyncThere(syncPaths(localRoot, remote(inside(hostRoot)), relPaths, rsyncOptions(syncOptions))),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {
       const from = inside(hostPath);
       const sourceIsDir = (await onHost(["test", "-d", from])).exitCode === 0;

@@ -10,7 +10,7 @@
  * known_hosts file of its own in the root-only control folder, and every ssh to the VM's address checks
  * against that file only (an ssh_config dusty writes beside it: no user setup, no agent).
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { readRegularFile, writeFileAtomic } from "../atomic-write.ts";
 import { UserError } from "../errors.ts";
 import { createSshConnection, HostKeyError, prepareControlDir, type SshConnection } from "../ssh.ts";
@@ -56,7 +56,7 @@ export interface VmRemote {
   /** Ends the master this remote opened, if any. */
   close(): Promise<void>;
   /** The DockerHost methods that run on the VM through the connection. */
-  methods(): Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
+  methods(): Pick<DockerHost, "dockerEnv" | "dockerEnvFor" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
 }
 
 /** The remote side of a VM driver. */
@@ -75,6 +75,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
       sudo: true,
       rsyncFix: options.fix,
       engineFix: options.fix,
+      clientSocketDir: join(dirname(options.controlDir), "vm-ssh-clients"),
     });
     cached = { address, connection, core };
     return cached;
@@ -129,6 +130,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
     },
     methods: () => ({
       dockerEnv: async () => (await onCore()).dockerEnv(),
+      dockerEnvFor: async (owner) => (await onCore()).dockerEnvFor(owner),
       syncIn: async (localPath, hostPath, syncOptions) => (await onCore()).syncIn(localPath, hostPath, syncOptions),
       syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => (await onCore()).syncPathsIn(localRoot, hostRoot, paths, syncOptions),
       syncOut: async (hostPath, localPath, syncOptions) => (await onCore()).syncOut(hostPath, localPath, syncOptions),

@@ -31,12 +31,19 @@ export interface HostSyncOptions {
 /** A Docker Engine and the filesystem its containers mount. */
 export interface DockerHost {
   readonly name: DriverName;
+  /** Where the engine runs, for messages, when it is on another machine reached by address (ssh: `user@host`). */
+  readonly label?: string;
   /** Makes sure the engine answers and dusty's folders exist there; throws a UserError saying how to fix it. */
   ensureUp(log: LogLine): Promise<void>;
   /** The address host names point at in the hosts file. */
   hostAddress(): Promise<string>;
   /** Variables the docker CLI and compose need to reach the engine ({} when the default works). */
   dockerEnv(): Promise<Record<string, string>>;
+  /**
+   * Variables for a docker CLI that another user runs (the client's `shell`, `logs`), when dockerEnv()'s
+   * way in is root's alone (ssh: a forwarded socket in a root-only folder). Absent: dockerEnv() serves all.
+   */
+  dockerEnvFor?(owner: { uid: number; gid: number }): Promise<Record<string, string>>;
   /** dusty's folders as the engine (and so the compose file) sees them. */
   paths(): HostPaths;
   /** Mirrors a local file or folder at `hostPath` on the engine's host. */

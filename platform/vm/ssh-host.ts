@@ -7,13 +7,36 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
+import type { Runner } from "../rsync.ts";
+import { CommandFailedError, run, type RunResult } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET } from "./_remote-host.ts";
-import type { DockerHost, LogLine } from "./driver.ts";
+import { parseDfOutput } from "./disk-usage.ts";
+import type { DiskUsage, DockerHost, LogLine } from "./driver.ts";
 import { nativePaths } from "./native.ts";
 
 /** dusty's folder on the remote host when the config names none. */
 export const DEFAULT_REMOTE_PERSIST_DIR = "/var/lib/dusty";
+
+/** The exit code PREPARE_SCRIPT gives when rsync is not on the host's PATH (a shell's "not found"). */
+const RSYNC_MISSING = 127;
+
+/**
+ * Run on the host by ensureUp(): `sh -c SCRIPT sh PERSIST_DIR ASSETS_DIR FOLDER...`. Checks rsync, makes
+ * dusty's folders (assets hold secrets: only the remote user may read them) and prints `df -P -h` of the
+ * persist folder. Paths are arguments, never part of the script.
+ */
+const PREPARE_SCRIPT = [
+  `command -v rsync >/dev/null 2>&1 || exit ${RSYNC_MISSING}`,
+  'persist=$1 assets=$2; shift 2',
+  'mkdir -p -- "$@" && chmod 700 -- "$assets" || exit 1',
+  'LC_ALL=C exec df -P -h -- "$persist"',
+].join("\n");
+
+/** How long a successful PREPARE_SCRIPT holds for the same master connection. */
+const PREPARED_FOR_MS = 60_000;
+/** The last successful PREPARE_SCRIPT per connection (by its forwarded socket) and persist folder, with the master's pid it ran on. */
+const PREPARED = new Map<string, { master: number; at: number; result: RunResult }>();
 
 /** Settings of the ssh driver. */
 export interface SshHostOptions {
@@ -27,14 +50,22 @@ export interface SshHostOptions {
   remotePersistDir?: string;
   /** A root-only local folder for the connection's sockets (e.g. under the daemon's run dir). */
   controlDir: string;
+  /**
+   * Where the per-user engine sockets go (`dockerEnvFor`): a folder others may pass through but not list
+   * (made 0711); default a sibling "ssh-clients" of controlDir.
+   */
+  clientSocketDir?: string;
   /** Environment for ssh and rsync (the client's SSH_AUTH_SOCK). */
   env?: Record<string, string | undefined>;
+  /** Starts ssh and rsync (default platform/run.ts's `run`); tests wrap it to see which programs run. */
+  runner?: Runner;
 }
 
 /** A DockerHost on a remote machine's engine. */
 export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
   const target = parseSshUrl(options.dockerHost);
-  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
+  const runner = options.runner ?? run;
+  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET, runner });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
   if (!persistDir.startsWith("/") || persistDir === "/") {
     throw new UserError(`Cannot use "${persistDir}" as dusty's folder on ${connection.label}: give an absolute folder of dusty's own, like ${DEFAULT_REMOTE_PERSIST_DIR}`);
@@ -47,30 +78,47 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     rsyncFix: "Install it on that host (`apt-get install rsync`)",
     engineFix: `Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`,
     env: options.env,
+    runner,
+    clientSocketDir: options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), "ssh-clients"),
   });
   let address: Promise<string> | undefined;
+  // What ensureUp() read of the folder's filesystem: `up` asks for it right after, in the same command.
+  let usageSeen: Promise<DiskUsage> | undefined;
 
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    await core.checkRsync();
-    await core.checkEngine(log);
-    await core.runChecked(["mkdir", "-p", ...Object.values(paths)]);
-    // Assets hold secrets: only the remote user may read them.
-    await core.runChecked(["chmod", "700", paths.assetsDir]);
+    const master = await connection.masterPid();
+    const preparedKey = `${connection.dockerSocket} ${persistDir}`;
+    const fresh = PREPARED.get(preparedKey);
+    const recent = fresh !== undefined && fresh.master === master && Date.now() - fresh.at < PREPARED_FOR_MS;
+    // Each command on the host is a session of its own (a fork and a shell there, about as slow as a
+    // docker call is fast): rsync's presence, dusty's folders and the free space are one session, asked
+    // while the engine answers through the forwarded socket, and not asked again on the same connection
+    // for a minute (an unchanged `up` is then only docker calls).
+    const engine = core.checkEngine(log).then(() => undefined, (error: unknown) => error);
+    const prepared = recent ? { ...fresh.result } : await connection.run(["sh", "-c", PREPARE_SCRIPT, "sh", persistDir, paths.assetsDir, ...Object.values(paths)]);
+    const engineProblem = await engine;
+    if (prepared.exitCode === RSYNC_MISSING) throw core.rsyncMissing();
+    if (prepared.exitCode !== 0) throw new CommandFailedError(prepared);
+    if (engineProblem !== undefined) throw engineProblem;
+    usageSeen = Promise.resolve(parseDfOutput(prepared.stdout));
+    if (!recent && master !== undefined) PREPARED.set(preparedKey, { master, at: Date.now(), result: prepared });
   }
 
   return {
     name: "ssh",
+    label: connection.label,
     connection,
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),
     dockerEnv: core.dockerEnv,
+    dockerEnvFor: core.dockerEnvFor,
     paths: () => ({ ...paths }),
     syncIn: core.syncIn,
     syncPathsIn: core.syncPathsIn,
     syncOut: core.syncOut,
-    diskUsage: core.diskUsage,
+    diskUsage: () => usageSeen ?? core.diskUsage(),
     runOnHost: core.runOnHost,
   };
 }

@@ -3,7 +3,7 @@
  * project and file, and how to find a spec's container. One place, so `up`, `stop`, `logs`, `cp` and
  * `test` can never disagree about names.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { NGINX_SERVICE } from "../../../core/compose.ts";
 import { COMPOSE_SERVICE_LABEL, COMPOSE_PROJECT_LABEL, listContainers, type ContainerInfo, type DockerOptions } from "../../../platform/docker.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
@@ -11,12 +11,19 @@ import { UserError } from "../../../platform/errors.ts";
 import { selectDriver, type DockerHost } from "../../../platform/vm/index.ts";
 import { composeFor } from "../../../platform/compose.ts";
 import { runComposeOn, type ComposeRunOptions } from "../../../platform/compose-run.ts";
+import type { Locations } from "../../../platform/locations.ts";
 import { CommandFailedError } from "../../../platform/run.ts";
 import type { DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 
+/** What a command adds to the config when it reaches the Docker host. */
+export interface DockerHostAccess {
+  /** The client's SSH agent (checked by _ssh-agent.ts), for an ssh host whose key is in it; default the one the request carried. */
+  sshAuthSock?: string;
+}
+
 /** The Docker host driver the config asks for; native on Linux unless set otherwise. */
-export function dockerHostFor(state: DaemonState): DockerHost {
+export function dockerHostFor(state: DaemonState, access: DockerHostAccess = {}): DockerHost {
   const { config, locations } = state;
   const name = config.docker_host_driver ?? (process.platform === "darwin" ? "docker-machine" : "native");
   return selectDriver(name, {
@@ -24,7 +31,31 @@ export function dockerHostFor(state: DaemonState): DockerHost {
     bindAddress: config.bind_address,
     user: config.mac_username,
     memoryMb: config.vm_memory_size,
+    ssh: {
+      dockerHost: config.docker_host,
+      sshConfigFile: config.docker_host_ssh_config,
+      hostAddress: config.docker_host_address,
+      remotePersistDir: config.docker_host_persist_dir,
+      controlDir: sshControlDir(locations),
+      env: sshEnv(access.sshAuthSock ?? state.sshAuthSock),
+    },
   });
+}
+
+/**
+ * ssh gets the client's agent (or none): never the daemon's own SSH_AUTH_SOCK, which belongs to whoever
+ * started the daemon, not to the user asking.
+ */
+function sshEnv(sshAuthSock: string | undefined): Record<string, string | undefined> {
+  return { SSH_AUTH_SOCK: sshAuthSock };
+}
+
+/**
+ * Where the ssh connections keep their control sockets and forwarded engine sockets: beside the daemon's
+ * socket, in a folder the daemon checked at start (root's, not writable by others), made 0700 by platform/ssh.ts.
+ */
+export function sshControlDir(locations: Pick<Locations, "socketPath">): string {
+  return join(dirname(locations.socketPath), "ssh");
 }
 
 /** Where `up` keeps the compose file it last started. */

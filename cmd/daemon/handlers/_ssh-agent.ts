@@ -35,3 +35,13 @@ export async function checkAgentSocket(path: string, caller: AgentCaller): Promi
   if (caller !== null && caller.uid !== 0 && info.uid !== caller.uid) return `it belongs to uid ${info.uid}, not to you (uid ${caller.uid})`;
   return undefined;
 }
+
+/**
+ * The agent socket a request carries, if it may be used for the caller (else undefined, silently: most
+ * commands never open an ssh connection, and those that name the agent in their args warn through
+ * `agentSocketFor`).
+ */
+export async function usableAgentSocket(value: string | undefined, caller: AgentCaller): Promise<string | undefined> {
+  if (value === undefined || value === "") return undefined;
+  return (await checkAgentSocket(value, caller)) === undefined ? value : undefined;
+}

@@ -2,6 +2,7 @@
  * What most daemon commands start from: the config, the configured specs (cmd/daemon/handlers/_specs-cache.ts) and
  * the compile options they imply. One place, so every handler reads them the same way.
  */
+import { publishAddress } from "../../../core/publish-address.ts";
 import type { AssembledSpecs } from "../../../core/assemble.ts";
 import { assembleSpecs } from "../../../core/assemble.ts";
 import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../../../core/compile.ts";
@@ -23,6 +24,8 @@ import type { CommandContext } from "./_types.ts";
 export interface DaemonState {
   config: DustyConfig;
   locations: Locations;
+  /** The client's checked SSH agent socket (CommandContext.sshAuthSock): every ssh to the Docker host uses it. */
+  sshAuthSock?: string;
 }
 
 // Every command parses the config first: 200 arriving together share one read, one that started after
@@ -34,7 +37,7 @@ export async function readState(ctx: CommandContext): Promise<DaemonState> {
   const file = ctx.locations.configFile;
   const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(formatDiagnostic(w));
-  return { config, locations: ctx.locations };
+  return { config, locations: ctx.locations, sshAuthSock: ctx.sshAuthSock };
 }
 
 /** The folder the specs are read from: the override of the specs repo, else its managed clone. */
@@ -67,7 +70,7 @@ export function assembleActive(specs: Specs, config: DustyConfig): AssembledSpec
 export function compileOptionsFor(
   state: DaemonState,
   specs: Specs,
-  host: { paths: HostPaths; hostAddress: string; previousPorts: PortAssignments },
+  host: { paths: HostPaths; hostAddress: string; remoteHost: boolean; previousPorts: PortAssignments },
 ): CompileOptions {
   const { config, locations } = state;
   const repoPaths = Object.fromEntries(repoUrlsOf(specs).map((url) => [url, localRepoPath(url, config, locations)]));
@@ -75,7 +78,7 @@ export function compileOptionsFor(
     ...defaultCompileOptions(),
     bundles: config.bundles,
     hostAddress: host.hostAddress,
-    bindAddress: config.bind_address,
+    bindAddress: publishAddress({ bindAddress: config.bind_address, remoteHost: host.remoteHost, hostAddress: host.hostAddress }),
     portBase: config.port_base,
     previousPorts: host.previousPorts,
     paths: host.paths,

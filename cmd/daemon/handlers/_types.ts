@@ -31,6 +31,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The client's working folder, for relative paths in args. */
   cwd: string;
+  /** The client's SSH agent socket, already checked to be the caller's (cmd/daemon/handlers/_ssh-agent.ts); undefined when none or unusable. */
+  sshAuthSock?: string;
 }
 
 /**

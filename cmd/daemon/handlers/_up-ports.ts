@@ -10,6 +10,8 @@ import type { DockerEnv } from "../../../platform/docker.ts";
 import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { findTakenPorts, formatTakenPorts, type TakenPort } from "../../../platform/ports-free.ts";
+import { parseSsListeners, portsHeldOn } from "../../../core/listening-ports.ts";
+import type { DockerHost } from "../../../platform/vm/index.ts";
 
 /** The ports compose publishes on the bind address: nginx's host ports and each forwarding's published port, sorted. */
 export function plannedHostPorts(plan: PortPlan): number[] {
@@ -44,4 +46,25 @@ export async function requireFreeHostPorts(plan: PortPlan, options: { address: s
   if (taken.length === 0) return;
   const one = taken.length === 1;
   throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${takenPortsFix(taken.length)}`);
+}
+
+/**
+ * The same check on a Docker host elsewhere (ssh): its listeners as `ss -Htln` there reports them, one
+ * command over the open connection. A host without ss is not checked (compose then reports the port, and
+ * the failed `up` is undone).
+ */
+export async function requireFreeRemotePorts(plan: PortPlan, options: { host: DockerHost; address: string; containers: readonly ProjectContainer[] }): Promise<void> {
+  const own = publishedHostPorts(options.containers);
+  const ports = plannedHostPorts(plan).filter((port) => !own.has(port));
+  if (ports.length === 0) return;
+  const ss = await options.host.runOnHost(["ss", "-Htln"]);
+  if (ss.exitCode !== 0) return;
+  const held = portsHeldOn(parseSsListeners(ss.stdout), options.address, ports);
+  if (held.length === 0) return;
+  const one = held.length === 1;
+  const where = `${options.address}:${held.join(`, ${options.address}:`)}`;
+  throw new UserError(
+    `Cannot publish port${one ? "" : "s"} ${held.join(", ")} on the Docker host ${options.host.label}: something there already listens on ${where}. ` +
+      `Stop what holds ${one ? "it" : "them"} on that host, or change port_base / the specs' host_port`,
+  );
 }

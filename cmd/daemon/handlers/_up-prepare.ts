@@ -35,6 +35,8 @@ export interface UpPlan {
   host: DockerHost;
   specs: Specs;
   compiled: CompiledEnvironment;
+  /** The address compose publishes ports on (core/publish-address.ts). */
+  bindAddress: string;
   /** The repos the active apps and libs mount. */
   repos: string[];
   /** Each repo's fingerprint, taken while the specs compiled (undefined when the folder cannot be read). */
@@ -81,9 +83,10 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   // their work overlaps the wait for docker. Compiling needs no engine; its step reports it in order.
   const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
-    Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) =>
-      compileEnvironment(specs, { ...compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, previousPorts }), assembled }),
-    ),
+    Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) => {
+      const compileOptions = compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, remoteHost: host.name !== "native", previousPorts });
+      return { compiled: compileEnvironment(specs, { ...compileOptions, assembled }), bindAddress: compileOptions.bindAddress };
+    }),
   );
 
   await runStep(ctx, "starting the Docker host", async () => {
@@ -101,13 +104,13 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   }
   warnWhenLowOnDisk(ctx, await disk);
 
-  const compiled = await runStep(ctx, "compiling the environment", async () => unwrap(await compiling),
+  const { compiled, bindAddress } = await runStep(ctx, "compiling the environment", async () => unwrap(await compiling),
     `Compiling ${describeActive(assembled.apps, assembled.libs, assembled.services)}`);
 
   const early = await earlyContainers;
   // Asked before the host was up (a VM still booting), the early answer may be an error: ask again.
   const containersBefore = early.ok ? early.value : await listProjectContainers(composeProject(state), await host.dockerEnv());
-  return { state, host, specs, compiled, repos, fingerprints: await fingerprints, containersBefore, hostFoldersReady };
+  return { state, host, specs, compiled, bindAddress, repos, fingerprints: await fingerprints, containersBefore, hostFoldersReady };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

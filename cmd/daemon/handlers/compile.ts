@@ -35,6 +35,6 @@ export default handler;
 async function dockerHostLayout(state: DaemonState) {
   const host = dockerHostFor(state);
   const [hostAddress, previousPorts] = await Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]);
-  return { paths: host.paths(), hostAddress, previousPorts };
+  return { paths: host.paths(), hostAddress, remoteHost: host.name !== "native", previousPorts };
 }
 

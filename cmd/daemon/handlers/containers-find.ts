@@ -23,12 +23,15 @@ const handler: Handler<"containers.find"> = {
   async run(ctx, args) {
     const { name, running: mustRun } = args;
     const state = await readState(ctx);
-    const env = await dockerHostFor(state).dockerEnv();
+    const host = dockerHostFor(state);
+    const env = await host.dockerEnv();
     const containers = await serviceContainers(state, name, { env });
     // Newest first: after a re-create the old container may linger, stopped.
     const found = mustRun ? containers.find((c) => c.running) : (containers.find((c) => c.running) ?? containers[0]);
     if (!found) throw new UserError(await notFoundMessage(state, name, mustRun));
-    const result: FoundContainer = { id: found.id, name: found.name, running: found.running, env };
+    // The client runs docker as its user: on an ssh host it gets a socket of its own (platform/vm/ssh-host.ts).
+    const clientEnv = ctx.caller && host.dockerEnvFor ? await host.dockerEnvFor(ctx.caller) : env;
+    const result: FoundContainer = { id: found.id, name: found.name, running: found.running, env: clientEnv };
     ctx.output(JSON.stringify(result));
     return 0;
   },

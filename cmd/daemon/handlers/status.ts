@@ -50,9 +50,11 @@ const handler: Handler<"status"> = {
     const format = args;
     const state = await readState(ctx);
     requireSetup(state.config);
-    const env = await dockerHostFor(state).dockerEnv();
+    const host = dockerHostFor(state);
+    const env = await host.dockerEnv();
     const engine = JSON.stringify(env);
-    await shared.run(`version ${engine}`, () => checkEngine(env));
+    await shared.run(`version ${engine} ${host.label}`, () => checkEngine(env, host.label));
+    if (host.label !== undefined) ctx.log(`Containers on the Docker host ${host.label} (docker_host_driver ${host.name})`);
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const project = composeProject(state);
     // The same specs object (the daemon's cache hands it to every command), bundles, project and engine give the same answer.
@@ -67,14 +69,15 @@ const handler: Handler<"status"> = {
 export default handler;
 
 /** Status without an engine would say "none" everywhere, which is wrong: say what is wrong instead. */
-async function checkEngine(env: DockerEnv): Promise<void> {
+async function checkEngine(env: DockerEnv, hostLabel: string | undefined): Promise<void> {
   try {
     await dockerServerVersion({ env });
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error;
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
+    const where = hostLabel === undefined ? "" : ` on ${hostLabel}`;
     throw new UserError(
-      `Cannot show the status: the Docker Engine does not answer (${detail}). Start it (\`sudo systemctl start docker\`), or run \`dusty up\``,
+      `Cannot show the status: the Docker Engine${where} does not answer (${detail}). Start it${hostLabel === undefined ? "" : " there"} (\`sudo systemctl start docker\`), or run \`dusty up\``,
     );
   }
 }

@@ -17,7 +17,7 @@ import { agentSocketFor } from "./_ssh-agent.ts";
 import { readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import type { ProjectContainer } from "../../../platform/project-containers.ts";
-import { requireFreeHostPorts } from "./_up-ports.ts";
+import { requireFreeHostPorts, requireFreeRemotePorts } from "./_up-ports.ts";
 import { prepareUp, type UpOptions, type UpPlan } from "./_up-prepare.ts";
 import { readFilesBefore, recoverFailedUp, untouched } from "./_up-recover.ts";
 import { startEnvironment } from "./_up-start.ts";
@@ -50,7 +50,7 @@ const handler: Handler<"up"> = {
       if (isUnchanged(inputs, previous, before)) {
         await keepFilesInPlace(plan);
         ctx.log(`Nothing changed since the last up: ${before.length} containers running`);
-        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading: "Your local environment is running." }));
+        ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: plan.bindAddress, heading: "Your local environment is running." }));
         return 0;
       }
       await checkPorts(ctx, plan);
@@ -66,7 +66,7 @@ const handler: Handler<"up"> = {
       problems.length === 0
         ? "Your local environment is now started!"
         : `The containers are started, but ${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running (see below):`;
-    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: state.config.bind_address, heading }));
+    ctx.output(renderUpSummary(plan.compiled.ports, { bindAddress: plan.bindAddress, heading }));
     if (problems.length > 0) throw new UserError(describeAppProblems(problems, waitSeconds * 1000));
     return 0;
   },
@@ -81,14 +81,16 @@ async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number):
 /**
  * Every port the environment publishes must be free or held by its own running containers before a
  * container is touched: compose stops a container it recreates before it finds the new one's port taken.
- * Only this machine's ports can be tried; on a VM a taken port shows as a compose failure, which is undone.
+ * This machine's ports are tried by binding them; an ssh host's are read from its kernel (`ss` there). On
+ * a VM a taken port shows as a compose failure, which is undone.
  */
 async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
-  if (plan.host.name !== "native") return;
-  const address = plan.state.config.bind_address ?? "127.0.0.1";
+  if (plan.host.name !== "native" && plan.host.name !== "ssh") return;
+  const address = plan.bindAddress;
+  // The containers listed before this `up`: nothing has started or stopped one since.
+  const check = { address, containers: plan.containersBefore };
   await runStep(ctx, "checking the host ports", async () =>
-    // The containers listed before this `up`: nothing has started or stopped one since.
-    requireFreeHostPorts(plan.compiled.ports, { address, containers: plan.containersBefore }),
+    plan.host.name === "native" ? requireFreeHostPorts(plan.compiled.ports, check) : requireFreeRemotePorts(plan.compiled.ports, { ...check, host: plan.host }),
     `Checking that the ports to publish on ${address} are free`);
 }
 

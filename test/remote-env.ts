@@ -54,6 +54,8 @@ export interface RemoteEnv {
   exec(service: string, command: string[]): Promise<string>;
   /** The ids of every container of the project on this machine's engine (there should be none). */
   localContainers(): Promise<string[]>;
+  /** Ends the daemon's ssh master (as `ControlPersist` expiring would), so the next command logs in anew. */
+  closeMaster(): Promise<void>;
   /** Rewrites the config file (the daemon reads it per command). */
   writeConfig(extra?: Record<string, unknown>): void;
   /** Stops the daemon, ends its ssh master, removes the remote host and everything of the project locally. */
@@ -66,11 +68,14 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
   const project = `dustyremote${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
   const daemon = await startDaemon();
   let host: RemoteHost | undefined;
-  const stop = async () => {
-    // The master outlives the daemon (ControlPersist); end it by its control socket, then the host.
+  // The master outlives the daemon (ControlPersist): end it by its control socket.
+  const closeMaster = async () => {
     const controlDir = join(daemon.dir, "run", "ssh");
+    await run(["sh", "-c", 'for s in "$1"/*.ctl; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit x; done; true', "sh", controlDir]);
+  };
+  const stop = async () => {
+    if (host) await closeMaster().catch(() => {});
     await daemon.stop().catch(() => {});
-    if (host) await run(["sh", "-c", 'for s in "$1"/*.ctl; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit x; done; true', "sh", controlDir]).catch(() => {});
     for (const id of await localProjectContainers(project)) await run(["docker", "rm", "-f", "-v", id]);
     await host?.stop();
   };
@@ -130,6 +135,7 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
       },
       localContainers: () => localProjectContainers(project),
       writeConfig,
+      closeMaster,
       stop,
     };
   } catch (error) {

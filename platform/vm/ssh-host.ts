@@ -36,8 +36,22 @@ export interface SshHostOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** The ssh driver's DockerHost, with what `dusty doctor` and `dusty dump` check one by one. */
+export interface SshDockerHost extends DockerHost {
+  readonly name: "ssh";
+  readonly connection: SshConnection;
+  /** dusty's folder on the remote host. */
+  readonly persistDir: string;
+  /** The ssh_config file every ssh gets, if any. */
+  readonly sshConfigFile?: string;
+  /** Why code cannot be synced there (rsync missing), with the fix; undefined when rsync is there. */
+  rsyncProblem(): Promise<string | undefined>;
+  /** The remote engine's version, or what is wrong there and the fix. */
+  engineVersion(): Promise<{ ok: true; version: string } | { ok: false; problem: string }>;
+}
+
 /** A DockerHost on a remote machine's engine. */
-export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
+export function createSshHost(options: SshHostOptions): SshDockerHost {
   const target = parseSshUrl(options.dockerHost);
   const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
@@ -56,21 +70,31 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
-    if (rsync.exitCode !== 0) {
-      throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`);
-    }
-    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
-    if (version.exitCode !== 0) {
-      // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
-      const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
-      const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
-      throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
-    }
-    log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
+    const noRsync = await rsyncProblem();
+    if (noRsync) throw new UserError(noRsync);
+    const engine = await engineVersion();
+    if (!engine.ok) throw new UserError(engine.problem);
+    log(`Docker Engine ${engine.version} is running on ${connection.label}`);
     await onHost(["mkdir", "-p", ...Object.values(paths)]);
     // Assets hold secrets: only the remote user may read them.
     await onHost(["chmod", "700", paths.assetsDir]);
+  }
+
+  /** Why code cannot be synced there (rsync missing), with the fix; undefined when rsync is there. */
+  async function rsyncProblem(): Promise<string | undefined> {
+    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
+    if (rsync.exitCode === 0) return undefined;
+    return `Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`;
+  }
+
+  /** The remote engine's version through the connection, or what is wrong there and the fix. */
+  async function engineVersion(): Promise<{ ok: true; version: string } | { ok: false; problem: string }> {
+    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
+    if (version.exitCode === 0) return { ok: true, version: version.stdout.trim() };
+    // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
+    const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
+    const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
+    return { ok: false, problem: `Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}` };
   }
 
   async function dockerEnv(): Promise<Record<string, string>> {
@@ -104,6 +128,10 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
   return {
     name: "ssh",
     connection,
+    persistDir,
+    sshConfigFile: options.sshConfigFile,
+    rsyncProblem,
+    engineVersion,
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),
     dockerEnv,
@@ -121,7 +149,8 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
       const sourceIsDir = (await connection.run(["test", "-d", from])).exitCode === 0;
       await syncFromRemote(remote(from), localPath, { ...rsyncOptions(syncOptions), sourceIsDir });
     },
-    diskUsage: async () => parseDfOutput((await onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir])).stdout),
+    // The nearest existing folder: before the first `up` dusty's folder there may not exist yet.
+    diskUsage: async () => parseDfOutput((await onHost(["sh", "-c", 'd=$1; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; LC_ALL=C exec df -P -h -- "$d"', "sh", persistDir])).stdout),
     runOnHost: (argv, runOptions) => connection.run(argv, runOptions),
   };
 }

@@ -2,9 +2,10 @@
  * `dusty doctor` on the ssh driver against a real second host (test/remote-host.ts): each problem is made
  * for real on that host (nothing listening on the ssh port, a known_hosts without its key, the engine's
  * socket gone, rsync hidden, dusty's folder on a nearly full disk) and doctor names the host and the fix.
+ * `dusty dump` says which driver, host and engine, and the ssh settings, without secrets.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRemoteEnv, type RemoteEnv } from "./remote-env.ts";
@@ -32,6 +33,38 @@ async function doctor(config: Record<string, unknown> = {}) {
   env.writeConfig(config);
   return env.run(["doctor"]);
 }
+
+describe("dusty dump on the ssh driver", () => {
+  test("dump names the driver, the host, the ssh settings and the remote engine, and no key", async () => {
+    env.writeConfig();
+    const result = await env.run(["dump"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      [
+        "COMMAND: Docker Host",
+        "OUTPUT:",
+        "driver: ssh",
+        `docker_host: ${env.host.dockerHostUrl}`,
+        `docker_host_address: not set: ${env.host.address}, docker_host's host resolved`,
+        `docker_host_ssh_config: ${env.host.sshConfigFile}`,
+        `docker_host_persist_dir: ${env.remotePersistDir}`,
+        "connection: ",
+      ].join("\n"),
+    );
+    const settings = result.stdout.split(`COMMAND: ssh -G ${label} (the settings every ssh to the Docker host uses)\nOUTPUT:\n`)[1]?.split("\n\n")[0] ?? "";
+    expect(settings).toContain(`hostname ${env.host.address}`);
+    expect(settings).toContain("user root");
+    expect(settings).toContain("stricthostkeychecking true");
+    expect(settings).toContain(`identityfile ${env.host.keyPath}`);
+    expect(settings).toContain(`userknownhostsfile ${env.host.knownHostsFile}`);
+    // The remote engine's own version block, through the connection.
+    const remoteVersion = (await env.host.docker(["version", "--format", "{{.Server.Version}}"])).stdout.trim();
+    expect(result.stdout).toMatch(new RegExp(`COMMAND: docker version \\(the Docker Engine on ${label}, through the ssh connection\\)\nOUTPUT:\n[^]*Server:[^]*Version: +${remoteVersion.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    // Settings only: not the private key's text.
+    const key = readFileSync(env.host.keyPath, "utf8").split("\n")[1]!;
+    expect(result.stdout).not.toContain(key);
+  });
+});
 
 describe("dusty doctor on the ssh driver", () => {
   test("a healthy host passes every check", async () => {

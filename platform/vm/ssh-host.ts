@@ -125,6 +125,20 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
+  /** Runs a sync into the host; a full disk there becomes a UserError naming the host, the folder and the fix. */
+  async function intoHost(sync: () => Promise<void>): Promise<void> {
+    try {
+      await sync();
+    } catch (error) {
+      const full = error instanceof CommandFailedError ? /No space left on device|Disk quota exceeded/.exec(error.result.stderr) : null;
+      if (!full) throw error;
+      throw new UserError(
+        `The Docker host ${connection.label} is out of disk space in dusty's folder ${persistDir}: ${full[0]}. ` +
+          `Free space there (\`dusty disk cleanup_containers\`, \`dusty disk cleanup_images\`), or set docker_host_persist_dir to a folder on a larger disk of that host`,
+      );
+    }
+  }
+
   return {
     name: "ssh",
     connection,
@@ -140,10 +154,12 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
       const to = insidePersist(hostPath);
       const kind = await localKind(localPath);
       if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
-      await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
-      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
+      await intoHost(async () => {
+        await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
+        await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
+      });
     },
-    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions)),
+    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => intoHost(() => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions))),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {
       const from = insidePersist(hostPath);
       const sourceIsDir = (await connection.run(["test", "-d", from])).exitCode === 0;

@@ -16,12 +16,21 @@ const SHOWN_SSH_OPTIONS = ["hostname", "user", "port", "identityfile", "identiti
 /** A program run for the dump: its output, never an exception. */
 export type DumpRunner = (argv: string[], env?: Record<string, string>) => Promise<string>;
 
+/** What the sections are made from: the config (undefined when it cannot be read), the locations, the client's agent. */
+export interface SshDumpInput {
+  config: DustyConfig | undefined;
+  locations: Locations;
+  /** The client's SSH agent, checked to be theirs, for a host whose key is in it. */
+  sshAuthSock?: string;
+}
+
 /** The sections (title, output) for the ssh driver; none for the other drivers. */
-export async function sshHostSections(config: DustyConfig | undefined, locations: Locations, runForDump: DumpRunner): Promise<[string, string][]> {
+export async function sshHostSections(input: SshDumpInput, runForDump: DumpRunner): Promise<[string, string][]> {
+  const { config, locations } = input;
   if (config?.docker_host_driver !== "ssh") return [];
   let host: SshDockerHost;
   try {
-    host = dockerHostFor({ config, locations }) as SshDockerHost;
+    host = dockerHostFor({ config, locations }, { sshAuthSock: input.sshAuthSock }) as SshDockerHost;
   } catch (error) {
     return [["Docker Host", `driver: ssh\n${errorMessage(error)}`]];
   }

@@ -39,11 +39,11 @@ const handler: Handler = {
     for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"], ["docker", "version"]]) {
       section(formatArgv(argv), await runForDump(argv, ctx));
     }
-    for (const [title, output] of await sshHostSections(config, ctx.locations, (argv, env) => runForDump(argv, ctx, env))) section(title, output);
+    const agent = await agentSocketFor(ctx, args.sshAuthSock);
+    for (const [title, output] of await sshHostSections({ config, locations: ctx.locations, sshAuthSock: agent }, (argv, env) => runForDump(argv, ctx, env))) section(title, output);
     section(...(await composeVersion(config, ctx)));
     section(formatArgv(["cat", ctx.locations.hostsFile]), await runForDump(["cat", ctx.locations.hostsFile], ctx));
     section(`cat ${ctx.locations.configFile} (environment override values masked)`, configText);
-    const agent = await agentSocketFor(ctx, args.sshAuthSock);
     section(
       "ssh-add -l",
       agent === undefined

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { run } from "../platform/run.ts";
 import { BUSYBOX_IMAGE, ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
-import { NOBODY } from "./containers-env.ts";
-import { dustyArgv, ROOT, startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
+import { runClient } from "./containers-env.ts";
+import { startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
 /** Which compose the daemon runs. */
@@ -113,17 +113,17 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
       if (!id) throw new Error(`no running container for ${service} in project ${project} on the remote host`);
       return id;
     };
-    const runClient = (args: string[], runOptions: RunOptions = {}) => daemon.run(args, { timeoutMs: 120_000, ...runOptions });
+    const runAsRoot = (args: string[], runOptions: RunOptions = {}) => daemon.run(args, { timeoutMs: 120_000, ...runOptions });
     return {
       host,
       daemon,
       project,
       specsPath,
       remotePersistDir,
-      run: runClient,
-      runAsNobody: (args, runOptions = {}) => runAsNobody(args, { ...runOptions, env: { ...daemon.env, HOME: "/tmp", ...runOptions.env } }),
+      run: runAsRoot,
+      runAsNobody: (args, runOptions = {}) => runClient(daemon, args, { ...runOptions, asNobody: true }),
       up: async (extra = []) => {
-        const result = await runClient(["up", "--no-pull", ...extra], { timeoutMs: 180_000 });
+        const result = await runAsRoot(["up", "--no-pull", ...extra], { timeoutMs: 180_000 });
         if (result.code !== 0) throw new Error(`dusty up failed with exit code ${result.code}:\n${result.stdout}${result.stderr}\n${daemon.log().slice(-3000)}`);
         return result;
       },
@@ -141,20 +141,6 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/** The client as nobody; the harness's folders must let others pass (chmod o+x) for it to reach the socket. */
-async function runAsNobody(args: string[], options: RunOptions): Promise<RunResult> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) if (value !== undefined) env[key] = value;
-  const child = Bun.spawn(["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--", ...dustyArgv(args)], { env, cwd: options.cwd ?? ROOT, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-  try {
-    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    return { code: child.signalCode === "SIGKILL" ? -1 : code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -4,11 +4,13 @@
  * machine's engine survive); backup and restore mirror the remote persist folder to and from a local one.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../platform/run.ts";
 import { BUSYBOX_IMAGE } from "../platform/test-images.ts";
+import { NOBODY } from "./containers-env.ts";
 import { startRemoteEnv, type RemoteEnv } from "./remote-env.ts";
 
 const UNUSED_IMAGE = `dusty-remote-unused-${crypto.randomUUID().slice(0, 8)}:latest`;
@@ -98,5 +100,22 @@ describe("dusty disk on the ssh driver", () => {
     expect(restore.code).toBe(0);
     expect((await env.host.exec(["cat", secret])).stdout).toBe("v1\n");
     expect((await env.host.exec(["test", "-e", join(env.remotePersistDir, "assets", "later.txt")])).exitCode).toBe(1);
+  });
+
+  test("a backup by another user (nobody) belongs to them, and goes only where they may write", async () => {
+    for (const dir of [env.daemon.dir, dirname(env.daemon.socketPath)]) chmodSync(dir, 0o711);
+    chmodSync(local, 0o755);
+    const mine = join(local, "nobody-backups");
+    mkdirSync(mine);
+    chownSync(mine, NOBODY.uid, NOBODY.gid);
+    const backup = await env.runAsNobody(["disk", "backup", mine]);
+    expect(backup.code).toBe(0);
+    expect(statSync(join(mine, "dusty-backup", "assets", "secret.txt")).uid).toBe(NOBODY.uid);
+    const rootOnly = join(local, "root-only");
+    mkdirSync(rootOnly, { mode: 0o700 });
+    const refused = await env.runAsNobody(["disk", "backup", rootOnly]);
+    expect(refused.stderr).toContain(`Cannot create the folder "${join(rootOnly, "dusty-backup")}"`);
+    expect(refused.code).toBe(1);
+    expect(existsSync(join(rootOnly, "dusty-backup"))).toBe(false);
   });
 });

@@ -13,10 +13,21 @@ import { makeGitRepo } from "./git-fixtures.ts";
 import { HAS_COMPOSE_V2, startRemoteEnv, type ComposeChoice, type RemoteEnv } from "./remote-env.ts";
 
 const APP = `trremote${crypto.randomUUID().slice(0, 6)}`;
+/** An app whose test base image is built (test.build) from a folder of its repo. */
+const BUILT = `${APP}built`;
 
 function specsFor(repoUrl: string): Record<string, string> {
   return {
     "bundles/main.yml": `apps: [${APP}]\n`,
+    [`apps/${BUILT}.yml`]: `image: dusty-example/busybox:latest
+repo: ${repoUrl}
+mount: /web
+test:
+  build: image
+  suites:
+    - name: show
+      command: ["cat /built.txt"]
+`,
     [`apps/${APP}.yml`]: `image: dusty-example/busybox:latest
 repo: ${repoUrl}
 mount: /web
@@ -42,7 +53,10 @@ for (const compose of ["docker-compose", "docker compose"] as ComposeChoice[]) {
     let code: ReturnType<typeof makeGitRepo>;
     beforeAll(async () => {
       local = mkdtempSync(join(tmpdir(), "dusty-remote-test-"));
-      code = makeGitRepo(join(local, "web"), { "version.txt": "v1\n" });
+      code = makeGitRepo(join(local, "web"), {
+        "version.txt": "v1\n",
+        "image/Dockerfile": "FROM dusty-example/busybox:latest\nRUN echo built on $(hostname) > /built.txt\n",
+      });
       env = await startRemoteEnv({ specs: specsFor(code.url), bundles: ["main"], compose, hide: [local], config: { repo_overrides: {} } });
       // The specs repo's own override, plus the app's code from the local checkout (edits reach the host on each run).
       env.writeConfig({ repo_overrides: { [`file://${env.specsPath}`]: env.specsPath, [code.url]: code.path } });
@@ -81,6 +95,15 @@ for (const compose of ["docker-compose", "docker compose"] as ComposeChoice[]) {
       expect(result.code).toBe(3);
       // Nothing of the run stays on the remote engine but the image.
       expect((await env.host.docker(["ps", "-aq", "--filter", `label=${TEST_NAME_LABEL}=${APP}`])).stdout.trim()).toBe("");
+    });
+
+    test("a test.build base image is built on the remote engine from the local checkout", async () => {
+      const result = await env.run(["test", "--no-pull", BUILT, "show"]);
+      expect(result.stdout).toContain("built on");
+      expect(result.code).toBe(0);
+      const base = `dusty/test_base_${BUILT}:latest`;
+      expect((await env.host.docker(["image", "inspect", base])).exitCode).toBe(0);
+      expect((await run(["docker", "image", "inspect", base])).exitCode).not.toBe(0);
     });
 
     test("a local edit reaches the host, and --recreate builds the image anew there", async () => {

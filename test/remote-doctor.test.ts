@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startRemoteEnv, type RemoteEnv } from "./remote-env.ts";
 
 const SPECS = {
@@ -133,6 +133,27 @@ describe("dusty doctor on the ssh driver", () => {
     // Port 2222 of the namespace host: its sshd listens on 22 only, so this is a host with no sshd.
     const result = await doctor({ docker_host: `ssh://root@${env.host.address}:2222` });
     expect(result.stdout).toContain(`FAIL Cannot reach the Docker host root@${env.host.address}:2222: ssh: connect to host ${env.host.address} port 2222: Connection refused. Check that the host is up, that sshd runs there, and the address and port in docker_host`);
+    expect(result.code).toBe(1);
+  });
+
+  // Last: these stop the host's own daemons (started by this file's startRemoteHost), which stay stopped.
+  test("the engine stopped there is named with the fix", async () => {
+    env.writeConfig();
+    const pid = readFileSync(join(dirname(env.host.sshConfigFile), "dockerd.pid"), "utf8").trim();
+    expect((await env.host.exec(["kill", pid])).exitCode).toBe(0);
+    for (let i = 0; i < 200 && (await env.host.exec(["test", "-S", "/var/run/docker.sock"])).exitCode === 0; i++) await Bun.sleep(100);
+    const result = await doctor();
+    expect(result.stdout).toContain(`FAIL Cannot reach the Docker Engine on ${label}: no engine socket at /var/run/docker.sock there. Start it there (\`sudo systemctl start docker\`)`);
+    expect(result.code).toBe(1);
+  });
+
+  test("sshd stopped there makes the host unreachable, with the fix", async () => {
+    await env.closeMaster();
+    const pid = readFileSync(join(dirname(env.host.sshConfigFile), "sshd.pid"), "utf8").trim();
+    expect((await env.host.exec(["kill", pid])).exitCode).toBe(0);
+    for (let i = 0; i < 200 && (await env.host.exec(["kill", "-0", pid])).exitCode === 0; i++) await Bun.sleep(100);
+    const result = await doctor();
+    expect(result.stdout).toContain(`FAIL Cannot reach the Docker host ${label}: ssh: connect to host ${env.host.address} port 22: Connection refused. Check that the host is up, that sshd runs there, and the address and port in docker_host`);
     expect(result.code).toBe(1);
   });
 });

@@ -73,6 +73,21 @@ for (const compose of ["docker-compose", "docker compose"] as ComposeChoice[]) {
       expect(await env.localContainers()).toEqual([]);
     });
 
+    test("as on this machine: a folder merges into an existing one, copies belong to root there, a linked folder is copied as the folder", async () => {
+      await env.exec("app_one", ["sh", "-c", "mkdir -p /srv/merge && echo old > /srv/merge/keep.txt && echo old > /srv/merge/index.html && mkdir -p /real/dir && echo linked > /real/dir/f.txt && ln -s /real/dir /link"]);
+      mkdirSync(join(local, "merge"), { recursive: true });
+      writeFileSync(join(local, "merge/index.html"), "new");
+      chownSync(join(local, "merge/index.html"), 1234, 1234);
+      expect((await env.run(["cp", join(local, "merge"), "app_one:/srv/merge"])).code).toBe(0);
+      expect(await env.exec("app_one", ["cat", "/srv/merge/index.html", "/srv/merge/keep.txt"])).toBe("newold\n");
+      expect((await env.exec("app_one", ["stat", "-c", "%u:%g", "/srv/merge/index.html"])).trim()).toBe("0:0");
+      expect((await env.run(["cp", "app_one:/link", join(local, "linked")])).code).toBe(0);
+      expect(readFileSync(join(local, "linked/f.txt"), "utf8")).toBe("linked\n");
+      // Each copy's folder in the host's cp folder is gone afterwards.
+      const left = await env.host.exec(["find", join(env.remotePersistDir, "cp"), "-name", ".dusty-cp-*"]);
+      expect(left.stdout).toBe("");
+    });
+
     test("run by another user (nobody), local files are read and written with that user's rights", async () => {
       for (const dir of [env.daemon.dir, dirname(env.daemon.socketPath)]) chmodSync(dir, 0o711);
       chmodSync(local, 0o755);

@@ -1,13 +1,14 @@
 /**
  * A disk-full Docker host (the ssh driver, test/remote-env.ts): dusty's folder there is a tiny tmpfs, too
- * small for the app's repo. `up` and `test` fail with a message naming the host, what is full and the
- * fix, and nothing local is lost: the hosts file, the compose file and the config stay as they were,
- * and the local checkout is untouched.
+ * small for the app's repo. `cp` (which goes through the host's cp folder), `up` and `test` fail with a
+ * message naming the host, what is full and the fix, and nothing local is lost: the hosts file, the compose
+ * file and the config stay as they were, and the local checkout and the copied file are untouched.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEST_RUN_LABEL } from "../platform/test-runs.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
 import { startRemoteEnv, type RemoteEnv } from "./remote-env.ts";
 
@@ -33,9 +34,17 @@ test:
     - name: pass
       command: ["true"]
 `;
-  env = await startRemoteEnv({ specs: { "apps/bigapp.yml": app, "bundles/main.yml": "apps: [bigapp]\n" }, bundles: ["main"], hide: [local] });
+  const specs = {
+    "apps/bigapp.yml": app,
+    "apps/idle.yml": "image: dusty-example/busybox:latest\ncommands:\n  always:\n    - exec sleep 3600\n",
+    "bundles/main.yml": "apps: [bigapp]\n",
+    "bundles/small.yml": "apps: [idle]\n",
+  };
+  env = await startRemoteEnv({ specs, bundles: ["small"], hide: [local] });
   env.writeConfig({ repo_overrides: { [`file://${env.specsPath}`]: env.specsPath, [code.url]: code.path } });
   label = `root@${env.host.address}`;
+  // One app up while the disk has room, for cp; then dusty's folder there becomes a full one.
+  await env.up();
   expect((await env.host.exec(["mkdir", "-p", env.remotePersistDir])).exitCode).toBe(0);
   expect((await env.host.exec(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", env.remotePersistDir])).exitCode).toBe(0);
 }, 240_000);
@@ -46,10 +55,20 @@ afterAll(async () => {
 }, 120_000);
 
 describe("a disk-full ssh Docker host", () => {
+  test("cp into a container fails naming the host and the fix, and the local file is untouched", async () => {
+    const result = await env.run(["cp", join(code.path, "big.txt"), "idle:/big.txt"]);
+    expect(result.stderr).toContain(`The Docker host ${label} is out of disk space in dusty's folder ${env.remotePersistDir}: No space left on device.`);
+    expect(result.code).toBe(1);
+    expect(readFileSync(join(code.path, "big.txt"), "utf8")).toBe(BIG);
+    expect((await env.host.docker(["exec", await env.containerId("idle"), "test", "-e", "/big.txt"])).exitCode).toBe(1);
+  });
+
   test("up fails naming the host, the full folder and the fix, and leaves the local files as they were", async () => {
     const hostsFile = env.daemon.env.DUSTY_HOSTS_FILE!;
     const configFile = join(env.daemon.env.DUSTY_CONFIG_DIR!, "config.yml");
-    const before = { hosts: readFileSync(hostsFile, "utf8"), config: readFileSync(configFile, "utf8") };
+    env.writeConfig({ bundles: ["main"], repo_overrides: { [`file://${env.specsPath}`]: env.specsPath, [code.url]: code.path } });
+    const composeFile = join(env.daemon.env.DUSTY_CONFIG_DIR!, "compose", "docker-compose.yml");
+    const before = { hosts: readFileSync(hostsFile, "utf8"), config: readFileSync(configFile, "utf8"), compose: readFileSync(composeFile, "utf8") };
     const result = await env.run(["up", "--no-pull"], { timeoutMs: 180_000 });
     expect(result.stderr).toContain(`The Docker host ${label} is out of disk space in dusty's folder ${env.remotePersistDir}: No space left on device.`);
     expect(result.stderr).toContain("Free space there (`dusty disk cleanup_containers`, `dusty disk cleanup_images`), or set docker_host_persist_dir to a folder on a larger disk");
@@ -58,7 +77,7 @@ describe("a disk-full ssh Docker host", () => {
     expect(result.code).toBe(1);
     expect(readFileSync(hostsFile, "utf8")).toBe(before.hosts);
     expect(readFileSync(configFile, "utf8")).toBe(before.config);
-    expect(existsSync(join(env.daemon.env.DUSTY_PERSIST_DIR!, "compose", "docker-compose.yml"))).toBe(false);
+    expect(readFileSync(composeFile, "utf8")).toBe(before.compose);
     expect(readFileSync(join(code.path, "big.txt"), "utf8")).toBe(BIG);
     expect(await env.localContainers()).toEqual([]);
   });
@@ -68,6 +87,6 @@ describe("a disk-full ssh Docker host", () => {
     expect(result.stderr).toContain(`The Docker host ${label} is out of disk space in dusty's folder ${env.remotePersistDir}: No space left on device.`);
     expect(result.code).toBe(1);
     expect(readFileSync(join(code.path, "small.txt"), "utf8")).toBe("small\n");
-    expect((await env.host.docker(["ps", "-aq"])).stdout.trim()).toBe("");
+    expect((await env.host.docker(["ps", "-aq", "--filter", `label=${TEST_RUN_LABEL}`])).stdout.trim()).toBe("");
   });
 });

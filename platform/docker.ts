@@ -185,12 +185,6 @@ export async function copyFromContainer(id: string, containerPath: string, local
   await runEngineChecked([DOCKER, "cp", `${id}:${containerPath}`, localPath], { env: options.env, work: true });
 }
 
-/** Where a container mounts volumes and host folders (`docker inspect`'s Mounts' destinations). */
-export async function containerMountDestinations(id: string, options: DockerOptions = {}): Promise<string[]> {
-  const result = await runEngineChecked([DOCKER, "inspect", "--format", "{{range .Mounts}}{{println .Destination}}{{end}}", id], { env: options.env });
-  return result.stdout.split("\n").filter(Boolean);
-}
-
 /** The argv of `docker logs`, for the client to run with its own stdout (or through `run()` with onLine). */
 export function dockerLogsArgv(id: string, options: LogsOptions = {}): string[] {
   return [

@@ -5,9 +5,12 @@
  * a folder copied onto an existing folder merges into it (same names replaced, everything else kept,
  * as `docker cp SRC/. DEST` does); a file onto a folder, or a folder onto a file, is refused.
  * Local paths are read and written with the caller's rights, so the daemon's root never reaches them.
- * On a Docker host elsewhere (the ssh driver) the staged copy goes through that host's cp folder with rsync
- * over the daemon's one ssh connection instead of docker cp (_cp-host.ts); the local steps are the same
- * (test/remote-cp.test.ts).
+ * On a Docker host elsewhere (the ssh driver) the same steps work unchanged: docker cp streams the staged
+ * copy as a tar through the engine API, which rides the daemon's one ssh connection (platform/ssh.ts), so
+ * nothing of the client's folders has to be mounted or even visible there (test/remote-cp.test.ts). Not
+ * through the host's cp folder (`<cpDir>/<name>` mounted at /cp): docker made that folder as root, so an
+ * ssh user in the docker group could not write into it, and a container running as a user of its own
+ * could not copy to or from /cp; the engine's copy works whoever either of them is.
  */
 import { randomUUID } from "node:crypto";
 import { chown, mkdir, rm } from "node:fs/promises";
@@ -15,9 +18,7 @@ import { basename, dirname, join, posix } from "node:path";
 import { copyFromContainer, copyToContainer, type DockerEnv } from "../../../platform/docker.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { describeCpEndpoint, parseCpArgs, type CpEndpoint } from "../../_cp-paths.ts";
-import type { DockerHost } from "../../../platform/vm/index.ts";
 import { fileUserFor, type FileUser } from "./_as-caller.ts";
-import { copyIntoContainerViaHost, copyOutOfContainerViaHost } from "./_cp-host.ts";
 import { inspectContainerPath, makeContainerDir } from "./_container-files.ts";
 import { dockerHostFor, runningContainer } from "./_environment.ts";
 import { chownTree, copyTreeAs, localKindAs, makeDirAs, makeOwnerReadable, type PathKind } from "./_local-files.ts";
@@ -48,10 +49,7 @@ const handler: Handler = {
     if (!parsed.ok) throw new UserError(parsed.error);
     const state = await readState(ctx);
     const user = fileUserFor(ctx.caller);
-    const host = dockerHostFor(state);
-    const env = await host.dockerEnv();
-    // On this machine docker cp is the copy; elsewhere the host's cp folder is (see the top of this file).
-    const via = host.name === "ssh" ? host : undefined;
+    const env = await dockerHostFor(state).dockerEnv();
 
     const source = await resolveSide(parsed.source, { state, user, env });
     if (source.kind === "missing") throw new UserError(missingMessage(source.endpoint));
@@ -61,8 +59,8 @@ const handler: Handler = {
     const staging = await createStaging(join(state.locations.persistDir, "cp", STAGING_FOLDER), user);
     try {
       const item = join(staging, "item");
-      await stage(source, item, { user, ctx, via });
-      await deliver(source.kind === "dir", item, destination, { user, ctx, via });
+      await stage(source, item, user, ctx);
+      await deliver(source.kind === "dir", item, destination, user, ctx);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -109,15 +107,8 @@ async function createStaging(root: string, user: FileUser): Promise<string> {
   return path;
 }
 
-/** Who copies: the caller's rights locally, the command's signal, and the Docker host elsewhere to copy through. */
-interface CopyContext {
-  user: FileUser;
-  ctx: CommandContext;
-  via: DockerHost | undefined;
-}
-
-/** Copies the source to `item`: a local one as the caller, a container's with docker cp (or through the host). */
-async function stage(source: Side, item: string, { user, ctx, via }: CopyContext): Promise<void> {
+/** Copies the source to `item`: a local one as the caller, a container's with docker cp. */
+async function stage(source: Side, item: string, user: FileUser, ctx: CommandContext): Promise<void> {
   if (source.endpoint.kind === "local") {
     await copyTreeAs(user, { source: source.path, dest: item, sourceIsDir: source.kind === "dir", signal: ctx.signal });
     // docker cp keeps the local uids; what lands in a container belongs to root there instead, as docker's own
@@ -125,19 +116,15 @@ async function stage(source: Side, item: string, { user, ctx, via }: CopyContext
     if (process.getuid?.() === 0) await chownTree(item, ROOT);
     return;
   }
-  const from = { id: source.id!, name: source.endpoint.name, path: source.path, env: source.env };
-  if (via) return copyOutOfContainerViaHost(via, { from, item, signal: ctx.signal });
   await copyFromContainer(source.id!, source.path, item, { env: source.env });
 }
 
-/** Copies `item` to the destination: into a container with docker cp (or through the host), to a local path as the caller. */
-async function deliver(isDir: boolean, item: string, destination: Side, { user, ctx, via }: CopyContext): Promise<void> {
+/** Copies `item` to the destination: into a container with docker cp, to a local path as the caller. */
+async function deliver(isDir: boolean, item: string, destination: Side, user: FileUser, ctx: CommandContext): Promise<void> {
   const { endpoint } = destination;
   if (endpoint.kind === "container") {
     const { env } = destination;
     if (destination.kind === "missing") await makeContainerDir(destination.id!, posix.dirname(endpoint.path), { name: endpoint.name, env });
-    const to = { id: destination.id!, name: endpoint.name, path: endpoint.path, env };
-    if (via) return copyIntoContainerViaHost(via, { item, isDir, to, signal: ctx.signal });
     // "SRC/." copies a folder's contents: into the folder when it exists, else into a new one at DEST.
     await copyToContainer(isDir ? `${item}/.` : item, destination.id!, endpoint.path, { env });
     return;

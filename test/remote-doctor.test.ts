@@ -155,5 +155,11 @@ describe("dusty doctor on the ssh driver", () => {
     const result = await doctor();
     expect(result.stdout).toContain(`FAIL Cannot reach the Docker host ${label}: ssh: connect to host ${env.host.address} port 22: Connection refused. Check that the host is up, that sshd runs there, and the address and port in docker_host`);
     expect(result.code).toBe(1);
+
+    // A dump is wanted most when the host is down: it still completes, saying what failed.
+    const dump = await env.run(["dump"]);
+    expect(dump.code).toBe(0);
+    expect(dump.stdout).toContain(`connection: no ssh master to ${label} is open`);
+    expect(dump.stdout).toContain(`COMMAND: docker version (the Docker Engine on ${label}, through the ssh connection)\nOUTPUT:\nCannot reach the Docker host ${label}: ssh: connect to host ${env.host.address} port 22: Connection refused.`);
   });
 });

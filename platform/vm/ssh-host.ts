@@ -36,7 +36,7 @@ export interface SshHostOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The ssh driver's DockerHost, with what `dusty doctor` and `dusty dump` check one by one. */
+/** The ssh driver's DockerHost, with what `dusty doctor` and `dusty dump` read of it (ssh-checks.ts). */
 export interface SshDockerHost extends DockerHost {
   readonly name: "ssh";
   readonly connection: SshConnection;
@@ -44,10 +44,6 @@ export interface SshDockerHost extends DockerHost {
   readonly persistDir: string;
   /** The ssh_config file every ssh gets, if any. */
   readonly sshConfigFile?: string;
-  /** Why code cannot be synced there (rsync missing), with the fix; undefined when rsync is there. */
-  rsyncProblem(): Promise<string | undefined>;
-  /** The remote engine's version, or what is wrong there and the fix. */
-  engineVersion(): Promise<{ ok: true; version: string } | { ok: false; problem: string }>;
 }
 
 /** A DockerHost on a remote machine's engine. */
@@ -70,31 +66,21 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    const noRsync = await rsyncProblem();
-    if (noRsync) throw new UserError(noRsync);
-    const engine = await engineVersion();
-    if (!engine.ok) throw new UserError(engine.problem);
-    log(`Docker Engine ${engine.version} is running on ${connection.label}`);
+    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
+    if (rsync.exitCode !== 0) {
+      throw new UserError(`Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`);
+    }
+    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
+    if (version.exitCode !== 0) {
+      // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
+      const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
+      const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
+      throw new UserError(`Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`);
+    }
+    log(`Docker Engine ${version.stdout.trim()} is running on ${connection.label}`);
     await onHost(["mkdir", "-p", ...Object.values(paths)]);
     // Assets hold secrets: only the remote user may read them.
     await onHost(["chmod", "700", paths.assetsDir]);
-  }
-
-  /** Why code cannot be synced there (rsync missing), with the fix; undefined when rsync is there. */
-  async function rsyncProblem(): Promise<string | undefined> {
-    const rsync = await connection.run(["sh", "-c", "command -v rsync"]);
-    if (rsync.exitCode === 0) return undefined;
-    return `Cannot sync code to the Docker host ${connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`;
-  }
-
-  /** The remote engine's version through the connection, or what is wrong there and the fix. */
-  async function engineVersion(): Promise<{ ok: true; version: string } | { ok: false; problem: string }> {
-    const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
-    if (version.exitCode === 0) return { ok: true, version: version.stdout.trim() };
-    // Through the forward the CLI sees only a closed stream ("EOF"): say what is missing there if we can.
-    const socketThere = (await connection.run(["test", "-S", REMOTE_DOCKER_SOCKET])).exitCode === 0;
-    const detail = socketThere ? version.stderr.trim().split("\n").at(-1) ?? "" : `no engine socket at ${REMOTE_DOCKER_SOCKET} there`;
-    return { ok: false, problem: `Cannot reach the Docker Engine on ${connection.label}: ${detail}. Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}` };
   }
 
   async function dockerEnv(): Promise<Record<string, string>> {
@@ -125,27 +111,9 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
-  /** Runs a sync into the host; a full disk there becomes a UserError naming the host, the folder and the fix. */
-  async function intoHost(sync: () => Promise<void>): Promise<void> {
-    try {
-      await sync();
-    } catch (error) {
-      const full = error instanceof CommandFailedError ? /No space left on device|Disk quota exceeded/.exec(error.result.stderr) : null;
-      if (!full) throw error;
-      throw new UserError(
-        `The Docker host ${connection.label} is out of disk space in dusty's folder ${persistDir}: ${full[0]}. ` +
-          `Free space there (\`dusty disk cleanup_containers\`, \`dusty disk cleanup_images\`), or set docker_host_persist_dir to a folder on a larger disk of that host`,
-      );
-    }
-  }
-
-  return {
+  return reportFullDisk({ label: connection.label, persistDir }, {
     name: "ssh",
     connection,
-    persistDir,
-    sshConfigFile: options.sshConfigFile,
-    rsyncProblem,
-    engineVersion,
     ensureUp,
     hostAddress: () => (address ??= options.hostAddress ? Promise.resolve(options.hostAddress) : resolveHost(target.host, connection.label)),
     dockerEnv,
@@ -154,21 +122,40 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
       const to = insidePersist(hostPath);
       const kind = await localKind(localPath);
       if (kind === "missing") throw new UserError(`Cannot sync "${localPath}": no such file or folder. Check the path`);
-      await intoHost(async () => {
-        await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
-        await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
-      });
+      await onHost(["mkdir", "-p", kind === "dir" ? to : posix.dirname(to)]);
+      await syncFolder(localPath, remote(to), rsyncOptions(syncOptions));
     },
-    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => intoHost(() => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions))),
+    syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, remote(insidePersist(hostRoot)), relPaths, rsyncOptions(syncOptions)),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {
       const from = insidePersist(hostPath);
       const sourceIsDir = (await connection.run(["test", "-d", from])).exitCode === 0;
       await syncFromRemote(remote(from), localPath, { ...rsyncOptions(syncOptions), sourceIsDir });
     },
-    // The nearest existing folder: before the first `up` dusty's folder there may not exist yet.
-    diskUsage: async () => parseDfOutput((await onHost(["sh", "-c", 'd=$1; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; LC_ALL=C exec df -P -h -- "$d"', "sh", persistDir])).stdout),
+    diskUsage: async () => parseDfOutput((await onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir])).stdout),
     runOnHost: (argv, runOptions) => connection.run(argv, runOptions),
+    persistDir,
+    sshConfigFile: options.sshConfigFile,
+  });
+}
+
+/**
+ * The host with its syncs into it wrapped: a full disk there (rsync's or mkdir's "No space left on
+ * device") becomes one message naming the host, dusty's folder there and the fix.
+ */
+function reportFullDisk<T extends DockerHost>(where: { label: string; persistDir: string }, host: T): T {
+  const guard = <A extends unknown[]>(sync: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
+    try {
+      await sync(...args);
+    } catch (error) {
+      const full = error instanceof CommandFailedError ? /No space left on device|Disk quota exceeded/.exec(error.result.stderr) : null;
+      if (!full) throw error;
+      throw new UserError(
+        `The Docker host ${where.label} is out of disk space in dusty's folder ${where.persistDir}: ${full[0]}. ` +
+          `Free space there (\`dusty disk cleanup_containers\`, \`dusty disk cleanup_images\`), or set docker_host_persist_dir to a folder on a larger disk of that host`,
+      );
+    }
   };
+  return { ...host, syncIn: guard(host.syncIn), syncPathsIn: guard(host.syncPathsIn) };
 }
 
 /** The host part of docker_host as an address, looked up once. */

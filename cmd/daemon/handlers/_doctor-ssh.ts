@@ -5,6 +5,7 @@
  * failed check names the host and says how to fix it; the checks that need a login are skipped without one.
  */
 import { formatDiskUsage } from "../../../platform/vm/index.ts";
+import { probeRemoteEngine, probeRemoteFolderUsage, probeRemoteRsync } from "../../../platform/vm/ssh-checks.ts";
 import type { SshDockerHost } from "../../../platform/vm/ssh-host.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 import type { CommandContext } from "./_types.ts";
@@ -25,11 +26,11 @@ export async function checkSshHost(ctx: CommandContext, host: SshDockerHost): Pr
   if (login !== undefined) {
     ctx.output("SKIP the Docker Engine, rsync and free disk there: they need a login");
   } else {
-    const engine = await host.engineVersion();
+    const engine = await probeRemoteEngine(host);
     report(engine.ok, engine.ok ? `Docker Engine ${engine.version} answers on ${label}` : engine.problem);
-    const rsync = await host.rsyncProblem();
+    const rsync = await probeRemoteRsync(host);
     report(rsync === undefined, rsync ?? `rsync is installed on ${label}`);
-    const disk = await host.diskUsage().then(
+    const disk = await probeRemoteFolderUsage(host).then(
       (usage) => ({ ok: !usage.low, text: usage.low
         ? `${label} is low on disk where dusty keeps its files (${host.persistDir}): ${usage.free} free. Free space with \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\`, or set docker_host_persist_dir to a folder on a larger disk there`
         : `${usage.free} free on ${label} where dusty keeps its files (${host.persistDir}); ${formatDiskUsage(usage).split("\n")[0]}` }),

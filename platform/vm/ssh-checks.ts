@@ -5,7 +5,10 @@
  */
 import { run } from "../run.ts";
 import { parseDfOutput, type DiskUsage } from "./disk-usage.ts";
-import type { SshDockerHost } from "./ssh-host.ts";
+import type { createSshHost } from "./ssh-host.ts";
+
+/** The ssh driver's DockerHost, with its connection. */
+export type SshDockerHost = ReturnType<typeof createSshHost>;
 
 /** Where the remote engine listens (the socket the connection forwards). */
 const REMOTE_DOCKER_SOCKET = "/var/run/docker.sock";
@@ -27,10 +30,10 @@ export async function probeRemoteRsync(host: SshDockerHost): Promise<string | un
   return `Cannot sync code to the Docker host ${host.connection.label}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`;
 }
 
-/** The free space of dusty's folder there, or of its nearest existing parent before the first `up` made it. */
-export async function probeRemoteFolderUsage(host: SshDockerHost): Promise<DiskUsage> {
+/** The free space of dusty's folder there (`persistDir`), or of its nearest existing parent before the first `up` made it. */
+export async function probeRemoteFolderUsage(host: SshDockerHost, persistDir: string): Promise<DiskUsage> {
   const script = 'd=$1; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; LC_ALL=C exec df -P -h -- "$d"';
-  const result = await host.connection.run(["sh", "-c", script, "sh", host.persistDir]);
+  const result = await host.connection.run(["sh", "-c", script, "sh", persistDir]);
   if (result.exitCode !== 0) throw new Error(`df failed there with exit code ${result.exitCode}: ${result.stderr.trim()}`);
   return parseDfOutput(result.stdout);
 }

@@ -36,18 +36,8 @@ export interface SshHostOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The ssh driver's DockerHost, with what `dusty doctor` and `dusty dump` read of it (ssh-checks.ts). */
-export interface SshDockerHost extends DockerHost {
-  readonly name: "ssh";
-  readonly connection: SshConnection;
-  /** dusty's folder on the remote host. */
-  readonly persistDir: string;
-  /** The ssh_config file every ssh gets, if any. */
-  readonly sshConfigFile?: string;
-}
-
 /** A DockerHost on a remote machine's engine. */
-export function createSshHost(options: SshHostOptions): SshDockerHost {
+export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
   const target = parseSshUrl(options.dockerHost);
   const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
@@ -111,7 +101,7 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
 
-  return reportFullDisk({ label: connection.label, persistDir }, {
+  return {
     name: "ssh",
     connection,
     ensureUp,
@@ -133,29 +123,7 @@ export function createSshHost(options: SshHostOptions): SshDockerHost {
     },
     diskUsage: async () => parseDfOutput((await onHost(["env", "LC_ALL=C", "df", "-P", "-h", "--", persistDir])).stdout),
     runOnHost: (argv, runOptions) => connection.run(argv, runOptions),
-    persistDir,
-    sshConfigFile: options.sshConfigFile,
-  });
-}
-
-/**
- * The host with its syncs into it wrapped: a full disk there (rsync's or mkdir's "No space left on
- * device") becomes one message naming the host, dusty's folder there and the fix.
- */
-function reportFullDisk<T extends DockerHost>(where: { label: string; persistDir: string }, host: T): T {
-  const guard = <A extends unknown[]>(sync: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
-    try {
-      await sync(...args);
-    } catch (error) {
-      const full = error instanceof CommandFailedError ? /No space left on device|Disk quota exceeded/.exec(error.result.stderr) : null;
-      if (!full) throw error;
-      throw new UserError(
-        `The Docker host ${where.label} is out of disk space in dusty's folder ${where.persistDir}: ${full[0]}. ` +
-          `Free space there (\`dusty disk cleanup_containers\`, \`dusty disk cleanup_images\`), or set docker_host_persist_dir to a folder on a larger disk of that host`,
-      );
-    }
   };
-  return { ...host, syncIn: guard(host.syncIn), syncPathsIn: guard(host.syncPathsIn) };
 }
 
 /** The host part of docker_host as an address, looked up once. */

@@ -6,12 +6,20 @@
  */
 import { formatDiskUsage } from "../../../platform/vm/index.ts";
 import { probeRemoteEngine, probeRemoteFolderUsage, probeRemoteRsync } from "../../../platform/vm/ssh-checks.ts";
-import type { SshDockerHost } from "../../../platform/vm/ssh-host.ts";
+import type { SshDockerHost } from "../../../platform/vm/ssh-checks.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 import type { CommandContext } from "./_types.ts";
 
+/** The host to check, dusty's folder there and the ssh_config file dusty gives ssh, if any. */
+export interface SshDoctorTarget {
+  host: SshDockerHost;
+  persistDir: string;
+  sshConfigFile?: string;
+}
+
 /** Runs the checks and prints one line per check; exit code 1 when any failed. */
-export async function checkSshHost(ctx: CommandContext, host: SshDockerHost): Promise<number> {
+export async function checkSshHost(ctx: CommandContext, target: SshDoctorTarget): Promise<number> {
+  const { host, persistDir, sshConfigFile } = target;
   const label = host.connection.label;
   const failures: string[] = [];
   const report = (ok: boolean, line: string) => {
@@ -22,7 +30,7 @@ export async function checkSshHost(ctx: CommandContext, host: SshDockerHost): Pr
     () => undefined,
     (error: unknown) => errorMessage(error),
   );
-  report(login === undefined, login ?? `${label} answers over ssh, its host key is known and the login is accepted${host.sshConfigFile ? ` (ssh_config ${host.sshConfigFile})` : ""}`);
+  report(login === undefined, login ?? `${label} answers over ssh, its host key is known and the login is accepted${sshConfigFile ? ` (ssh_config ${sshConfigFile})` : ""}`);
   if (login !== undefined) {
     ctx.output("SKIP the Docker Engine, rsync and free disk there: they need a login");
   } else {
@@ -30,11 +38,11 @@ export async function checkSshHost(ctx: CommandContext, host: SshDockerHost): Pr
     report(engine.ok, engine.ok ? `Docker Engine ${engine.version} answers on ${label}` : engine.problem);
     const rsync = await probeRemoteRsync(host);
     report(rsync === undefined, rsync ?? `rsync is installed on ${label}`);
-    const disk = await probeRemoteFolderUsage(host).then(
+    const disk = await probeRemoteFolderUsage(host, persistDir).then(
       (usage) => ({ ok: !usage.low, text: usage.low
-        ? `${label} is low on disk where dusty keeps its files (${host.persistDir}): ${usage.free} free. Free space with \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\`, or set docker_host_persist_dir to a folder on a larger disk there`
-        : `${usage.free} free on ${label} where dusty keeps its files (${host.persistDir}); ${formatDiskUsage(usage).split("\n")[0]}` }),
-      (error: unknown) => ({ ok: false, text: `Cannot tell how much disk ${label} has left at ${host.persistDir}: ${errorMessage(error)}` }),
+        ? `${label} is low on disk where dusty keeps its files (${persistDir}): ${usage.free} free. Free space with \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\`, or set docker_host_persist_dir to a folder on a larger disk there`
+        : `${usage.free} free on ${label} where dusty keeps its files (${persistDir}); ${formatDiskUsage(usage).split("\n")[0]}` }),
+      (error: unknown) => ({ ok: false, text: `Cannot tell how much disk ${label} has left at ${persistDir}: ${errorMessage(error)}` }),
     );
     report(disk.ok, disk.text);
   }

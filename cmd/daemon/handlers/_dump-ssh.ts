@@ -7,7 +7,8 @@
 import type { DustyConfig } from "../../../core/config.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 import type { Locations } from "../../../platform/locations.ts";
-import { DEFAULT_REMOTE_PERSIST_DIR, type SshDockerHost } from "../../../platform/vm/ssh-host.ts";
+import type { SshDockerHost } from "../../../platform/vm/ssh-checks.ts";
+import { DEFAULT_REMOTE_PERSIST_DIR } from "../../../platform/vm/ssh-host.ts";
 import { dockerHostFor } from "./_environment.ts";
 
 /** The `ssh -G` options a dump shows. */

@@ -24,7 +24,7 @@ import type { Handler } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 
 import { persistRoot } from "./_disk-backup.ts";
-import type { SshDockerHost } from "../../../platform/vm/ssh-host.ts";
+import type { SshDockerHost } from "../../../platform/vm/ssh-checks.ts";
 
 export { backup, restore } from "./_disk-backup.ts";
 

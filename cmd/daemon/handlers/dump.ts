@@ -13,9 +13,9 @@ import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { detectCompose } from "../../../platform/compose.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
 import { formatArgv, run } from "../../../platform/run.ts";
+import { sshHostSections } from "./_dump-ssh.ts";
 import { isCompiledBinary } from "../../_binary.ts";
 import { VERSION } from "../../_version.ts";
-import { sshHostSections } from "./_dump-ssh.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
@@ -39,11 +39,11 @@ const handler: Handler = {
     for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"], ["docker", "version"]]) {
       section(formatArgv(argv), await runForDump(argv, ctx));
     }
-    const agent = await agentSocketFor(ctx, args.sshAuthSock);
-    for (const [title, output] of await sshHostSections({ config, locations: ctx.locations, sshAuthSock: agent }, (argv, env) => runForDump(argv, ctx, env))) section(title, output);
     section(...(await composeVersion(config, ctx)));
     section(formatArgv(["cat", ctx.locations.hostsFile]), await runForDump(["cat", ctx.locations.hostsFile], ctx));
     section(`cat ${ctx.locations.configFile} (environment override values masked)`, configText);
+    const agent = await agentSocketFor(ctx, args.sshAuthSock);
+    for (const [title, output] of await sshHostSections({ config, locations: ctx.locations, sshAuthSock: agent }, (argv, env) => runForDump(argv, ctx, env))) section(title, output);
     section(
       "ssh-add -l",
       agent === undefined

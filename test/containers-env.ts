@@ -107,7 +107,7 @@ export interface ClientRunOptions extends RunOptions {
 }
 
 /** Runs the client against the daemon, as root or (with `asNobody`) as uid and gid 65534 with root as an extra group for the socket. */
-async function runClient(daemon: DaemonHandle, args: string[], options: ClientRunOptions & { asNobody?: boolean }): Promise<RunResult> {
+export async function runClient(daemon: DaemonHandle, args: string[], options: ClientRunOptions & { asNobody?: boolean }): Promise<RunResult> {
   const prefix = options.asNobody ? ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--"] : [];
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...daemon.env, ...(options.asNobody ? { HOME: "/tmp" } : {}), ...options.env })) {

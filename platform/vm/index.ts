@@ -2,7 +2,9 @@
  * Picks the Docker host driver by name: "native" on Linux, "ssh" for another machine, the VirtualBox
  * drivers (ssh hosts that dusty also starts) for macOS parity.
  */
+import { posix } from "node:path";
 import { UserError } from "../errors.ts";
+import { reportFullDisk } from "./full-disk.ts";
 import { run } from "../run.ts";
 import { createBoot2dockerHost } from "./boot2docker.ts";
 import { createDockerMachineHost } from "./docker-machine.ts";
@@ -39,7 +41,8 @@ export function selectDriver(name: string, deps: DriverDeps): DockerHost {
       const { dockerHost, controlDir } = deps.ssh ?? {};
       if (!dockerHost) throw new UserError('Cannot use Docker host driver "ssh": docker_host is not set. Set it with `dusty config set docker_host ssh://USER@HOST`');
       if (!controlDir) throw new Error('selectDriver("ssh"): needs a controlDir for the ssh connection');
-      return createSshHost({ ...deps.ssh, dockerHost, controlDir });
+      const host = createSshHost({ ...deps.ssh, dockerHost, controlDir });
+      return reportFullDisk(host, { label: host.connection.label, persistDir: posix.dirname(host.paths().reposDir) });
     }
     default:
       throw new UserError(`Cannot use Docker host driver "${name}": unknown. Choose one of ${DRIVER_NAMES.join(", ")}`);

@@ -31,6 +31,8 @@ export interface UpTouched {
   hostFiles: boolean;
   /** Syncing repos to the Docker host (not undone: the code there is the current code). */
   repos: boolean;
+  /** Every repo's sync finished (a failed one, say on a full disk, may have left a repo half-copied there). */
+  reposSynced?: boolean;
   /** Compose ran on the new file. */
   containers: boolean;
   /** Saving the compose file, hosts section and state. */
@@ -77,7 +79,11 @@ export async function recoverFailedUp(ctx: Pick<CommandContext, "log" | "warn">,
   } else {
     report.push("No container was touched");
   }
-  if (touched.repos) report.push("The repos on the Docker host were synced: they hold the current code");
+  if (touched.repos) {
+    report.push(touched.reposSynced
+      ? "The repos on the Docker host were synced: they hold the current code"
+      : "The repos on the Docker host may be partly synced (their sync did not finish): the next `dusty up` syncs them again");
+  }
   report.push(await compareFiles(state, filesBefore));
   report.push("Fix the cause above, then run `dusty up` again");
 

@@ -63,7 +63,10 @@ export async function startEnvironment(
       () => publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal),
       `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`,
     ),
-    runStep(ctx, "syncing the repos", () => syncRepos(host, plan.repos, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal }),
+    runStep(ctx, "syncing the repos", async () => {
+      await syncRepos(host, plan.repos, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal });
+      touched.reposSynced = true;
+    },
       `Syncing ${plan.repos.length} repo${plan.repos.length === 1 ? "" : "s"} to ${paths.reposDir}`),
     runStep(ctx, "writing the nginx config", () =>
       publishFolder(host, join(staging, "nginx"), paths.nginxDir, { "nginx.conf": compiled.nginx }, ctx.signal),

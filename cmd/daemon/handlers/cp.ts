@@ -5,6 +5,12 @@
  * a folder copied onto an existing folder merges into it (same names replaced, everything else kept,
  * as `docker cp SRC/. DEST` does); a file onto a folder, or a folder onto a file, is refused.
  * Local paths are read and written with the caller's rights, so the daemon's root never reaches them.
+ * On a Docker host elsewhere (the ssh driver) the same steps work unchanged: docker cp streams the staged
+ * copy as a tar through the engine API, which rides the daemon's one ssh connection (platform/ssh.ts), so
+ * nothing of the client's folders has to be mounted or even visible there (test/remote-cp.test.ts). Not
+ * through the host's cp folder (`<cpDir>/<name>` mounted at /cp): docker made that folder as root, so an
+ * ssh user in the docker group could not write into it, and a container running as a user of its own
+ * could not copy to or from /cp; the engine's copy works whoever either of them is.
  */
 import { basename, dirname, join, posix } from "node:path";
 import { copyFromContainer, copyToContainer, type DockerEnv } from "../../../platform/docker.ts";

@@ -23,6 +23,9 @@ import { readConfiguredSpecs, readState } from "./_state.ts";
 import type { Handler } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 
+import { persistRoot } from "./_disk-backup.ts";
+import type { SshDockerHost } from "../../../platform/vm/ssh-checks.ts";
+
 export { backup, restore } from "./_disk-backup.ts";
 
 /** Container states `cleanup_containers` removes: stopped for good, not merely paused or restarting. */
@@ -38,8 +41,13 @@ export const inspect: Handler<"disk.inspect"> = {
     const env = await host.dockerEnv();
     const [usage, docker] = await Promise.all([host.diskUsage(), dockerDiskUsage({ env })]);
     if (usage.low) ctx.warn(`Only ${usage.free} free where dusty keeps its files: run \`dusty disk cleanup_containers\` and \`dusty disk cleanup_images\``);
-    if (json) return outputJson(ctx, { host: host.name, persistDir: state.locations.persistDir, disk: usage, docker });
-    const title = host.name === "native" ? `Disk usage where dusty keeps its files (${state.locations.persistDir}):` : "Dusty VM Disk Usage:";
+    // On the ssh driver the folder and the disk are the remote host's, and the title says which host.
+    const persistDir = host.name === "ssh" ? persistRoot(host, state) : state.locations.persistDir;
+    if (json) return outputJson(ctx, { host: host.name, persistDir, disk: usage, docker });
+    const title =
+      host.name === "native" ? `Disk usage where dusty keeps its files (${persistDir}):`
+      : host.name === "ssh" ? `Disk usage on the Docker host ${(host as SshDockerHost).connection.label} where dusty keeps its files (${persistDir}):`
+      : "Dusty VM Disk Usage:";
     const rows = docker.map((row) => [row.type, String(row.total), String(row.active), row.size, row.reclaimable]);
     const table = renderTable(["Type", "Total", "Active", "Size", "Reclaimable"], rows);
     ctx.output(`${title}\n${formatDiskUsage(usage)}\n\nDocker Engine disk usage:\n${table}`);

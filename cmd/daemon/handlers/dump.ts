@@ -3,6 +3,7 @@
  * `COMMAND: <what>`, `OUTPUT:`, the output and a blank line; a command that fails prints what it said and
  * the dump goes on, since a broken machine is exactly when a dump is wanted. Environment override values
  * in the config are masked: they are often secrets, and dumps get pasted into issues.
+ * On the ssh driver it also says which host, how dusty reaches it and what that host's engine is (_dump-ssh.ts).
  * Args: `sshAuthSock` (the client's SSH_AUTH_SOCK, for `ssh-add -l`); `daemonProblem` when the client
  * runs it because no daemon answers (cmd/dump.ts).
  */
@@ -12,6 +13,7 @@ import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { detectCompose } from "../../../platform/compose.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
 import { formatArgv, run } from "../../../platform/run.ts";
+import { sshHostSections } from "./_dump-ssh.ts";
 import { isCompiledBinary } from "../../_binary.ts";
 import { VERSION } from "../../_version.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
@@ -40,6 +42,7 @@ const handler: Handler<"dump"> = {
     section(formatArgv(["cat", ctx.locations.hostsFile]), await runForDump(["cat", ctx.locations.hostsFile], ctx));
     section(`cat ${ctx.locations.configFile} (environment override values masked)`, configText);
     const agent = await agentSocketFor(ctx, args.sshAuthSock);
+    for (const [title, output] of await sshHostSections({ config, locations: ctx.locations, sshAuthSock: agent }, (argv, env) => runForDump(argv, ctx, env))) section(title, output);
     section(
       "ssh-add -l",
       agent === undefined

@@ -116,5 +116,13 @@ for (const compose of ["docker-compose", "docker compose"] as ComposeChoice[]) {
       expect(failed.stdout).toContain("checking 7 on");
       expect(failed.code).toBe(7);
     });
+
+    test("a script run by another user (nobody) reaches the remote container through a socket of that user's own", async () => {
+      for (const dir of [env.daemon.dir, dirname(env.daemon.socketPath)]) chmodSync(dir, 0o711);
+      const ran = await env.runAsNobody(["scripts", "app_one", "check", "5"]);
+      expect(ran.stderr).not.toContain("permission denied");
+      expect(ran.stdout).toContain("checking 5 on");
+      expect(ran.code).toBe(5);
+    });
   });
 }

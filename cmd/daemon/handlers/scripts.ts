@@ -44,7 +44,8 @@ const handler: Handler<"scripts"> = {
       const known = names.length > 0 ? `. Its scripts: ${names.join(", ")}` : "";
       throw new UserError(`No script found named ${scriptName} in specs for app ${app}${formatSuggestion(scriptName, names)}${known}`);
     }
-    const env = await dockerHostFor(state).dockerEnv();
+    const host = dockerHostFor(state);
+    const env = await host.dockerEnv();
     const container = await runningContainer(state, app, { env });
     const file = `/command_files/${commandFileName(app, { script: scriptName })}`;
     // A script added to the specs after `up` has no command file in the container yet: say so rather than let sh fail.
@@ -55,7 +56,8 @@ const handler: Handler<"scripts"> = {
       id: container.id,
       name: container.name,
       running: true,
-      env,
+      // The client runs docker as its user: on an ssh host the daemon's engine socket is root's alone.
+      env: ctx.caller && host.dockerEnvFor ? await host.dockerEnvFor(ctx.caller) : env,
       command: ["sh", file],
     };
     ctx.output(JSON.stringify(target));

@@ -8,7 +8,7 @@ import { isIP } from "node:net";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
 import type { Runner } from "../rsync.ts";
-import { CommandFailedError, run, type RunResult } from "../run.ts";
+import { CommandFailedError, run } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET } from "./_remote-host.ts";
 import { parseDfOutput } from "./disk-usage.ts";
@@ -32,11 +32,6 @@ const PREPARE_SCRIPT = [
   'mkdir -p -- "$@" && chmod 700 -- "$assets" || exit 1',
   'LC_ALL=C exec df -P -h -- "$persist"',
 ].join("\n");
-
-/** How long a successful PREPARE_SCRIPT holds for the same master connection. */
-const PREPARED_FOR_MS = 60_000;
-/** The last successful PREPARE_SCRIPT per connection (by its forwarded socket) and persist folder, with the master's pid it ran on. */
-const PREPARED = new Map<string, { master: number; at: number; result: RunResult }>();
 
 /** Settings of the ssh driver. */
 export interface SshHostOptions {
@@ -88,22 +83,17 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
     log(`Connected to the Docker host ${connection.label}`);
-    const master = await connection.masterPid();
-    const preparedKey = `${connection.dockerSocket} ${persistDir}`;
-    const fresh = PREPARED.get(preparedKey);
-    const recent = fresh !== undefined && fresh.master === master && Date.now() - fresh.at < PREPARED_FOR_MS;
     // Each command on the host is a session of its own (a fork and a shell there, about as slow as a
     // docker call is fast): rsync's presence, dusty's folders and the free space are one session, asked
-    // while the engine answers through the forwarded socket, and not asked again on the same connection
-    // for a minute (an unchanged `up` is then only docker calls).
+    // while the engine answers through the forwarded socket. It runs at every ensureUp(): someone may have
+    // emptied the folder there since the last command, and a later sync out of it would then fail.
     const engine = core.checkEngine(log).then(() => undefined, (error: unknown) => error);
-    const prepared = recent ? { ...fresh.result } : await connection.run(["sh", "-c", PREPARE_SCRIPT, "sh", persistDir, paths.assetsDir, ...Object.values(paths)]);
+    const prepared = await connection.run(["sh", "-c", PREPARE_SCRIPT, "sh", persistDir, paths.assetsDir, ...Object.values(paths)]);
     const engineProblem = await engine;
     if (prepared.exitCode === RSYNC_MISSING) throw core.rsyncMissing();
     if (prepared.exitCode !== 0) throw new CommandFailedError(prepared);
     if (engineProblem !== undefined) throw engineProblem;
     usageSeen = Promise.resolve(parseDfOutput(prepared.stdout));
-    if (!recent && master !== undefined) PREPARED.set(preparedKey, { master, at: Date.now(), result: prepared });
   }
 
   return {

@@ -19,6 +19,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
+import { cleanUpAtRunEnd } from "./_cleanup.ts";
 
 /** Options of `startRemoteHost()`. */
 export interface RemoteHostOptions {
@@ -87,7 +88,8 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
   const dockerdLog = join(state, "dockerd.log");
 
   // Whatever happens to the test process (a failed assertion before stop(), an exception), the daemons
-  // and the namespace do not outlive it. Synchronous: an exit handler cannot await.
+  // and the namespace do not outlive it: under bun test (which fires no exit handlers) stop() runs at the
+  // end of the run (test/_cleanup.ts); under plain bun (bench/ scripts) this synchronous exit handler does.
   const onExit = () => {
     for (const child of [...children, holder]) child?.kill("SIGKILL");
     Bun.spawnSync(["ip", "link", "del", vethHost], { stdio: ["ignore", "ignore", "ignore"] });
@@ -99,6 +101,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     }
   };
   process.on("exit", onExit);
+  const unregister = cleanUpAtRunEnd(() => stop());
 
   async function stop(): Promise<void> {
     const problems: string[] = [];
@@ -130,6 +133,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     if (netnsMade) await attempt("delete the netns", () => runChecked(["ip", "netns", "del", name]));
     await attempt("remove the folder", () => rm(state, { recursive: true, force: true }));
     process.off("exit", onExit);
+    unregister();
     if (problems.length > 0) throw new Error(`RemoteHost.stop(): ${problems.join("; ")}`);
   }
 

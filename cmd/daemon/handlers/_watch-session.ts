@@ -55,6 +55,11 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
 
   const schedule = () => {
     if (signal.aborted) return;
+    // During a sync, events only gather: the sync's end starts their batch's quiet window (track()).
+    if (running) {
+      again = true;
+      return;
+    }
     const now = performance.now();
     firstPendingAt ??= now;
     clearTimeout(timer);
@@ -69,13 +74,19 @@ export async function runWatchSession(repos: readonly WatchedRepo[], options: Wa
     firstPendingAt = undefined;
     track(syncBatch());
   };
-  /** Makes `work` the sync in flight: batches wait for it, and one starts after it if events came meanwhile. */
+  /**
+   * Makes `work` the sync in flight: batches wait for it. Events that came meanwhile become one batch
+   * after it, gathered as any other (quiet window, capped at maxWaitMs from the sync's end): starting it
+   * at once split a burst (a checkout, a build writing thousands of files) into many small back-to-back
+   * rsyncs, each paying rsync's start and walk again, which under load fell far behind the writer.
+   */
   const track = (work: Promise<void>) => {
     running = work.finally(() => {
       running = undefined;
       if (again && !signal.aborted) {
         again = false;
-        flush();
+        firstPendingAt = undefined;
+        schedule();
       }
     });
     return running;

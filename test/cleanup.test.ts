@@ -6,16 +6,8 @@ import { expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isProcessAlive } from "../platform/processes.ts";
 import { ROOT } from "./harness.ts";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test("a daemon a test file leaves running is stopped, and its folder removed, when the run ends", async () => {
   const dir = mkdtempSync(join(tmpdir(), "dusty-cleanup-test-"));
@@ -42,11 +34,11 @@ test("a daemon a test file leaves running is stopped, and its folder removed, wh
     expect(stderr).toContain("failed before stop()");
     expect(code).toBe(1);
     daemon = JSON.parse(readFileSync(started, "utf8"));
-    expect(isAlive(daemon!.pid)).toBe(false);
+    expect(isProcessAlive(daemon!.pid)).toBe(false);
     expect(existsSync(daemon!.dir)).toBe(false);
   } finally {
     // Only if the clean-up failed: this test started that daemon (through the child run), so it ends it.
-    if (daemon && isAlive(daemon.pid)) process.kill(daemon.pid, "SIGKILL");
+    if (daemon && isProcessAlive(daemon.pid)) process.kill(daemon.pid, "SIGKILL");
     if (daemon) rmSync(daemon.dir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }

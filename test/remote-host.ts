@@ -19,6 +19,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
+import { isProcessAlive } from "../platform/processes.ts";
 import { cleanUpAtRunEnd } from "./_cleanup.ts";
 
 /** Options of `startRemoteHost()`. */
@@ -141,7 +142,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     const left: string[] = [];
     if (existsSync(netnsPath)) left.push(`netns ${name}`);
     if ((await run(["ip", "link", "show", vethHost])).exitCode === 0) left.push(`veth ${vethHost}`);
-    for (const child of [...children, holder]) if (child && isAlive(child.pid)) left.push(`pid ${child.pid}`);
+    for (const child of [...children, holder]) if (child && isProcessAlive(child.pid)) left.push(`pid ${child.pid}`);
     if (existsSync(state)) left.push(`folder ${state}`);
     if (readFileSync("/proc/self/mountinfo", "utf8").includes(state)) left.push(`a mount under ${state}`);
     return left;
@@ -319,15 +320,6 @@ function readNs(pid: number): string | undefined {
 
 function pidsInMountNs(ns: string): number[] {
   return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readText(path: string): string {

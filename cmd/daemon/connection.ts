@@ -169,7 +169,8 @@ export class DaemonConnection {
         this.#send("log", withNewline(text));
       },
       warn: (warning) => {
-        logDaemon(`#${this.id} WARNING ${typeof warning === "string" ? warning.trimEnd() : formatDiagnostic(warning)}`);
+        // A diagnostic says "warning:" itself; other text gets the log's WARNING tag.
+        logDaemon(`#${this.id} ${typeof warning === "string" ? `WARNING ${warning.trimEnd()}` : formatDiagnostic(warning)}`);
         if (!this.daemon.suppressWarnings) this.#send("warning", withNewline(formatWarning(warning)));
       },
       output: (text) => this.#send("output", withNewline(text)),

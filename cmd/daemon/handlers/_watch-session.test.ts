@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createNativeHost } from "../../../platform/vm/native.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
-import { runWatchSession } from "./_watch-session.ts";
+import { FLOOD_EVENTS } from "../../../platform/tree-watcher.ts";
+import { FULL_SYNC_PATHS, runWatchSession } from "./_watch-session.ts";
 
 const QUIET_MS = 500;
 const dir = mkdtempSync(join(tmpdir(), "dusty-watch-session-test-"));
@@ -72,3 +73,64 @@ test("runWatchSession() gathers the events of a sync and those right after it in
   expect(listedSyncs[1]).toHaveLength(40);
   expect(readdirSync(dest).sort()).toEqual(readdirSync(local).sort());
 });
+
+test("runWatchSession() lists the paths of a batch that gathered many events during a slow sync: they were received, not lost", async () => {
+  const local = join(dir, "flood");
+  mkdirSync(local);
+  writeFileSync(join(local, "index.html"), "start\n");
+  const native = createNativeHost({ persistDir: join(dir, "persist") });
+  const dest = join(native.paths().reposDir, "flood");
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const listed: number[] = [];
+  let full = 0;
+  const host: DockerHost = {
+    ...native,
+    syncIn: async (...args) => {
+      full++;
+      await native.syncIn(...args);
+    },
+    syncPathsIn: async (localRoot, hostRoot, paths, options) => {
+      listed.push(paths.length);
+      if (listed.length === 1) await held;
+      await native.syncPathsIn(localRoot, hostRoot, paths, options);
+    },
+  };
+  const lines: string[] = [];
+  const controller = new AbortController();
+  let batches = 0;
+  let done!: () => void;
+  const synced = new Promise<void>((resolve) => (done = resolve));
+  const session = runWatchSession([{ url: "flood", name: "flood", local, dest }], {
+    host,
+    signal: controller.signal,
+    report: (line) => lines.push(line),
+    afterBatch: async () => {
+      if (++batches === 2) done();
+    },
+  });
+  // Chunks of files a second apart while the first sync is held: more than FLOOD_EVENTS events in all
+  // (a new file is two or more), never that many close together, and fewer paths than FULL_SYNC_PATHS.
+  const CHUNKS = 3;
+  const FILES = 1200;
+  try {
+    while (!lines.some((line) => line.includes("watching for changes"))) await Bun.sleep(10);
+    const startFull = full;
+    writeFileSync(join(local, "index.html"), "edit\n");
+    while (listed.length === 0) await Bun.sleep(10);
+    for (let c = 0; c < CHUNKS; c++) {
+      for (let i = 0; i < FILES; i++) writeFileSync(join(local, `c${c}-${i}.txt`), `${c} ${i}\n`);
+      await Bun.sleep(1000);
+    }
+    release();
+    await synced;
+    expect(CHUNKS * FILES * 2).toBeGreaterThan(FLOOD_EVENTS);
+    expect(CHUNKS * FILES).toBeLessThan(FULL_SYNC_PATHS);
+    expect(full - startFull).toBe(0);
+    expect(listed).toEqual([1, CHUNKS * FILES]);
+  } finally {
+    controller.abort();
+    await session;
+  }
+  expect(readdirSync(dest).sort()).toEqual(readdirSync(local).sort());
+}, 30_000);

@@ -9,9 +9,29 @@ import { join } from "node:path";
 import { createNativeHost } from "../../../platform/vm/native.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
 import { FLOOD_EVENTS } from "../../../platform/tree-watcher.ts";
-import { FULL_SYNC_PATHS, runWatchSession } from "./_watch-session.ts";
+import { FULL_SYNC_PATHS, runWatchSession, type WatchedRepo } from "./_watch-session.ts";
 
 const QUIET_MS = 500;
+
+/** A session on one repo until stop(); `twoBatches` settles once two batches after the start's full sync are done. */
+async function startSession(repo: WatchedRepo, host: DockerHost, timing: { quietMs?: number; maxWaitMs?: number } = {}) {
+  const lines: string[] = [];
+  const controller = new AbortController();
+  let batches = 0;
+  let second!: () => void;
+  const twoBatches = new Promise<void>((resolve) => (second = resolve));
+  const session = runWatchSession([repo], {
+    host,
+    signal: controller.signal,
+    report: (line) => lines.push(line),
+    ...timing,
+    afterBatch: async () => {
+      if (++batches === 2) second();
+    },
+  });
+  while (!lines.some((line) => line.includes("watching for changes"))) await Bun.sleep(10);
+  return { twoBatches, stop: () => (controller.abort(), session) };
+}
 const dir = mkdtempSync(join(tmpdir(), "dusty-watch-session-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,34 +58,18 @@ test("runWatchSession() gathers the events of a sync and those right after it in
       if (listedSyncs.length === 1) write("after", 20);
     },
   };
-  const lines: string[] = [];
-  const controller = new AbortController();
-  let batches = 0;
-  let allSynced!: () => void;
-  const synced = new Promise<void>((resolve) => (allSynced = resolve));
-  const session = runWatchSession([{ url: "repo", name: "repo", local, dest }], {
-    host,
-    signal: controller.signal,
-    report: (line) => lines.push(line),
-    // What follows the held sync has this long to join its batch; the sync is held three times longer, so
-    // the files written during it are due for their batch (their quiet window has passed) before it ends.
-    quietMs: QUIET_MS,
-    maxWaitMs: 5000,
-    afterBatch: async () => {
-      if (++batches === 2) allSynced();
-    },
-  });
+  // What follows the held sync has QUIET_MS to join its batch; the sync is held three times longer, so
+  // the files written during it are due for their batch (their quiet window has passed) before it ends.
+  const session = await startSession({ url: "repo", name: "repo", local, dest }, host, { quietMs: QUIET_MS, maxWaitMs: 5000 });
   try {
-    while (!lines.some((line) => line.includes("watching for changes"))) await Bun.sleep(10);
     writeFileSync(join(local, "index.html"), "edit\n");
     while (listedSyncs.length === 0) await Bun.sleep(10);
     write("during", 20);
     await Bun.sleep(3 * QUIET_MS);
     release();
-    await synced;
+    await session.twoBatches;
   } finally {
-    controller.abort();
-    await session;
+    await session.stop();
   }
   expect(listedSyncs[0]).toEqual(["index.html"]);
   // One batch after the held one: the files written during it and those written as it ended.
@@ -96,25 +100,12 @@ test("runWatchSession() lists the paths of a batch that gathered many events dur
       await native.syncPathsIn(localRoot, hostRoot, paths, options);
     },
   };
-  const lines: string[] = [];
-  const controller = new AbortController();
-  let batches = 0;
-  let done!: () => void;
-  const synced = new Promise<void>((resolve) => (done = resolve));
-  const session = runWatchSession([{ url: "flood", name: "flood", local, dest }], {
-    host,
-    signal: controller.signal,
-    report: (line) => lines.push(line),
-    afterBatch: async () => {
-      if (++batches === 2) done();
-    },
-  });
+  const session = await startSession({ url: "flood", name: "flood", local, dest }, host);
   // Chunks of files a second apart while the first sync is held: more than FLOOD_EVENTS events in all
   // (a new file is two or more), never that many close together, and fewer paths than FULL_SYNC_PATHS.
   const CHUNKS = 3;
   const FILES = 1200;
   try {
-    while (!lines.some((line) => line.includes("watching for changes"))) await Bun.sleep(10);
     const startFull = full;
     writeFileSync(join(local, "index.html"), "edit\n");
     while (listed.length === 0) await Bun.sleep(10);
@@ -123,14 +114,13 @@ test("runWatchSession() lists the paths of a batch that gathered many events dur
       await Bun.sleep(1000);
     }
     release();
-    await synced;
+    await session.twoBatches;
     expect(CHUNKS * FILES * 2).toBeGreaterThan(FLOOD_EVENTS);
     expect(CHUNKS * FILES).toBeLessThan(FULL_SYNC_PATHS);
     expect(full - startFull).toBe(0);
     expect(listed).toEqual([1, CHUNKS * FILES]);
   } finally {
-    controller.abort();
-    await session;
+    await session.stop();
   }
   expect(readdirSync(dest).sort()).toEqual(readdirSync(local).sort());
 }, 30_000);

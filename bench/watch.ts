@@ -7,7 +7,7 @@
  * Also: the daemon's CPU while a watch idles, and a 5,000-file burst under the watch against one full
  * rsync of the repo. Targets: watch p50 ≤ 100 ms, p95 ≤ 250 ms; idle CPU ≈ 0; burst ≤ 1.5× one rsync.
  *
- *   make build && bun bench/watch.ts         BENCH_EDITS=50 BENCH_FILES=20000 BENCH_BURST=5000
+ *   make build && bun bench/watch.ts         BENCH_EDITS=50 BENCH_FILES=20000 BENCH_BURST=5000 BENCH_LOAD=0
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,11 +18,13 @@ import { BUSYBOX_IMAGE } from "../platform/test-images.ts";
 import { ROOT } from "../test/harness.ts";
 import { startTestEnvironment, type ExampleEnvironment } from "../test/up-example.ts";
 import { startWatch } from "../test/watch-client.ts";
-import { formatMs, median, timeProcess, useBenchBinary } from "./_timing.ts";
+import { formatMs, median, percentile, timeProcess, useBenchBinary } from "./_timing.ts";
 
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
 const FILES = Number(process.env.BENCH_FILES ?? 20_000);
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
+/** Busy loops running while the burst and its rsync are measured: the burst under load (0: none). */
+const LOAD = Number(process.env.BENCH_LOAD ?? 0);
 const WEB = "/srv/dusty-bench/web";
 
 const app = (name: string, extra: string) =>
@@ -92,15 +94,22 @@ async function benchmark(env: ExampleEnvironment, bin: string): Promise<void> {
   // A burst under the watch, then the same burst synced by one full rsync with the watch gone.
   const hostCopy = join(env.persistDir, "repos", parseRepo(WEB).relPath);
   const linesBefore = watch.lines.length;
-  const burstUnderWatch = await burst(checkout, hostCopy, "burst1");
-  watch.signal("SIGINT");
-  await watch.exited;
+  const hogs = Array.from({ length: LOAD }, () => Bun.spawn(["sh", "-c", "while :; do :; done"], { stdio: ["ignore", "ignore", "ignore"] }));
+  let burstUnderWatch: Awaited<ReturnType<typeof burst>>;
+  let oneRsync: number;
+  try {
+    burstUnderWatch = await burst(checkout, hostCopy, "burst1");
+    watch.signal("SIGINT");
+    await watch.exited;
+    writeBurst(checkout, "burst2");
+    const rsyncStart = performance.now();
+    const result = await run(rsyncArgv(checkout, hostCopy, { sourceIsDir: true, excludeNestedGit: true, exactTimes: true }));
+    if (result.exitCode !== 0) throw new Error(result.stderr);
+    oneRsync = performance.now() - rsyncStart;
+  } finally {
+    for (const hog of hogs) hog.kill("SIGKILL");
+  }
   const burstLines = watch.lines.slice(linesBefore);
-  writeBurst(checkout, "burst2");
-  const rsyncStart = performance.now();
-  const result = await run(rsyncArgv(checkout, hostCopy, { sourceIsDir: true, excludeNestedGit: true, exactTimes: true }));
-  if (result.exitCode !== 0) throw new Error(result.stderr);
-  const oneRsync = performance.now() - rsyncStart;
 
   // Today's loop: the edit, then `dusty restart --repos web`.
   const restarted: number[] = [];
@@ -117,7 +126,7 @@ async function benchmark(env: ExampleEnvironment, bin: string): Promise<void> {
     console.log(`${label.padEnd(32)} ${percentile(samples, 50).toFixed(1).padStart(8)} ms ${percentile(samples, 95).toFixed(1).padStart(8)} ms`);
   }
   console.log(`\ndaemon CPU while a watch idles ${idleSeconds} s: ${(idleCpu * 100).toFixed(2)} % of one core`);
-  console.log(`\n${BURST}-file burst into the watched repo:`);
+  console.log(`\n${BURST}-file burst into the watched repo${LOAD > 0 ? `, under load (${LOAD} busy loops)` : ""}:`);
   console.log(formatMs("  first write → host copy complete (watch)", burstUnderWatch.fromFirst));
   console.log(formatMs("  last write → host copy complete (watch)", burstUnderWatch.fromLast));
   console.log(formatMs("  writing the files alone", burstUnderWatch.writing));
@@ -156,11 +165,6 @@ async function burst(checkout: string, hostCopy: string, name: string): Promise<
 function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return Number(fields[11]) + Number(fields[12]);
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 await main();

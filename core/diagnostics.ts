@@ -37,6 +37,14 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${where}: ${level}${key}${d.message}`;
 }
 
+/**
+ * A warning as the user reads it, naming its level once: a diagnostic in its compiler form
+ * (`apps/web.yml:4:16: warning: …`), any other text after `Warning: `.
+ */
+export function formatWarning(warning: string | Diagnostic): string {
+  return typeof warning === "string" ? `Warning: ${warning}` : formatDiagnostic(warning);
+}
+
 /** Sorts by file, line and column, so output is stable and reads top to bottom. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(

@@ -47,6 +47,13 @@ test("scopeDiagnostics() turns errors outside the used specs into warnings that 
   expect(scoped(FILES, "all").filter((d) => !d.includes("warning")).length).toBe(3);
 });
 
+test("scopeDiagnostics() of no bundle (bundles list, activate) says the command uses none, not that its bundles skip the spec", () => {
+  expect(scoped(FILES, []).filter((d) => d.includes("ghost"))).toEqual([
+    'apps/worker.yml:3:10: warning: depends.apps[0]: no app named "ghost" (this command uses no bundle\'s specs: `dusty validate` fails on it, as do `compile` and `up` of a bundle that uses this spec)',
+  ]);
+  expect(scoped(FILES, []).every((d) => !d.includes("no bundle this command works on"))).toBe(true);
+});
+
 test("scopeDiagnostics() keeps errors that are about no single spec file, and a broken active bundle", () => {
   const loaded = loadSpecs([{ path: "bundles/site.yml", text: "apps: {}\n" }]);
   const folder = { file: "apps", line: 0, col: 0, keyPath: "", message: "cannot read this folder", severity: "error" as const };

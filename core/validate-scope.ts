@@ -15,6 +15,11 @@ import { listSpecNames } from "./validate-names.ts";
 /** The bundles a command compiles: names, or every bundle of the repo (`dusty compile --specs` without --bundle). */
 export type BundleScope = readonly string[] | "all";
 
+/** Why an error is only a warning for a command compiling bundles that do not use its spec. */
+export const OTHER_BUNDLES_NOTE = "(no bundle this command works on uses this spec: only `dusty validate` fails on it)";
+/** Why an error is only a warning for a command that compiles no bundle at all. */
+export const NO_BUNDLE_NOTE = "(this command uses no bundle's specs: `dusty validate` fails on it, as do `compile` and `up` of a bundle that uses this spec)";
+
 /**
  * `diagnostics` (of loading and validation) as `compile` and `up` of `bundles` see them: an error in a
  * spec file those bundles do not use becomes a warning; diagnostics not about one spec file (a folder
@@ -23,9 +28,11 @@ export type BundleScope = readonly string[] | "all";
 export function scopeDiagnostics(loaded: LoadedSpecs, diagnostics: readonly Diagnostic[], bundles: BundleScope): Diagnostic[] {
   const active = bundles === "all" ? listSpecNames(loaded, "bundles") : bundles;
   const used = usedSpecFiles(loaded, active);
+  // A command with no bundle (bundles list, activate, deactivate) cannot speak of "the bundles it works on".
+  const why = active.length === 0 ? NO_BUNDLE_NOTE : OTHER_BUNDLES_NOTE;
   const scoped = diagnostics.map((d) => {
     if (d.severity !== "error" || !isSpecFile(d.file) || used.has(d.file)) return d;
-    return { ...d, severity: "warning" as const, message: `${d.message} (no bundle this command works on uses this spec: only \`dusty validate\` fails on it)` };
+    return { ...d, severity: "warning" as const, message: `${d.message} ${why}` };
   });
   return [...scoped, ...checkLinks(loaded, used)];
 }

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ancestry, findComposeProcesses, hasEnvironmentEntry, readCommandLine, readProcessStat } from "./processes.ts";
+import { ancestry, findComposeProcesses, hasEnvironmentEntry, isProcessAlive, readCommandLine, readProcessStat } from "./processes.ts";
 
 test("readProcessStat() reads a process's group, session, parent and start time, also with a ) in its name", async () => {
   // A command name with spaces and parentheses: the parser must not split inside it.
@@ -37,4 +37,11 @@ test("findComposeProcesses() finds compose working on one project by its command
     ours.kill();
     other.kill();
   }
+});
+
+test("isProcessAlive() is true for a running process and false once it has exited and been reaped", async () => {
+  expect(isProcessAlive(process.pid)).toBe(true);
+  const child = Bun.spawn(["true"]);
+  await child.exited;
+  expect(isProcessAlive(child.pid)).toBe(false);
 });

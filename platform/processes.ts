@@ -18,6 +18,16 @@ export interface ProcessStat {
   startTicks: number;
 }
 
+/** Whether a process with this pid exists (signal 0); EPERM means it does, as someone else's. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** /proc/PID/stat of one process, or undefined when it does not exist (or there is no /proc). */
 export function readProcessStat(pid: number): ProcessStat | undefined {
   let text: string;

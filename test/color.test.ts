@@ -79,7 +79,7 @@ describe("color", () => {
       const merged: Record<string, string> = {};
       for (const [name, value] of Object.entries({ ...process.env, ...PLAIN_ENV })) if (value !== undefined) merged[name] = value;
       const errFile = join(dir, "stderr.txt");
-      // Help colors stdout on a terminal; validate's warning would color stderr on one (a WARN badge).
+      // Help colors stdout on a terminal; validate's warning would color stderr on one (its "warning:").
       const quoted = (args: string[]) => dustyArgv(args).map((word) => `'${word}'`).join(" ");
       const command = `${quoted(["--help"])} 2>'${errFile}'; ${quoted(["validate", join(ROOT, "fixtures", "compile-lenient")])} 2>>'${errFile}'`;
       const child = Bun.spawn(["script", "-qec", command, "/dev/null"], { env: merged, stdin: "ignore", stdout: "pipe" });
@@ -87,7 +87,7 @@ describe("color", () => {
       await child.exited;
       expect(out).toContain(`${ESC}[`);
       const err = readFileSync(errFile, "utf8");
-      expect(err).toContain("WARN");
+      expect(err).toContain(": warning: ");
       expect(err).not.toContain(ESC);
     } finally {
       rmSync(dir, { recursive: true, force: true });

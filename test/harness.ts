@@ -21,6 +21,7 @@ import {
   type RequestMessage,
 } from "../core/protocol.ts";
 import { probeSocket, SocketWriter } from "../platform/socket.ts";
+import { cleanUpAtRunEnd } from "./_cleanup.ts";
 
 /** The repository root. */
 export const ROOT = resolve(import.meta.dir, "..");
@@ -80,7 +81,9 @@ export interface DaemonHandle {
 }
 
 const live = new Set<{ pid: number; dir: string }>();
-// If a test file dies without reaching afterAll, still take its daemons and temp folders down with it.
+// A daemon a test file leaves running (it failed before its afterAll, or has none) is stopped at the
+// end of the run: under bun test by test/_cleanup.ts's registry (bun test fires no exit handlers);
+// under plain bun (bench/ scripts), where exit handlers do run, by this synchronous one.
 process.on("exit", () => {
   for (const { pid, dir } of live) {
     try {
@@ -139,6 +142,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonHa
   });
   const entry = { pid: child.pid, dir };
   live.add(entry);
+  let unregister: (() => void) | undefined;
   let log = "";
   const collect = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
@@ -167,10 +171,12 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<DaemonHa
         }
         await drained.catch(() => {});
         live.delete(entry);
+        unregister?.();
         rmSync(dir, { recursive: true, force: true });
       })()),
   };
 
+  unregister = cleanUpAtRunEnd(handle.stop);
   try {
     await waitUntil(
       async () => {

@@ -19,6 +19,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
+import { isProcessAlive } from "../platform/processes.ts";
+import { cleanUpAtRunEnd } from "./_cleanup.ts";
 
 /** Options of `startRemoteHost()`. */
 export interface RemoteHostOptions {
@@ -110,7 +112,8 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
   };
 
   // Whatever happens to the test process (a failed assertion before stop(), an exception), the daemons
-  // and the namespace do not outlive it. Synchronous: an exit handler cannot await.
+  // and the namespace do not outlive it: under bun test (which fires no exit handlers) stop() runs at the
+  // end of the run (test/_cleanup.ts); under plain bun (bench/ scripts) this synchronous exit handler does.
   const onExit = () => {
     for (const child of [...children, holder]) child?.kill("SIGKILL");
     Bun.spawnSync(["ip", "link", "del", vethHost], { stdio: ["ignore", "ignore", "ignore"] });
@@ -123,6 +126,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     }
   };
   process.on("exit", onExit);
+  const unregister = cleanUpAtRunEnd(() => stop());
 
   async function stop(): Promise<void> {
     const problems: string[] = [];
@@ -155,6 +159,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     removeMadeFolders();
     await attempt("remove the folder", () => rm(state, { recursive: true, force: true }));
     process.off("exit", onExit);
+    unregister();
     if (problems.length > 0) throw new Error(`RemoteHost.stop(): ${problems.join("; ")}`);
   }
 
@@ -162,7 +167,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     const left: string[] = [];
     if (existsSync(netnsPath)) left.push(`netns ${name}`);
     if ((await run(["ip", "link", "show", vethHost])).exitCode === 0) left.push(`veth ${vethHost}`);
-    for (const child of [...children, holder]) if (child && isAlive(child.pid)) left.push(`pid ${child.pid}`);
+    for (const child of [...children, holder]) if (child && isProcessAlive(child.pid)) left.push(`pid ${child.pid}`);
     if (existsSync(state)) left.push(`folder ${state}`);
     if (readFileSync("/proc/self/mountinfo", "utf8").includes(state)) left.push(`a mount under ${state}`);
     for (const dir of madeFolders) if (existsSync(dir)) left.push(`folder ${dir}`);
@@ -386,15 +391,6 @@ function readNs(pid: number): string | undefined {
 
 function pidsInMountNs(ns: string): number[] {
   return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function readText(path: string): string {

@@ -143,6 +143,27 @@ describe("createSshHost()", () => {
     expect(existsSync(join(back, "gone.txt"))).toBe(false);
   });
 
+  test("syncIn() starts rsync alone: the remote folders are made by its server's command, not by a round trip of their own", async () => {
+    const started: string[][] = [];
+    const counting = createSshHost({
+      dockerHost: host.dockerHostUrl,
+      sshConfigFile: host.sshConfigFile,
+      remotePersistDir: join(host.remoteRoot, "dusty"),
+      controlDir: join(clientDir, "ssh"),
+      runner: (argv, options) => (started.push(argv), run(argv, options)),
+    });
+    const src = join(clientDir, "alone");
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, "a.txt"), "a\n");
+    const dest = join(counting.paths().reposDir, "deep", "er", "alone");
+    const before = host.acceptedLogins();
+    await counting.syncIn(src, dest);
+    await counting.syncIn(join(src, "a.txt"), join(counting.paths().commandFilesDir, "new", "dir", "a.txt"));
+    expect(started.map((argv) => argv[0])).toEqual(["rsync", "rsync"]);
+    expect(host.acceptedLogins()).toBe(before); // both rode the master
+    expect((await host.exec(["cat", join(dest, "a.txt"), join(counting.paths().commandFilesDir, "new", "dir", "a.txt")])).stdout).toBe("a\na\n");
+  });
+
   test("syncIn() refuses a remote path outside dusty's folder", async () => {
     await expect(driver.syncIn(clientDir, "/etc")).rejects.toThrow(/outside dusty's folder/);
   });

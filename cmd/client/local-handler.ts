@@ -2,6 +2,7 @@
  * Runs a daemon command's handler in the client, for the commands that matter most when the daemon is
  * down (`dump`, `doctor`): they report what this user can see, with this user's rights.
  */
+import { formatWarning } from "../../core/diagnostics.ts";
 import { resolveLocations } from "../../platform/locations.ts";
 import { runGuarded } from "./run-guarded.ts";
 import { writeToTerminal, type OutputStream } from "./call.ts";
@@ -21,7 +22,7 @@ export async function runHandlerInClient<C extends CommandName>(command: C, hand
   };
   const ctx: CommandContext = {
     log: (text) => write("stderr", text),
-    warn: (text) => write("stderr", text),
+    warn: (warning) => write("stderr", formatWarning(warning)),
     output: (text) => write("stdout", text),
     locations: resolveLocations(),
     caller: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, pid: process.pid },

@@ -5,9 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { compileEnvironment, defaultCompileOptions } from "../../core/compile.ts";
-import { formatDiagnostic } from "../../core/diagnostics.ts";
 import { chooseBundles, describeValidSpecs, formatCompiled } from "../_compile-output.ts";
-import { log, printResult } from "../_log.ts";
+import { log, printResult, printWarning } from "../_log.ts";
 import { runGuarded } from "./run-guarded.ts";
 import { readCheckedSpecs } from "../_specs.ts";
 import { loadConfig } from "../../platform/config-file.ts";
@@ -28,7 +27,7 @@ export interface LocalCompileRequest {
 export function validateLocally(specsPath: string | undefined): Promise<void> {
   return runGuarded(async () => {
     const checked = await readCheckedSpecs(specsPath);
-    for (const w of checked.warnings) log.warn(formatDiagnostic(w));
+    for (const w of checked.warnings) printWarning(w);
     printResult(describeValidSpecs(checked));
   });
 }
@@ -46,7 +45,7 @@ export function validateConfiguredLocally(): Promise<void> {
     }
     log.info(`Validating the configured specs repo, ${found.path ?? "the built-in example"}, in the client`);
     const checked = await readCheckedSpecs(found.path);
-    for (const w of checked.warnings) log.warn(formatDiagnostic(w));
+    for (const w of checked.warnings) printWarning(w);
     printResult(describeValidSpecs(checked));
   });
 }
@@ -71,7 +70,7 @@ async function findConfiguredSpecs(locations: Locations): Promise<{ path: string
 export function compileLocally(request: LocalCompileRequest): Promise<void> {
   return runGuarded(async () => {
     const { loaded, warnings } = await readCheckedSpecs(request.specsPath, { bundles: request.bundles.length > 0 ? request.bundles : "all" });
-    for (const w of warnings) log.warn(formatDiagnostic(w));
+    for (const w of warnings) printWarning(w);
     const bundles = chooseBundles(loaded.specs, request.bundles, Object.keys(loaded.specs.bundles));
     const compiled = compileEnvironment(loaded.specs, { ...defaultCompileOptions(), bundles });
     printResult(formatCompiled(compiled, request.json));

@@ -23,6 +23,7 @@ const HANDLERS: Record<string, CheckedHandler> = {
     async run(ctx) {
       ctx.log("step one");
       ctx.warn("disk nearly full");
+      ctx.warn({ file: "apps/web.yml", line: 4, col: 16, keyPath: "mount", message: "empty", severity: "warning" });
       ctx.output("result");
       return 3;
     },
@@ -87,9 +88,10 @@ test("a handler's log, warning and output reach the client in order, with its ex
   expect(await call(socketPath, "chatty")).toEqual({
     code: 3,
     stdout: "result\n",
-    stderr: "step one\nWarning: disk nearly full\n",
+    // A spec diagnostic names its level itself, so it gets no "Warning: " before it.
+    stderr: "step one\nWarning: disk nearly full\napps/web.yml:4:16: warning: mount: empty\n",
   });
-  expect(log.join("")).toMatch(/#\d+ step one\n.*#\d+ WARNING disk nearly full\n/s);
+  expect(log.join("")).toMatch(/#\d+ step one\n.*#\d+ WARNING disk nearly full\n.*#\d+ apps\/web.yml:4:16: warning: mount: empty\n/s);
 });
 
 test("--suppress-warnings keeps warnings in the daemon's log only", async () => {

@@ -13,6 +13,7 @@ import {
   type RequestMessage,
   type TextMessageType,
 } from "../../core/protocol.ts";
+import { formatDiagnostic, formatWarning } from "../../core/diagnostics.ts";
 import { errorMessage, isExpectedError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import type { PeerCredentials } from "../../platform/peer-credentials.ts";
@@ -169,9 +170,10 @@ export class DaemonConnection {
         logDaemon(`#${this.id} ${text.trimEnd()}`);
         this.#send("log", withNewline(text));
       },
-      warn: (text) => {
-        logDaemon(`#${this.id} WARNING ${text.trimEnd()}`);
-        if (!this.daemon.suppressWarnings) this.#send("warning", withNewline(`Warning: ${text}`));
+      warn: (warning) => {
+        // A diagnostic says "warning:" itself; other text gets the log's WARNING tag.
+        logDaemon(`#${this.id} ${typeof warning === "string" ? `WARNING ${warning.trimEnd()}` : formatDiagnostic(warning)}`);
+        if (!this.daemon.suppressWarnings) this.#send("warning", withNewline(formatWarning(warning)));
       },
       output: (text) => this.#send("output", withNewline(text)),
       drained: () => this.#writer.whenBelow(LOW_WATER_BYTES),

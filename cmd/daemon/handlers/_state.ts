@@ -8,7 +8,6 @@ import { assembleSpecs } from "../../../core/assemble.ts";
 import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../../../core/compile.ts";
 import type { DustyConfig } from "../../../core/config.ts";
 import type { PortAssignments } from "../../../core/ports.ts";
-import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { repoUrlsOf } from "../../../core/repos.ts";
 import type { Specs } from "../../../core/specs.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
@@ -36,7 +35,7 @@ const configReads = new NextCallSharing();
 export async function readState(ctx: CommandContext): Promise<DaemonState> {
   const file = ctx.locations.configFile;
   const { config, warnings } = await configReads.run(file, () => loadConfig(file));
-  for (const w of warnings) ctx.warn(formatDiagnostic(w));
+  for (const w of warnings) ctx.warn(w);
   return { config, locations: ctx.locations, sshAuthSock: ctx.sshAuthSock };
 }
 
@@ -53,7 +52,7 @@ export function specsRepoPath(state: DaemonState): string {
 export async function readConfiguredSpecs(state: DaemonState, ctx: CommandContext, options: CheckOptions = {}): Promise<CheckedSpecs> {
   const path = specsRepoPath(state);
   const checked = await readDaemonSpecs(path, options);
-  for (const w of checked.warnings) ctx.warn(formatDiagnostic(w));
+  for (const w of checked.warnings) ctx.warn(w);
   return checked;
 }
 

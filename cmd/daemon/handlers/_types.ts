@@ -4,14 +4,15 @@
  */
 import type { CommandArgs } from "../../../core/command-args.ts";
 import type { CommandName } from "../../../core/commands.ts";
+import type { Diagnostic } from "../../../core/diagnostics.ts";
 import type { Locations } from "../../../platform/locations.ts";
 
 /** The client's side of one command, as the daemon knows it. */
 export interface CommandContext {
   /** Progress for the user (the client's stderr); also written to the daemon's log. */
   log(text: string): void;
-  /** A warning for the user, unless the daemon runs with --suppress-warnings. */
-  warn(text: string): void;
+  /** A warning for the user, unless the daemon runs with --suppress-warnings; printed as `formatWarning()` words it. */
+  warn(warning: string | Diagnostic): void;
   /** The command's result (the client's stdout). */
   output(text: string): void;
   /**

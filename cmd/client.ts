@@ -13,6 +13,8 @@ import {
   type DaemonMessage,
 } from "../core/protocol.ts";
 import type { CommandName } from "../core/commands.ts";
+import { ENGINE_COMMANDS } from "../core/docker-engine.ts";
+import { resolveClientEngine } from "../platform/docker-context.ts";
 import { describeFailure, failureExitCode, UserError } from "../platform/errors.ts";
 import { resolveLocations } from "../platform/locations.ts";
 import { describeSocketError, errorCode, SocketWriter } from "../platform/socket.ts";
@@ -57,6 +59,9 @@ export function writeToTerminal(stream: OutputStream, text: string): Promise<num
 /** Runs `command` in the daemon, streaming its output; resolves with its exit code once everything is printed. */
 export async function callDaemon(command: CommandName, args: Record<string, unknown> = {}, options: CallOptions = {}): Promise<number> {
   const socketPath = options.socketPath ?? resolveLocations().socketPath;
+  // The root daemon sees neither the user's DOCKER_HOST nor their Docker context: send the engine they would use.
+  const engine = ENGINE_COMMANDS.includes(command) ? resolveClientEngine() : undefined;
+  if (engine !== undefined) args = { ...args, dockerEngine: engine };
   const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd() });
   if (request.length - 4 > MAX_REQUEST_BYTES) {
     throw new DaemonUnavailableError(`Cannot send ${command} to the dusty daemon: the request is over ${MAX_REQUEST_BYTES} bytes`);

@@ -6,6 +6,7 @@
  */
 import * as v from "valibot";
 import type { CommandName } from "./commands.ts";
+import { ENGINE_COMMANDS, type ClientEngine } from "./docker-engine.ts";
 
 // null counts as absent: JSON has no undefined, and some clients send null for "not given".
 const text = v.nullish(v.string());
@@ -17,13 +18,23 @@ const args = <T extends v.ObjectEntries>(entries: T) => v.looseObject(entries);
 const NONE = args({});
 const READ_FORMAT = args({ json: flag, quiet: flag });
 const AGENT = { sshAuthSock: text };
+/** The engine the client would use itself (core/docker-engine.ts); the daemon checks the endpoint before using it. */
+const CLIENT_ENGINE = v.looseObject({
+  source: v.picklist(["DOCKER_HOST", "DOCKER_CONTEXT", "currentContext"]),
+  context: v.optional(v.string()),
+  host: v.optional(v.string()),
+  certPath: v.optional(v.string()),
+  tlsVerify: v.optional(v.boolean()),
+  problem: v.optional(v.string()),
+});
+const ENGINE = { dockerEngine: v.nullish(CLIENT_ENGINE) };
 
 /** Each command's arguments; `satisfies` makes a command without a schema a type error. */
 export const COMMAND_ARGS = {
   version: args({ json: flag }),
-  dump: args({ daemonProblem: text, ...AGENT }),
-  doctor: NONE,
-  shutdown: NONE,
+  dump: args({ daemonProblem: text, ...AGENT, ...ENGINE }),
+  doctor: args({ ...ENGINE }),
+  shutdown: args({ ...ENGINE }),
   setup: args({ mac_username: text, specs_repo: text, vm_memory_size: v.nullish(v.union([v.string(), v.number()])), update: flag, ...AGENT }),
   "config.list": READ_FORMAT,
   "config.listvalues": NONE,
@@ -45,24 +56,31 @@ export const COMMAND_ARGS = {
   "assets.unset": args({ key: text }),
   validate: NONE,
   compile: args({ bundles: texts, json: flag }),
-  up: args({ recreate: flag, pull: flag, wait: count, ...AGENT }),
-  stop: args({ names: texts, rm: flag }),
-  restart: args({ names: texts, repos: texts, sync: flag }),
-  sync: args({ repos: texts }),
-  watch: args({ names: texts, restart: flag }),
-  status: READ_FORMAT,
-  "containers.find": args({ name: text, running: flag }),
-  scripts: args({ app: text, script: text }),
-  cp: args({ source: text, destination: text }),
-  "disk.inspect": READ_FORMAT,
-  "disk.cleanup_containers": NONE,
-  "disk.cleanup_images": NONE,
-  "disk.backup": args({ destination: text }),
-  "disk.restore": args({ source: text }),
-  test: args({ name: text, suite: text, args: texts, recreate: flag, pull: flag, json: flag, quiet: flag }),
+  up: args({ recreate: flag, pull: flag, wait: count, ...AGENT, ...ENGINE }),
+  stop: args({ names: texts, rm: flag, ...ENGINE }),
+  restart: args({ names: texts, repos: texts, sync: flag, ...ENGINE }),
+  sync: args({ repos: texts, ...ENGINE }),
+  watch: args({ names: texts, restart: flag, ...ENGINE }),
+  status: args({ json: flag, quiet: flag, ...ENGINE }),
+  "containers.find": args({ name: text, running: flag, ...ENGINE }),
+  scripts: args({ app: text, script: text, ...ENGINE }),
+  cp: args({ source: text, destination: text, ...ENGINE }),
+  "disk.inspect": args({ json: flag, quiet: flag, ...ENGINE }),
+  "disk.cleanup_containers": args({ ...ENGINE }),
+  "disk.cleanup_images": args({ ...ENGINE }),
+  "disk.backup": args({ destination: text, ...ENGINE }),
+  "disk.restore": args({ source: text, ...ENGINE }),
+  test: args({ name: text, suite: text, args: texts, recreate: flag, pull: flag, json: flag, quiet: flag, ...ENGINE }),
   "debug.sleep": args({ ms: count, bytes: count }),
   "debug.read": args({ ms: count, bytes: count }),
 } satisfies Record<CommandName, v.GenericSchema>;
+
+/** The client's engine of a checked request, when the command reaches the engine (else undefined). */
+export function clientEngineOf(command: CommandName, args: Record<string, unknown>): ClientEngine | undefined {
+  if (!ENGINE_COMMANDS.includes(command)) return undefined;
+  const result = v.safeParse(CLIENT_ENGINE, args.dockerEngine);
+  return result.success ? result.output : undefined;
+}
 
 const EXPECTED: Record<string, string> = { string: "a string", boolean: "true or false", number: "a number", Array: "a list", Object: "an object" };
 

@@ -12,6 +12,7 @@ import { selectDriver, type DockerHost } from "../../../platform/vm/index.ts";
 import { composeFor } from "../../../platform/compose.ts";
 import { runComposeOn, type ComposeRunOptions } from "../../../platform/compose-run.ts";
 import { CommandFailedError } from "../../../platform/run.ts";
+import { engineChoiceFor } from "./_engine.ts";
 import type { DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 
@@ -22,6 +23,8 @@ export function dockerHostFor(state: DaemonState): DockerHost {
   return selectDriver(name, {
     persistDir: locations.persistDir,
     bindAddress: config.bind_address,
+    engine: engineChoiceFor(state),
+    caller: state.caller ?? null,
     user: config.mac_username,
     memoryMb: config.vm_memory_size,
   });

@@ -6,6 +6,7 @@ import type { AssembledSpecs } from "../../../core/assemble.ts";
 import { assembleSpecs } from "../../../core/assemble.ts";
 import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../../../core/compile.ts";
 import type { DustyConfig } from "../../../core/config.ts";
+import type { ClientEngine } from "../../../core/docker-engine.ts";
 import type { PortAssignments } from "../../../core/ports.ts";
 import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { repoUrlsOf } from "../../../core/repos.ts";
@@ -23,6 +24,10 @@ import type { CommandContext } from "./_types.ts";
 export interface DaemonState {
   config: DustyConfig;
   locations: Locations;
+  /** The engine the client sent (core/docker-engine.ts); the native driver uses it unless the config pins one. */
+  clientEngine?: ClientEngine;
+  /** The client, so the engine's socket or TLS folder must be its own (or root's). */
+  caller?: CommandContext["caller"];
 }
 
 // Every command parses the config first: 200 arriving together share one read, one that started after
@@ -34,7 +39,7 @@ export async function readState(ctx: CommandContext): Promise<DaemonState> {
   const file = ctx.locations.configFile;
   const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(formatDiagnostic(w));
-  return { config, locations: ctx.locations };
+  return { config, locations: ctx.locations, clientEngine: ctx.clientEngine, caller: ctx.caller };
 }
 
 /** The folder the specs are read from: the override of the specs repo, else its managed clone. */

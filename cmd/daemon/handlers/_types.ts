@@ -2,6 +2,7 @@
  * What a daemon command handler sees and returns. A handler runs inside the daemon (as root) for one
  * client connection; everything it prints goes back to that client as it happens.
  */
+import type { ClientEngine } from "../../../core/docker-engine.ts";
 import type { Locations } from "../../../platform/locations.ts";
 
 /** The client's side of one command, as the daemon knows it. */
@@ -29,6 +30,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The client's working folder, for relative paths in args. */
   cwd: string;
+  /** The engine the client would use itself (its DOCKER_HOST or Docker context), sent with commands that reach the engine. */
+  clientEngine?: ClientEngine;
 }
 
 /** One daemon command. */

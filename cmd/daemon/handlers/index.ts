@@ -95,13 +95,13 @@ export function findHandler(command: string, env: Record<string, string | undefi
 /** The handler, with its arguments checked against the command's schema (core/command-args.ts) before it runs. */
 function checkedAgainstTable(name: CommandName, load: HandlerLoader): HandlerLoader {
   return async () => {
-    const [handler, { checkCommandArgs }] = await Promise.all([load(), import("../../../core/command-args.ts")]);
+    const [handler, { checkCommandArgs, clientEngineOf }] = await Promise.all([load(), import("../../../core/command-args.ts")]);
     return {
       mutates: COMMANDS[name].mutates,
       run: async (ctx, args) => {
         const problem = checkCommandArgs(name, args);
         if (problem !== undefined) throw new UserError(problem);
-        return handler.run(ctx, args);
+        return handler.run({ ...ctx, clientEngine: clientEngineOf(name, args) }, args);
       },
     };
   };

@@ -11,6 +11,7 @@ import { dockerServerVersion, type DockerEnv } from "../../../platform/docker.ts
 import { UserError } from "../../../platform/errors.ts";
 import { CommandFailedError } from "../../../platform/run.ts";
 import { NextCallSharing } from "../../../platform/work-sharing.ts";
+import { engineInUse, formatEngine, type EngineInUse } from "./_engine.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
@@ -51,14 +52,17 @@ const handler: Handler = {
     const format = readFormat(args);
     const state = await readState(ctx);
     requireSetup(state.config);
-    const env = await dockerHostFor(state).dockerEnv();
-    const engine = JSON.stringify(env);
-    await shared.run(`version ${engine}`, () => checkEngine(env));
+    const host = dockerHostFor(state);
+    const engineUsed = await engineInUse(state, host);
+    const env = await host.dockerEnv();
+    const engine = JSON.stringify([env, engineUsed]);
+    await shared.run(`version ${engine}`, () => checkEngine(env, engineUsed));
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const project = composeProject(state);
     // The same specs object (the daemon's cache hands it to every command), bundles, project and engine give the same answer.
     const key = `status ${specsId(specs)} ${JSON.stringify(state.config.bundles)} ${project} ${engine} ${JSON.stringify(format)}`;
-    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, format }));
+    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, engine: engineUsed, format }));
+    if (!format.json && !format.quiet) ctx.log(`Docker Engine: ${formatEngine(engineUsed)}`);
     if (text !== "") ctx.output(text);
     if (noBundles) ctx.log("No bundles are activated: activate some with `dusty bundles activate <name>`, then run `dusty up`");
     return 0;
@@ -68,14 +72,14 @@ const handler: Handler = {
 export default handler;
 
 /** Status without an engine would say "none" everywhere, which is wrong: say what is wrong instead. */
-async function checkEngine(env: DockerEnv): Promise<void> {
+async function checkEngine(env: DockerEnv, engine: EngineInUse): Promise<void> {
   try {
     await dockerServerVersion({ env });
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error;
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
     throw new UserError(
-      `Cannot show the status: the Docker Engine does not answer (${detail}). Start it (\`sudo systemctl start docker\`), or run \`dusty up\``,
+      `Cannot show the status: the Docker Engine at ${formatEngine(engine)} does not answer (${detail}). Start it (\`sudo systemctl start docker\`), or run \`dusty up\``,
     );
   }
 }
@@ -86,6 +90,7 @@ interface StatusInput {
   bundles: string[];
   project: string;
   env: DockerEnv;
+  engine: EngineInUse;
   format: ReadFormat;
 }
 
@@ -104,7 +109,7 @@ async function describeStatus(input: StatusInput): Promise<StatusText> {
   const { specs, project, env, format } = input;
   const containers = await listProjectContainers(project, env);
   // The containers' whole ps lines are in the key: an uptime that moved on is a new answer.
-  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${JSON.stringify(format)} ${JSON.stringify(containers)}`;
+  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${JSON.stringify(input.engine)} ${JSON.stringify(format)} ${JSON.stringify(containers)}`;
   if (lastAnswer?.key !== key) lastAnswer = { key, answer: renderStatus(input, containers) };
   return lastAnswer.answer;
 }
@@ -140,7 +145,7 @@ function renderStatus(input: StatusInput, containers: ProjectContainer[]): Statu
     ...Object.keys(assembled.services).map((n) => row(n, "service")),
   ];
   const noBundles = assembled.bundles.length === 0;
-  if (format.json) return { text: JSON.stringify({ project, bundles: assembled.bundles, rows }, null, 2), noBundles: false };
+  if (format.json) return { text: JSON.stringify({ project, bundles: assembled.bundles, engine: input.engine, rows }, null, 2), noBundles: false };
   if (format.quiet) return { text: rows.map((r) => r.name).join("\n"), noBundles: false };
   const table = rows.map((r) => [r.name, r.type, describeState(r), r.image ?? "-", [...r.urls, ...r.ports.map(describePort)].join(", ") || "-"]);
   return { text: renderTable(["Name", "Type", "Container", "Image", "URLs and ports"], table, { maxCellWidth: 200 }).trimEnd(), noBundles };

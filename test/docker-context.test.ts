@@ -74,6 +74,16 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     expect(page).toContain("<h1>Hello from the Dusty example website</h1>");
   });
 
+  test("dusty exec runs docker in the client against the same engine, and dump names it", async () => {
+    const exec = await dusty(["exec", "website", "--", "cat", "/srv/website/public/index.html"]);
+    expect(exec.code).toBe(0);
+    expect(exec.stdout).toContain("<h1>Hello from the Dusty example website</h1>");
+    const dump = await dusty(["dump"]);
+    expect(dump.stdout).toContain(`COMMAND: Docker Engine\nOUTPUT:\n${engine.dockerHost} (from your Docker context "second" (\`docker context use\`))\n\n`);
+    // Both engines are the same dockerd binary, so `docker version` reads alike: only that it ran is checked.
+    expect(dump.stdout).toMatch(/COMMAND: docker version\nOUTPUT:\n[^]*Server:/);
+  });
+
   test("the client's DOCKER_HOST wins over its context, and DOCKER_CONTEXT over `docker context use`", async () => {
     const viaHost = JSON.parse((await dusty(["status", "--json"], { DOCKER_HOST: DEFAULT_ENGINE })).stdout);
     expect(viaHost.engine).toEqual({ endpoint: DEFAULT_ENGINE, source: "your DOCKER_HOST" });

@@ -9,14 +9,16 @@ import { runChecked } from "../platform/run.ts";
 import { BUSYBOX_IMAGE, NGINX_IMAGE, ensureTestImages } from "../platform/test-images.ts";
 import { makeTempDir } from "./git-fixtures.ts";
 import { projectContainers, startExampleEnvironment, type ComposeCommand, type ExampleEnvironment } from "./up-example.ts";
-import { startSecondEngine, type SecondEngine } from "./second-engine.ts";
+import { hostBridges, startSecondEngine, type SecondEngine } from "./second-engine.ts";
 
 const DEFAULT_ENGINE = "unix:///var/run/docker.sock";
 let engine: SecondEngine;
 const dockerConfig = makeTempDir("dusty-docker-config-");
+let bridgesBefore: string[] = [];
 
 beforeAll(async () => {
   await ensureTestImages();
+  bridgesBefore = await hostBridges();
   engine = await startSecondEngine();
   for (const image of [BUSYBOX_IMAGE, NGINX_IMAGE]) await engine.loadImage(image);
   // The user's own docker CLI makes the context, in the user's DOCKER_CONFIG: the files dusty reads are the CLI's.
@@ -58,6 +60,12 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     expect(result.code).toBe(0);
     expect(await onSecondEngine(env.project)).toEqual({ dustyInternalNginx: true, website: true });
     expect(await projectContainers(env.project)).toEqual({});
+    // The second engine's networks are in its own namespace: this machine's bridges (docker0 among them) are untouched.
+    const network = (await engine.docker(["network", "ls", "-q", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${env.project}`])).stdout.trim();
+    expect(network).not.toBe("");
+    const bridges = await hostBridges();
+    expect(bridges).not.toContain(`br-${network}`);
+    expect(bridgesBefore.filter((name) => !name.startsWith("br-")).every((name) => bridges.includes(name))).toBe(true);
   });
 
   test("dusty status names the context's engine and shows its containers", async () => {
@@ -67,11 +75,9 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     expect(result.stdout).toMatch(/\nwebsite +app +running, up /);
     const json = JSON.parse((await dusty(["status", "--json"])).stdout);
     expect(json.engine).toEqual({ endpoint: engine.dockerHost, source: 'your Docker context "second" (`docker context use`)' });
-    // The app's direct port, published by the second engine on this machine. (Not through nginx: with
-    // its iptables off, this machine's FORWARD rules drop traffic between that engine's containers.)
-    const website = json.rows.find((row: { name: string }) => row.name === "website");
-    const page = await fetch(`http://127.0.0.1:${website.ports[0].hostPort}/`).then((response) => response.text());
-    expect(page).toContain("<h1>Hello from the Dusty example website</h1>");
+    // Through nginx, published by the second engine on its own 127.0.0.1.
+    const page = await engine.execInNetwork(["curl", "-s", "-m", "20", "--retry", "20", "--retry-all-errors", "--retry-delay", "1", "-H", "Host: local.website.com", `http://127.0.0.1:${env.httpPort}/`]);
+    expect(page.stdout).toContain("<h1>Hello from the Dusty example website</h1>");
   });
 
   test("dusty exec runs docker in the client against the same engine, and dump names it", async () => {

@@ -1,21 +1,26 @@
 /**
- * A second Docker Engine on this machine for tests: its own dockerd on a unix socket in a temp folder
- * (own --data-root, --exec-root, --pidfile, config file), with no default bridge and no iptables rules,
- * so it changes nothing of the machine's networking. Containers it runs publish on this machine's
- * addresses (its userland proxy), as Docker Desktop's, OrbStack's or colima's engine would on a Mac.
+ * A second Docker Engine for tests: its own dockerd (own --data-root, --exec-root, --pidfile, config file)
+ * in a network namespace and a mount namespace of its own, answering on a unix socket in a temp folder.
+ * The socket is a file, so clients on this machine reach it across the network namespace, as a user's
+ * docker reaches Docker Desktop's, OrbStack's or colima's engine through a socket in their home folder.
  *
  *   const engine = await startSecondEngine();
  *   afterAll(() => engine.stop());
  *   await engine.loadImage(BUSYBOX_IMAGE);
  *
- * `stop()` removes its containers and networks, stops dockerd by its pid and removes the folder.
+ * Why namespaces: a dockerd in this machine's own network namespace changes it (with `--bridge none` it
+ * deletes the interface `docker0` of the local engine at start, and its networks leave bridges behind
+ * when it is killed). In its own namespace everything it makes goes away with the namespace. As in
+ * test/remote-host.ts: `ip netns exec` remounts /sys and dockerd then fails, so it is entered with
+ * nsenter and a private mount namespace (unshare), which keeps the cgroups. `stop()` removes its
+ * containers, stops dockerd by pid, kills what is left in its mount namespace and deletes the namespace.
  */
 import type { Subprocess } from "bun";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run, type RunOptions, type RunResult } from "../platform/run.ts";
+import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
 
 /** A running second engine. */
 export interface SecondEngine {
@@ -24,6 +29,8 @@ export interface SecondEngine {
   readonly dockerHost: string;
   /** Runs `docker ARGS` against this engine. */
   docker(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** Runs a program in the engine's network namespace (its 127.0.0.1 is where its containers publish). */
+  execInNetwork(argv: string[], options?: RunOptions): Promise<RunResult>;
   /** Copies an image of the default engine into this one (`docker save | docker load`). */
   loadImage(image: string): Promise<void>;
   stop(): Promise<void>;
@@ -31,41 +38,37 @@ export interface SecondEngine {
 
 const READY_TIMEOUT_MS = 60_000;
 
-/** Starts the engine and waits until it answers; throws with its log when it does not. */
+/** Starts the engine and waits until it answers; throws with its log (after removing what it made) when it does not. */
 export async function startSecondEngine(): Promise<SecondEngine> {
   if (process.getuid?.() !== 0) throw new Error("startSecondEngine(): dockerd needs root");
   const dir = await mkdtemp(join(tmpdir(), "dusty-engine-"));
+  const netns = `dusty-ctx-${crypto.randomUUID().slice(0, 8)}`;
+  const netnsPath = `/var/run/netns/${netns}`;
   const socketPath = join(dir, "docker.sock");
   const dockerHost = `unix://${socketPath}`;
   const log = join(dir, "dockerd.log");
   const configFile = join(dir, "daemon.json");
   writeFileSync(configFile, "{}\n"); // never this machine's /etc/docker/daemon.json
-  const argv = [
-    "dockerd",
-    "--config-file", configFile,
-    "--host", dockerHost,
-    "--data-root", join(dir, "data"),
-    "--exec-root", join(dir, "exec"),
-    "--pidfile", join(dir, "dockerd.pid"),
-    "--bridge", "none",
-    "--iptables=false",
-    "--ip-forward=false",
-    "--ip-masq=false",
-  ];
-  const child: Subprocess = Bun.spawn(argv, { stdio: ["ignore", Bun.file(log), Bun.file(log)] });
   const docker = (args: string[], options: RunOptions = {}) => run(["docker", ...args], { ...options, env: { ...options.env, DOCKER_HOST: dockerHost, DOCKER_CONTEXT: "" } });
-  // If the test process dies before stop(), dockerd does not outlive it.
-  const onExit = () => child.kill("SIGKILL");
+  const execInNetwork = (argv: string[], options?: RunOptions) => run(["nsenter", `--net=${netnsPath}`, ...argv], options);
+  let child: Subprocess | undefined;
+  let mountNs: string | undefined;
+  let netnsMade = false;
+
+  // If the test process dies before stop(), dockerd and the namespace do not outlive it.
+  const onExit = () => {
+    child?.kill("SIGKILL");
+    if (netnsMade) Bun.spawnSync(["ip", "netns", "del", netns], { stdio: ["ignore", "ignore", "ignore"] });
+  };
   process.on("exit", onExit);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        // Every container and network here is the test's: the engine is.
+      if (child && child.exitCode === null && child.signalCode === null) {
+        // Every container here is the test's: the engine is.
         const ids = (await docker(["ps", "-aq"], { timeoutMs: 20_000 })).stdout.split("\n").filter(Boolean);
         if (ids.length > 0) await docker(["rm", "-f", "-v", ...ids], { timeoutMs: 60_000 });
-        await docker(["network", "prune", "-f"], { timeoutMs: 20_000 });
         child.kill("SIGTERM");
         const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(20_000).then(() => false)]);
         if (!exited) {
@@ -73,26 +76,50 @@ export async function startSecondEngine(): Promise<SecondEngine> {
           await child.exited;
         }
       }
+      // containerd and its shims live in our mount namespace: every process there is ours.
+      if (mountNs !== undefined) for (const pid of pidsInMountNs(mountNs)) killQuietly(pid);
+      if (netnsMade) await runChecked(["ip", "netns", "del", netns]);
       process.off("exit", onExit);
-      // dockerd unmounts its layers on the way out; a mount still there must not be deleted through.
+      // dockerd's layer mounts are in its own mount namespace; one here must not be deleted through.
       if (readFileSync("/proc/self/mountinfo", "utf8").includes(dir)) throw new Error(`SecondEngine.stop(): a mount under ${dir} is left; not removing it`);
       await rm(dir, { recursive: true, force: true });
     })());
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while ((await docker(["version", "--format", "{{.Server.Version}}"], { timeoutMs: 10_000 })).exitCode !== 0) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const text = readFileSync(log, "utf8").slice(-3000);
-      await stop().catch(() => {});
-      throw new Error(`startSecondEngine(): dockerd did not answer on ${socketPath}:\n${text}`);
+  try {
+    await runChecked(["ip", "netns", "add", netns]);
+    netnsMade = true;
+    await runChecked(["nsenter", `--net=${netnsPath}`, "ip", "link", "set", "lo", "up"]);
+    // nsenter and unshare exec, so the pid is dockerd's.
+    child = Bun.spawn(
+      [
+        "nsenter", `--net=${netnsPath}`, "unshare", "--mount", "--propagation", "private",
+        "dockerd",
+        "--config-file", configFile,
+        "--host", dockerHost,
+        "--data-root", join(dir, "data"),
+        "--exec-root", join(dir, "exec"),
+        "--pidfile", join(dir, "dockerd.pid"),
+        "--bridge", "none",
+        "--iptables=false",
+      ],
+      { stdio: ["ignore", Bun.file(log), Bun.file(log)] },
+    );
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while ((await docker(["version", "--format", "{{.Server.Version}}"], { timeoutMs: 10_000 })).exitCode !== 0) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`startSecondEngine(): dockerd did not answer on ${socketPath}:\n${readFileSync(log, "utf8").slice(-3000)}`);
+      await Bun.sleep(100);
     }
-    await Bun.sleep(100);
+    mountNs = readNs(child.pid);
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
   }
 
   return {
     socketPath,
     dockerHost,
     docker,
+    execInNetwork,
     stop,
     async loadImage(image) {
       const save = Bun.spawn(["docker", "save", image], { stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, DOCKER_HOST: "", DOCKER_CONTEXT: "" } });
@@ -103,4 +130,31 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       }
     },
   };
+}
+
+/** The names of this machine's bridge interfaces (in the test's own network namespace). */
+export async function hostBridges(): Promise<string[]> {
+  const result = await runChecked(["ip", "-o", "link", "show", "type", "bridge"]);
+  return [...result.stdout.matchAll(/^\d+: ([^:@]+)[:@]/gm)].map((m) => m[1]!);
+}
+
+function readNs(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
+}
+
+function pidsInMountNs(ns: string): number[] {
+  if (ns === readNs(process.pid)) return []; // never this machine's own
+  return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }

@@ -33,6 +33,8 @@ async function tlsPathOf(name: string): Promise<string> {
 test("resolveClientEngine() is undefined without DOCKER_HOST, DOCKER_CONTEXT or a current context (the docker CLI's default)", () => {
   expect(resolveClientEngine({ ...base })).toBeUndefined();
   expect(resolveClientEngine({ HOME: join(temp.path, "nobody") })).toBeUndefined();
+  expect(resolveClientEngine({})).toBeUndefined();
+  expect(resolveClientEngine({ DOCKER_CONTEXT: "colima" })).toEqual({ source: "DOCKER_CONTEXT", context: "colima", problem: "neither DOCKER_CONFIG nor HOME is set, so there is no contexts folder" });
 });
 
 test("resolveClientEngine() reads `docker context use`'s currentContext and the context's endpoint", async () => {

@@ -4,10 +4,10 @@
  * root daemon (which sees neither). The docker CLI's order: DOCKER_HOST, then DOCKER_CONTEXT, then
  * config.json's `currentContext` (under DOCKER_CONFIG, else ~/.docker). A context's endpoint is in
  * `contexts/meta/<sha256 of its name>/meta.json` (Endpoints.docker.Host), its TLS material in
- * `contexts/tls/<same>/docker/`. Synchronous and small: the client runs it before every engine command.
+ * `contexts/tls/<same>/docker/`. Synchronous and small: the client runs it before every engine command
+ * (and node:os stays out of the client's start-up: HOME is what the docker CLI reads too).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { ClientEngine } from "../core/docker-engine.ts";
 
@@ -16,13 +16,18 @@ const DEFAULT_CONTEXT = "default";
 
 /** The engine the user's docker would use, or undefined for its default (no DOCKER_HOST, no context chosen). */
 export function resolveClientEngine(env: Record<string, string | undefined> = process.env): ClientEngine | undefined {
-  const configDir = env.DOCKER_CONFIG || join(env.HOME || homedir(), ".docker");
+  // Without DOCKER_CONFIG or HOME there is no config folder: only DOCKER_HOST can choose then.
+  const configDir = env.DOCKER_CONFIG || (env.HOME ? join(env.HOME, ".docker") : undefined);
   if (env.DOCKER_HOST) {
     const tlsVerify = Boolean(env.DOCKER_TLS_VERIFY);
     const certPath = env.DOCKER_CERT_PATH || (tlsVerify ? configDir : undefined);
     return { source: "DOCKER_HOST", host: env.DOCKER_HOST, ...(certPath && { certPath }), ...(tlsVerify && { tlsVerify }) };
   }
-  if (env.DOCKER_CONTEXT) return readContext(configDir, env.DOCKER_CONTEXT, "DOCKER_CONTEXT");
+  if (env.DOCKER_CONTEXT) {
+    if (configDir === undefined) return { source: "DOCKER_CONTEXT", context: env.DOCKER_CONTEXT, problem: "neither DOCKER_CONFIG nor HOME is set, so there is no contexts folder" };
+    return readContext(configDir, env.DOCKER_CONTEXT, "DOCKER_CONTEXT");
+  }
+  if (configDir === undefined) return undefined;
   const current = currentContext(configDir);
   return current === undefined ? undefined : readContext(configDir, current, "currentContext");
 }

@@ -16,11 +16,12 @@
  * containers, stops dockerd by pid, kills what is left in its mount namespace and deletes the namespace.
  */
 import type { Subprocess } from "bun";
-import { readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
+import { pidsInMountNs, readNs } from "./remote-host.ts";
 
 /** A running second engine. */
 export interface SecondEngine {
@@ -77,7 +78,7 @@ export async function startSecondEngine(): Promise<SecondEngine> {
         }
       }
       // containerd and its shims live in our mount namespace: every process there is ours.
-      if (mountNs !== undefined) for (const pid of pidsInMountNs(mountNs)) killQuietly(pid);
+      if (mountNs !== undefined && mountNs !== readNs(process.pid)) for (const pid of pidsInMountNs(mountNs)) killQuietly(pid);
       if (netnsMade) await runChecked(["ip", "netns", "del", netns]);
       process.off("exit", onExit);
       // dockerd's layer mounts are in its own mount namespace; one here must not be deleted through.
@@ -136,19 +137,6 @@ export async function startSecondEngine(): Promise<SecondEngine> {
 export async function hostBridges(): Promise<string[]> {
   const result = await runChecked(["ip", "-o", "link", "show", "type", "bridge"]);
   return [...result.stdout.matchAll(/^\d+: ([^:@]+)[:@]/gm)].map((m) => m[1]!);
-}
-
-function readNs(pid: number): string | undefined {
-  try {
-    return readlinkSync(`/proc/${pid}/ns/mnt`);
-  } catch {
-    return undefined;
-  }
-}
-
-function pidsInMountNs(ns: string): number[] {
-  if (ns === readNs(process.pid)) return []; // never this machine's own
-  return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
 }
 
 function killQuietly(pid: number): void {

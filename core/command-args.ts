@@ -9,6 +9,7 @@ import * as v from "valibot";
 import type { CommandName } from "./commands.ts";
 import { absolutePath, args, flag, name, names, number, optional, optionalName, required, say, string, text, texts } from "./command-arg-rules.ts";
 import { checkAssetKey } from "./load-names.ts";
+import { ENGINE_COMMANDS, type ClientEngine } from "./docker-engine.ts";
 
 /** Longest `--wait` accepted, in seconds: an hour is already more than any start should take. */
 export const MAX_WAIT_SECONDS = 3600;
@@ -18,6 +19,17 @@ export const DEFAULT_WAIT_SECONDS = 30;
 const got = (what: string) => (input: unknown) => `${what}, got ${JSON.stringify(input)}`;
 const sshAuthSock = optional(v.string("Cannot use the SSH agent: `sshAuthSock` must be a path"));
 const NONE = args({});
+/** The engine the client would use itself (core/docker-engine.ts); the daemon checks the endpoint before using it. */
+const CLIENT_ENGINE = v.looseObject({
+  source: v.picklist(["DOCKER_HOST", "DOCKER_CONTEXT", "currentContext"]),
+  context: v.optional(v.string()),
+  host: v.optional(v.string()),
+  certPath: v.optional(v.string()),
+  tlsVerify: v.optional(v.boolean()),
+  problem: v.optional(v.string()),
+});
+/** For the commands of ENGINE_COMMANDS, which reach the Docker Engine. */
+const ENGINE = { dockerEngine: v.nullish(CLIENT_ENGINE) };
 const containerName = (input: unknown) => `Cannot find a container: ${JSON.stringify(input)} is not the name of an app or service`;
 
 /** How a read command answers: a table, one JSON object (`json`) or the names only (`quiet`); not both. */
@@ -71,7 +83,7 @@ const testText = (key: string) => optional(v.pipe(v.string(testField(key, "a non
 
 /** The `test` request: a suite needs its target, and --json/-q list the suites, so they take no suite. */
 const TEST = v.pipe(
-  args({ name: testText("name"), suite: testText("suite"), args: texts, recreate: flag(false), pull: flag(true), json: flag(false), quiet: flag(false) }),
+  args({ name: testText("name"), suite: testText("suite"), args: texts, recreate: flag(false), pull: flag(true), json: flag(false), quiet: flag(false), ...ENGINE }),
   v.check((r) => r.suite === undefined || r.name !== undefined, testField("name", "an app or lib name when a suite is given")),
   v.check(
     (r) => !(r.json || r.quiet) || r.suite === undefined,
@@ -87,9 +99,9 @@ const debugSleep = args({ ms: number({ min: 0, max: Number.MAX_SAFE_INTEGER, fal
 /** Each command's arguments; `satisfies` makes a command without a schema a type error. */
 export const COMMAND_ARGS = {
   version: formatArgs(),
-  dump: args({ daemonProblem: text, sshAuthSock }),
-  doctor: NONE,
-  shutdown: NONE,
+  dump: args({ daemonProblem: text, sshAuthSock, ...ENGINE }),
+  doctor: args({ ...ENGINE }),
+  shutdown: args({ ...ENGINE }),
   setup: args({
     mac_username: name("Cannot complete setup: `mac_username` must be a non-empty string. Run `dusty setup` again"),
     specs_repo: v.nullish(v.string("Cannot complete setup: `specs_repo` must be a non-empty string. Run `dusty setup` again"), ""),
@@ -139,28 +151,37 @@ export const COMMAND_ARGS = {
     pull: flag(true),
     wait: number({ min: 0, max: MAX_WAIT_SECONDS, fallback: DEFAULT_WAIT_SECONDS }, got(`Cannot use "wait": expected a number of seconds from 0 to ${MAX_WAIT_SECONDS}`)),
     sshAuthSock,
+    ...ENGINE,
   }),
-  stop: args({ names: names(got("Cannot run stop: expected a list of names")), rm: flag(false) }),
-  restart: args({ names: names(got("Cannot run restart: expected a list of names")), repos: names(got("Cannot run restart --repos: expected a list of names")), sync: flag(true) }),
-  sync: args({ repos: names(got("Cannot run sync: expected a list of names")) }),
-  watch: args({ names: names(got("Cannot run watch: expected a list of names")), restart: flag(false) }),
-  status: formatArgs(),
+  stop: args({ names: names(got("Cannot run stop: expected a list of names")), rm: flag(false), ...ENGINE }),
+  restart: args({ names: names(got("Cannot run restart: expected a list of names")), repos: names(got("Cannot run restart --repos: expected a list of names")), sync: flag(true), ...ENGINE }),
+  sync: args({ repos: names(got("Cannot run sync: expected a list of names")), ...ENGINE }),
+  watch: args({ names: names(got("Cannot run watch: expected a list of names")), restart: flag(false), ...ENGINE }),
+  status: formatArgs({ ...ENGINE }),
   // Checked against the rule for compose service names, so it cannot turn into a filter.
   "containers.find": args({
     name: required(v.pipe(v.string(say(containerName)), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, say(containerName))), containerName),
     running: flag(false),
+    ...ENGINE,
   }),
-  scripts: args({ app: name(got("Cannot run a script: the app name must be a non-empty text")), script: optionalName(got("Cannot run a script: the script name must be a non-empty text")) }),
-  cp: args({ source: string(got("Cannot copy: the source must be a path")), destination: string(got("Cannot copy: the destination must be a path")) }),
-  "disk.inspect": formatArgs(),
-  "disk.cleanup_containers": NONE,
-  "disk.cleanup_images": NONE,
-  "disk.backup": args({ destination: name("Cannot run disk backup: the destination must be a path") }),
-  "disk.restore": args({ source: name("Cannot run disk restore: the source must be a path") }),
+  scripts: args({ app: name(got("Cannot run a script: the app name must be a non-empty text")), script: optionalName(got("Cannot run a script: the script name must be a non-empty text")), ...ENGINE }),
+  cp: args({ source: string(got("Cannot copy: the source must be a path")), destination: string(got("Cannot copy: the destination must be a path")), ...ENGINE }),
+  "disk.inspect": formatArgs({ ...ENGINE }),
+  "disk.cleanup_containers": args({ ...ENGINE }),
+  "disk.cleanup_images": args({ ...ENGINE }),
+  "disk.backup": args({ destination: name("Cannot run disk backup: the destination must be a path"), ...ENGINE }),
+  "disk.restore": args({ source: name("Cannot run disk restore: the source must be a path"), ...ENGINE }),
   test: TEST,
   "debug.sleep": debugSleep,
   "debug.read": debugSleep,
 } satisfies Record<CommandName, v.GenericSchema>;
+
+/** The client's engine of a checked request, when the command reaches the engine (else undefined). */
+export function clientEngineOf(command: CommandName, args: Record<string, unknown>): ClientEngine | undefined {
+  if (!ENGINE_COMMANDS.includes(command)) return undefined;
+  const result = v.safeParse(CLIENT_ENGINE, args.dockerEngine);
+  return result.success ? result.output : undefined;
+}
 
 /** A command's arguments as a client sends them (the client imports this type only, never valibot). */
 export type CommandArgsInput<C extends CommandName> = v.InferInput<(typeof COMMAND_ARGS)[C]>;

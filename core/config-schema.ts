@@ -4,6 +4,7 @@
  * after `changeset` belong to our drivers. Import it through core/config.ts, which adds the YAML side.
  */
 import * as v from "valibot";
+import { checkEndpointSyntax } from "./docker-engine.ts";
 import { formatSuggestion } from "./validate-suggest.ts";
 
 // null counts as absent, as in specs: `bundles:` with nothing after it is an empty list.
@@ -56,6 +57,15 @@ export const DustyConfig = v.object({
   changeset: v.nullish(v.record(v.string(), v.unknown()), () => ({})),
   // Which driver runs Docker. The default depends on the machine (native on Linux), so cmd/ picks it.
   docker_host_driver: optional(v.picklist(DOCKER_HOST_DRIVERS, (issue) => `expected one of ${DOCKER_HOST_DRIVERS.join(", ")}, got ${issue.received}`)),
+  // The native driver's engine, pinned: wins over the client's DOCKER_HOST and Docker context; "" unpins.
+  docker_endpoint: v.pipe(
+    v.nullish(v.string()),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const problem = dataset.typed && dataset.value ? checkEndpointSyntax(dataset.value) : undefined;
+      if (problem !== undefined) addIssue({ message: `expected a Docker endpoint (${problem}), got ${JSON.stringify(dataset.value)}` });
+    }),
+    v.transform((value) => value || undefined),
+  ),
   compose_command: v.nullish(
     v.picklist(COMPOSE_COMMANDS, (issue) => `expected one of auto, docker-compose, "docker compose", got ${issue.received}`),
     "auto",
@@ -117,6 +127,12 @@ export const CONFIG_SETTINGS: readonly ConfigSetting[] = [
     description: "Compose project name of the environment",
     settable: true,
     takesEffect: "it takes effect at the next `dusty up`, which starts the environment under the new name (it does not stop the old project's containers: `dusty stop --rm` does that, before the change)",
+  },
+  {
+    key: "docker_endpoint",
+    description: "Docker Engine the native driver uses (unix://, tcp:// or ssh://), over your DOCKER_HOST and Docker context",
+    settable: true,
+    takesEffect: 'it takes effect with the next command that uses Docker (`dusty config set docker_endpoint ""` unpins it; containers on the previous engine stay there: `dusty stop --rm` them first)',
   },
   {
     key: "docker_host",

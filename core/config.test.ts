@@ -162,7 +162,7 @@ test("setConfigValue() sets string keys and converts number keys", () => {
 test("setConfigValue() names the known keys and guesses a typo", () => {
   expect(errorOf("specs_rep", "x")).toBe(
     'Unknown config key "specs_rep" (did you mean "specs_repo"?). Known keys: bind_address, compose_command, ' +
-      "compose_project, docker_host, docker_host_address, docker_host_driver, docker_host_persist_dir, docker_host_ssh_config, mac_username, nginx_image, port_base, release_url, socket_group, specs_repo, vm_memory_size",
+      "compose_project, docker_endpoint, docker_host, docker_host_address, docker_host_driver, docker_host_persist_dir, docker_host_ssh_config, mac_username, nginx_image, port_base, release_url, socket_group, specs_repo, vm_memory_size",
   );
   expect(errorOf("colour", "x")).toStartWith('Unknown config key "colour". Known keys: bind_address');
 });
@@ -219,4 +219,14 @@ test("setConfigValue() takes the ssh driver's keys in their own forms only", () 
   expect(errorOf("docker_host_ssh_config", "dusty_config")).toContain("expected an absolute path");
   expect(errorOf("docker_host_persist_dir", "/")).toContain("expected a folder of dusty's own");
   expect(errorOf("docker_host_persist_dir", "/srv/../etc")).toContain("expected a folder of dusty's own");
+});
+
+test("setConfigValue() takes a unix://, tcp:// or ssh:// docker_endpoint, and \"\" unpins it", () => {
+  const pinned = setConfigValue(defaultConfig(), "docker_endpoint", "unix:///Users/al/.colima/default/docker.sock");
+  expect(pinned).toEqual({ config: { ...defaultConfig(), docker_endpoint: "unix:///Users/al/.colima/default/docker.sock" } });
+  if (!("config" in pinned)) throw new Error("not set");
+  expect(setConfigValue(pinned.config, "docker_endpoint", "")).toEqual({ config: { ...defaultConfig(), docker_endpoint: undefined } });
+  expect(errorOf("docker_endpoint", "npipe:////./pipe/docker_engine")).toBe(
+    'Cannot set docker_endpoint to "npipe:////./pipe/docker_engine": expected a Docker endpoint (dusty uses only unix://PATH, tcp://HOST[:PORT] and ssh://[USER@]HOST[:PORT] endpoints), got "npipe:////./pipe/docker_engine"',
+  );
 });

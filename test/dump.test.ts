@@ -44,6 +44,7 @@ describe("dusty dump", () => {
       "uname -a",
       "which rsync",
       "git --version",
+      "Docker Engine",
       "docker version",
       expect.stringMatching(/^docker(-compose| compose) version$/),
       `cat ${hostsFile}`,
@@ -56,6 +57,7 @@ describe("dusty dump", () => {
     expect(result.stdout).toMatch(/COMMAND: which rsync\nOUTPUT:\n\/\S*rsync\n\n/);
     expect(result.stdout).toContain(`COMMAND: cat ${hostsFile}\nOUTPUT:\n127.0.0.1 localhost\n\n`);
     expect(result.stdout).toMatch(/COMMAND: docker version\nOUTPUT:\n[^]*Server:/);
+    expect(result.stdout).toContain(`COMMAND: Docker Engine\nOUTPUT:\n${process.env.DOCKER_HOST || "unix:///var/run/docker.sock"} (from ${process.env.DOCKER_HOST ? "your DOCKER_HOST" : "the default socket"})\n\n`);
     expect(result.stdout).toContain(`    API_TOKEN: "${MASK}"\n`);
     expect(result.stdout).toContain("bundles:\n  - site\n");
     expect(result.stdout).not.toContain(SECRET);

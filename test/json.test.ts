@@ -10,6 +10,7 @@ const SHAPES = {
   status: v.strictObject({
     project: v.string(),
     bundles: v.array(v.string()),
+    engine: v.strictObject({ endpoint: v.string(), source: v.string() }),
     rows: v.array(
       v.strictObject({
         name: v.string(),

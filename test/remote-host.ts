@@ -381,7 +381,8 @@ async function stopProcess(child: Subprocess): Promise<void> {
   }
 }
 
-function readNs(pid: number): string | undefined {
+/** The mount namespace of a process (`mnt:[…]`), or undefined once it is gone. */
+export function readNs(pid: number): string | undefined {
   try {
     return readlinkSync(`/proc/${pid}/ns/mnt`);
   } catch {
@@ -389,7 +390,8 @@ function readNs(pid: number): string | undefined {
   }
 }
 
-function pidsInMountNs(ns: string): number[] {
+/** Every process in that mount namespace. */
+export function pidsInMountNs(ns: string): number[] {
   return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
 }
 

@@ -14,6 +14,8 @@ import {
 } from "../../core/protocol.ts";
 import type { CommandArgsInput } from "../../core/command-args.ts";
 import type { CommandName } from "../../core/commands.ts";
+import { ENGINE_COMMANDS } from "../../core/docker-engine.ts";
+import { resolveClientEngine } from "../../platform/docker-context.ts";
 import { describeFailure, failureExitCode, UserError } from "../../platform/errors.ts";
 import { resolveLocations } from "../../platform/locations.ts";
 import { describeSocketError, errorCode, SocketWriter } from "../../platform/socket.ts";
@@ -60,7 +62,10 @@ export async function callDaemon<C extends CommandName>(command: C, args: Comman
   const socketPath = options.socketPath ?? resolveLocations().socketPath;
   // The user's agent goes with every command, as the cwd does: any of them may open the ssh connection to a Docker host.
   const sshAuthSock = process.env.SSH_AUTH_SOCK || undefined;
-  const request = encodeFrame({ type: "request", command, args, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd(), sshAuthSock });
+  // The root daemon sees neither the user's DOCKER_HOST nor their Docker context: send the engine they would use.
+  const engine = ENGINE_COMMANDS.includes(command) ? resolveClientEngine() : undefined;
+  const sent = engine === undefined ? args : { ...args, dockerEngine: engine };
+  const request = encodeFrame({ type: "request", command, args: sent, clientVersion: VERSION, protocol: PROTOCOL_VERSION, cwd: process.cwd(), sshAuthSock });
   if (request.length - 4 > MAX_REQUEST_BYTES) {
     throw new DaemonUnavailableError(`Cannot send ${command} to the dusty daemon: the request is over ${MAX_REQUEST_BYTES} bytes`);
   }

@@ -43,8 +43,8 @@ test("ensureUp() without an engine fails with a UserError saying how to start on
   try {
     const error = await createNativeHost({ persistDir: temp.path }).ensureUp(() => {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toStartWith("Cannot reach the Docker Engine: ");
-    expect((error as Error).message).toEndWith("Start it (`sudo systemctl start docker`), or point DOCKER_HOST at a running engine");
+    expect((error as Error).message).toStartWith(`Cannot reach the Docker Engine at ${process.env.DOCKER_HOST} (from the daemon's DOCKER_HOST): `);
+    expect((error as Error).message).toEndWith("Start it (`sudo systemctl start docker`), or point DOCKER_HOST or your Docker context at a running engine");
   } finally {
     if (saved === undefined) delete process.env.DOCKER_HOST;
     else process.env.DOCKER_HOST = saved;

@@ -5,7 +5,9 @@
 import { chmod, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { HostPaths } from "../../core/compile.ts";
+import { engineFix, type EngineChoice } from "../../core/docker-engine.ts";
 import { dockerServerVersion } from "../docker.ts";
+import { describeEngineChoice, engineEnv, type EngineCaller } from "../docker-endpoint.ts";
 import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, runChecked } from "../run.ts";
@@ -18,6 +20,10 @@ export interface NativeHostOptions {
   persistDir: string;
   /** The address ports are published on and host names point at (default 127.0.0.1). */
   bindAddress?: string;
+  /** Which engine: the config's pin, else the client's DOCKER_HOST or Docker context (default: the daemon's own). */
+  engine?: EngineChoice;
+  /** The client asking, so a socket or TLS folder of another user is refused (null: unknown). */
+  caller?: EngineCaller;
 }
 
 /** dusty's folders under the persist dir. */
@@ -35,9 +41,12 @@ export function nativePaths(persistDir: string): HostPaths {
 export function createNativeHost(options: NativeHostOptions): DockerHost {
   const persistDir = resolve(options.persistDir);
   const paths = nativePaths(persistDir);
+  const engine = options.engine ?? { source: "default" };
+  const dockerEnv = () => engineEnv(engine, options.caller ?? null);
 
   async function ensureUp(log: (line: string) => void): Promise<void> {
-    log(`Docker Engine ${await engineVersion()} is running`);
+    const version = await engineVersion(engine, await dockerEnv());
+    log(`Docker Engine ${version} is running${engine.source === "default" ? "" : ` at ${describeEngineChoice(engine)}`}`);
     for (const dir of Object.values(paths)) await mkdir(dir, { recursive: true });
     // Assets hold secrets: only root may list or read them (mkdir's mode does not apply to an existing folder).
     await chmod(paths.assetsDir, 0o700);
@@ -56,7 +65,7 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
     name: "native",
     ensureUp,
     hostAddress: async () => options.bindAddress ?? "127.0.0.1",
-    dockerEnv: async () => ({}),
+    dockerEnv,
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
     syncPathsIn: async (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, insidePersist(hostRoot), relPaths, rsyncOptions(syncOptions)),
@@ -70,16 +79,15 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   };
 }
 
-/** The engine's version, or a UserError saying how to start it. */
-async function engineVersion(): Promise<string> {
+/** The engine's version, or a UserError naming the engine, where that choice came from, and how to fix it. */
+async function engineVersion(engine: EngineChoice, env: Record<string, string>): Promise<string> {
   try {
-    return await dockerServerVersion();
+    return await dockerServerVersion({ env });
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error; // CommandNotFoundError already says to install docker
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
-    throw new UserError(
-      `Cannot reach the Docker Engine: ${detail}. Start it (\`sudo systemctl start docker\`), or point DOCKER_HOST at a running engine`,
-    );
+    const fix = engineFix(engine);
+    throw new UserError(`Cannot reach the Docker Engine at ${describeEngineChoice(engine)}: ${detail}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`);
   }
 }
 

@@ -13,6 +13,7 @@ import { composeFor } from "../../../platform/compose.ts";
 import { runComposeOn, type ComposeRunOptions } from "../../../platform/compose-run.ts";
 import type { Locations } from "../../../platform/locations.ts";
 import { CommandFailedError } from "../../../platform/run.ts";
+import { engineChoiceFor } from "./_engine.ts";
 import type { DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 
@@ -29,6 +30,8 @@ export function dockerHostFor(state: DaemonState, access: DockerHostAccess = {})
   return selectDriver(name, {
     persistDir: locations.persistDir,
     bindAddress: config.bind_address,
+    engine: engineChoiceFor(state),
+    caller: state.caller ?? null,
     user: config.mac_username,
     memoryMb: config.vm_memory_size,
     ssh: {

@@ -7,6 +7,7 @@ import type { AssembledSpecs } from "../../../core/assemble.ts";
 import { assembleSpecs } from "../../../core/assemble.ts";
 import { defaultCompileOptions, type CompileOptions, type HostPaths } from "../../../core/compile.ts";
 import type { DustyConfig } from "../../../core/config.ts";
+import type { ClientEngine } from "../../../core/docker-engine.ts";
 import type { PortAssignments } from "../../../core/ports.ts";
 import { repoUrlsOf } from "../../../core/repos.ts";
 import type { Specs } from "../../../core/specs.ts";
@@ -25,6 +26,10 @@ export interface DaemonState {
   locations: Locations;
   /** The client's checked SSH agent socket (CommandContext.sshAuthSock): every ssh to the Docker host uses it. */
   sshAuthSock?: string;
+  /** The engine the client sent (core/docker-engine.ts); the native driver uses it unless the config pins one. */
+  clientEngine?: ClientEngine;
+  /** The client, so the engine's socket or TLS folder must be its own (or root's). */
+  caller?: CommandContext["caller"];
 }
 
 // Every command parses the config first: 200 arriving together share one read, one that started after
@@ -36,7 +41,7 @@ export async function readState(ctx: CommandContext): Promise<DaemonState> {
   const file = ctx.locations.configFile;
   const { config, warnings } = await configReads.run(file, () => loadConfig(file));
   for (const w of warnings) ctx.warn(w);
-  return { config, locations: ctx.locations, sshAuthSock: ctx.sshAuthSock };
+  return { config, locations: ctx.locations, sshAuthSock: ctx.sshAuthSock, clientEngine: ctx.clientEngine, caller: ctx.caller };
 }
 
 /** The folder the specs are read from: the override of the specs repo, else its managed clone. */

@@ -5,6 +5,7 @@
 import type { CommandArgs } from "../../../core/command-args.ts";
 import type { CommandName } from "../../../core/commands.ts";
 import type { Diagnostic } from "../../../core/diagnostics.ts";
+import type { ClientEngine } from "../../../core/docker-engine.ts";
 import type { Locations } from "../../../platform/locations.ts";
 
 /** The client's side of one command, as the daemon knows it. */
@@ -34,6 +35,8 @@ export interface CommandContext {
   cwd: string;
   /** The client's SSH agent socket, already checked to be the caller's (cmd/daemon/handlers/_ssh-agent.ts); undefined when none or unusable. */
   sshAuthSock?: string;
+  /** The engine the client would use itself (its DOCKER_HOST or Docker context), sent with commands that reach the engine. */
+  clientEngine?: ClientEngine;
 }
 
 /**

@@ -18,6 +18,7 @@ import { checkRequiredAssets, requiredAssetNames } from "./_up-assets.ts";
 import { runStep } from "./_up-steps.ts";
 import type { CommandContext } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
+import { engineChoiceFor, engineInUse, formatEngine } from "./_engine.ts";
 
 /** What `up` was asked to do. */
 export interface UpOptions {
@@ -92,7 +93,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   await runStep(ctx, "starting the Docker host", async () => {
     heldLog.release();
     if (hostUp) return unwrap(await hostUp);
-    if ((await earlyContainers).ok) ctx.log("The Docker Engine answers");
+    if ((await earlyContainers).ok) ctx.log(`The Docker Engine answers${await chosenEngineNote(state, host)}`);
     else {
       await host.ensureUp(ctx.log); // says why it does not
       hostFoldersReady = true;
@@ -154,4 +155,9 @@ function describeActive(...groups: Record<string, unknown>[]): string {
   const [apps = 0, libs = 0, services = 0] = groups.map((g) => Object.keys(g).length);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `${plural(apps, "app")}, ${plural(libs, "lib")} and ${plural(services, "service")}`;
+}
+
+/** " at unix:///x.sock (from your Docker context "y" …)" when the engine is not the daemon's default, else "". */
+async function chosenEngineNote(state: DaemonState, host: DockerHost): Promise<string> {
+  return engineChoiceFor(state).source === "default" ? "" : ` at ${formatEngine(await engineInUse(state, host))}`;
 }

@@ -26,6 +26,8 @@ export async function collectInputs(plan: UpPlan): Promise<UpInputs> {
     compiled.hosts,
     state.config.compose_command,
     state.config.compose_project,
+    // Another engine (a new pin, another Docker context) has none of these containers: never "unchanged".
+    JSON.stringify(await plan.host.dockerEnv()),
   ]);
   const prints = plan.fingerprints;
   return {

@@ -3,7 +3,8 @@
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkCommandArgs } from "../../../core/command-args.ts";
+import { checkCommandArgs, clientEngineOf, COMMAND_ARGS } from "../../../core/command-args.ts";
+import { ENGINE_COMMANDS } from "../../../core/docker-engine.ts";
 import { COMMANDS, type CommandName } from "../../../core/commands.ts";
 import { findHandler, HANDLERS } from "./index.ts";
 
@@ -46,4 +47,16 @@ test("the daemon refuses arguments of the wrong type before the handler runs, in
   const handler = await findHandler("bundles.activate", DEBUG)!();
   const ctx = { log() {}, warn() {}, output() {}, cwd: "/", caller: null, signal: new AbortController().signal } as never;
   await expect(handler.run(ctx, { names: [1] })).rejects.toThrow(`the request's "names.0" must be a string`);
+});
+
+test("every command that reaches the engine takes the client's dockerEngine, and only those", () => {
+  const withEngine = (Object.keys(COMMAND_ARGS) as CommandName[]).filter((name) => "dockerEngine" in (COMMAND_ARGS[name] as { entries: object }).entries);
+  expect(withEngine.sort()).toEqual([...ENGINE_COMMANDS].sort());
+  const engine = { source: "DOCKER_CONTEXT", context: "colima", host: "unix:///Users/al/.colima/default/docker.sock" };
+  expect(checkCommandArgs("status", { dockerEngine: engine })).toBeUndefined();
+  expect(checkCommandArgs("status", { dockerEngine: { ...engine, source: "somewhere" } })).toContain(`Cannot run status: the request's "dockerEngine.source" must be`);
+  expect(checkCommandArgs("up", { dockerEngine: { ...engine, host: 42 } })).toContain(`the request's "dockerEngine.host" must be a string`);
+  expect(clientEngineOf("status", { dockerEngine: engine })).toEqual(engine as never);
+  // A command that never reaches the engine ignores it.
+  expect(clientEngineOf("bundles.list", { dockerEngine: engine })).toBeUndefined();
 });

@@ -8,7 +8,7 @@
  * runs it because no daemon answers (cmd/dump.ts).
  */
 import { readFile } from "node:fs/promises";
-import { renderConfig, type DustyConfig } from "../../../core/config.ts";
+import { defaultConfig, renderConfig, type DustyConfig } from "../../../core/config.ts";
 import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { detectCompose } from "../../../platform/compose.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
@@ -16,6 +16,8 @@ import { formatArgv, run } from "../../../platform/run.ts";
 import { sshHostSections } from "./_dump-ssh.ts";
 import { isCompiledBinary } from "../../_binary.ts";
 import { VERSION } from "../../_version.ts";
+import { engineInUse, formatEngine } from "./_engine.ts";
+import { dockerHostFor } from "./_environment.ts";
 import { agentSocketFor } from "./_ssh-agent.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
@@ -35,9 +37,12 @@ const handler: Handler<"dump"> = {
     section("Dusty Binary", describeBinary());
     if (args.daemonProblem !== undefined) section("Dusty Daemon", `${ctx.locations.socketPath} ${args.daemonProblem}`);
     section("Daemon Warnings", warnings.length > 0 ? warnings.join("\n") : "None");
-    for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"], ["docker", "version"]]) {
+    for (const argv of [["uname", "-a"], ["which", "rsync"], ["git", "--version"]]) {
       section(formatArgv(argv), await runForDump(argv, ctx));
     }
+    const engine = await engineForDump(ctx, config);
+    section("Docker Engine", engine.text);
+    section("docker version", engine.env === undefined ? "Not run: the engine cannot be used (above)" : await runForDump(["docker", "version"], ctx, engine.env));
     section(...(await composeVersion(config, ctx)));
     section(formatArgv(["cat", ctx.locations.hostsFile]), await runForDump(["cat", ctx.locations.hostsFile], ctx));
     section(`cat ${ctx.locations.configFile} (environment override values masked)`, configText);
@@ -91,6 +96,22 @@ async function readConfigForDump(path: string): Promise<{ config?: DustyConfig; 
     // The file cannot be parsed, so its secrets cannot be masked: show only where it is broken.
     const size = await readFile(path, "utf8").then((text) => `${text.length} characters, not shown`, () => "unreadable");
     return { warnings: [message], configText: `${message}\n(the file: ${size})` };
+  }
+}
+
+/** Which engine the daemon uses for this client, and the variables that reach it; a refused one is described, never thrown. */
+async function engineForDump(ctx: CommandContext, config: DustyConfig | undefined): Promise<{ text: string; env?: Record<string, string> }> {
+  const state = { config: config ?? defaultConfig(), locations: ctx.locations, clientEngine: ctx.clientEngine, caller: ctx.caller };
+  try {
+    const host = dockerHostFor(state);
+    const text = formatEngine(await engineInUse(state, host));
+    try {
+      return { text, env: await host.dockerEnv() };
+    } catch (error) {
+      return { text: `${text}\n${errorMessage(error)}` };
+    }
+  } catch (error) {
+    return { text: errorMessage(error) };
   }
 }
 

@@ -100,13 +100,14 @@ export function findHandler(command: string, env: Record<string, string | undefi
  * command's schema (core/command-args.ts) and handed on as the schema outputs them.
  */
 export async function checkedAgainstTable<C extends CommandName>(name: C, handler: Handler<C>): Promise<CheckedHandler> {
-  const { parseCommandArgs } = await import("../../../core/command-args.ts");
+  const { parseCommandArgs, clientEngineOf } = await import("../../../core/command-args.ts");
   return {
     mutates: COMMANDS[name].mutates,
     run: async (ctx, args) => {
       const parsed = parseCommandArgs(name, args);
       if ("problem" in parsed) throw new UserError(parsed.problem);
-      return handler.run(ctx, parsed.args);
+      // Read from the request as sent: the engine is context for the command, not one of its arguments.
+      return handler.run({ ...ctx, clientEngine: clientEngineOf(name, args as Record<string, unknown>) }, parsed.args);
     },
   };
 }

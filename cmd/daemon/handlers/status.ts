@@ -11,6 +11,7 @@ import { dockerServerVersion, type DockerEnv } from "../../../platform/docker.ts
 import { UserError } from "../../../platform/errors.ts";
 import { CommandFailedError } from "../../../platform/run.ts";
 import { NextCallSharing } from "../../../platform/work-sharing.ts";
+import { engineInUse, formatEngine, type EngineInUse } from "./_engine.ts";
 import { composeProject, dockerHostFor, serviceNameFor } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { readConfiguredSpecs, readState } from "./_state.ts";
@@ -51,15 +52,17 @@ const handler: Handler<"status"> = {
     const state = await readState(ctx);
     requireSetup(state.config);
     const host = dockerHostFor(state);
+    const engineUsed = await engineInUse(state, host);
     const env = await host.dockerEnv();
-    const engine = JSON.stringify(env);
-    await shared.run(`version ${engine} ${host.label}`, () => checkEngine(env, host.label));
+    const engine = JSON.stringify([env, engineUsed]);
+    await shared.run(`version ${engine} ${host.label}`, () => checkEngine(env, engineUsed, host.label));
     if (host.label !== undefined) ctx.log(`Containers on the Docker host ${host.label} (docker_host_driver ${host.name})`);
     const specs = (await readConfiguredSpecs(state, ctx)).loaded.specs;
     const project = composeProject(state);
     // The same specs object (the daemon's cache hands it to every command), bundles, project and engine give the same answer.
     const key = `status ${specsId(specs)} ${JSON.stringify(state.config.bundles)} ${project} ${engine} ${JSON.stringify(format)}`;
-    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, format }));
+    const { text, noBundles } = await shared.run(key, () => describeStatus({ specs, bundles: state.config.bundles, project, env, engine: engineUsed, format }));
+    if (!format.json && !format.quiet && host.label === undefined) ctx.log(`Docker Engine: ${formatEngine(engineUsed)}`);
     if (text !== "") ctx.output(text);
     if (noBundles) ctx.log("No bundles are activated: activate some with `dusty bundles activate <name>`, then run `dusty up`");
     return 0;
@@ -69,7 +72,7 @@ const handler: Handler<"status"> = {
 export default handler;
 
 /** Status without an engine would say "none" everywhere, which is wrong: say what is wrong instead. */
-async function checkEngine(env: DockerEnv, hostLabel: string | undefined): Promise<void> {
+async function checkEngine(env: DockerEnv, engine: EngineInUse, hostLabel: string | undefined): Promise<void> {
   try {
     await dockerServerVersion({ env });
   } catch (error) {
@@ -77,7 +80,9 @@ async function checkEngine(env: DockerEnv, hostLabel: string | undefined): Promi
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
     const where = hostLabel === undefined ? "" : ` on ${hostLabel}`;
     throw new UserError(
-      `Cannot show the status: the Docker Engine${where} does not answer (${detail}). Start it${hostLabel === undefined ? "" : " there"} (\`sudo systemctl start docker\`), or run \`dusty up\``,
+      hostLabel === undefined
+        ? `Cannot show the status: the Docker Engine at ${formatEngine(engine)} does not answer (${detail}). Start it (\`sudo systemctl start docker\`), or run \`dusty up\``
+        : `Cannot show the status: the Docker Engine${where} does not answer (${detail}). Start it there (\`sudo systemctl start docker\`), or run \`dusty up\``,
     );
   }
 }
@@ -88,6 +93,7 @@ interface StatusInput {
   bundles: string[];
   project: string;
   env: DockerEnv;
+  engine: EngineInUse;
   format: ReadFormat;
 }
 
@@ -106,7 +112,7 @@ async function describeStatus(input: StatusInput): Promise<StatusText> {
   const { specs, project, env, format } = input;
   const containers = await listProjectContainers(project, env);
   // The containers' whole ps lines are in the key: an uptime that moved on is a new answer.
-  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${JSON.stringify(format)} ${JSON.stringify(containers)}`;
+  const key = `${specsId(specs)} ${JSON.stringify(input.bundles)} ${project} ${JSON.stringify(input.engine)} ${JSON.stringify(format)} ${JSON.stringify(containers)}`;
   if (lastAnswer?.key !== key) lastAnswer = { key, answer: renderStatus(input, containers) };
   return lastAnswer.answer;
 }
@@ -142,7 +148,7 @@ function renderStatus(input: StatusInput, containers: ProjectContainer[]): Statu
     ...Object.keys(assembled.services).map((n) => row(n, "service")),
   ];
   const noBundles = assembled.bundles.length === 0;
-  if (format.json) return { text: JSON.stringify({ project, bundles: assembled.bundles, rows }, null, 2), noBundles: false };
+  if (format.json) return { text: JSON.stringify({ project, bundles: assembled.bundles, engine: input.engine, rows }, null, 2), noBundles: false };
   if (format.quiet) return { text: rows.map((r) => r.name).join("\n"), noBundles: false };
   const table = rows.map((r) => [r.name, r.type, describeState(r), r.image ?? "-", [...r.urls, ...r.ports.map(describePort)].join(", ") || "-"]);
   return { text: renderTable(["Name", "Type", "Container", "Image", "URLs and ports"], table, { maxCellWidth: 200 }).trimEnd(), noBundles };

@@ -1,0 +1,38 @@
+/**
+ * Which Docker Engine a command uses, and how `status`, `dump` and errors name it: the config's
+ * `docker_endpoint` pin, else the engine the client sent (its DOCKER_HOST or Docker context), else the
+ * daemon's own default (core/docker-engine.ts). Only the native driver follows it; the other drivers
+ * reach their own host's engine.
+ */
+import { chooseEngine, describeEngineSource, type EngineChoice } from "../../../core/docker-engine.ts";
+import type { DockerHost } from "../../../platform/vm/index.ts";
+import type { DaemonState } from "./_state.ts";
+
+/** The engine a command uses: its endpoint, and where that choice came from, in words. */
+export interface EngineInUse {
+  /** DOCKER_HOST as docker and compose get it, e.g. "unix:///var/run/docker.sock". */
+  endpoint: string;
+  /** E.g. `your Docker context "colima" (DOCKER_CONTEXT)`, "the config key docker_endpoint", "the default socket". */
+  source: string;
+}
+
+/** The engine the native driver uses for this command. */
+export function engineChoiceFor(state: DaemonState): EngineChoice {
+  return chooseEngine({ pinned: state.config.docker_endpoint, client: state.clientEngine });
+}
+
+/** The engine `host` uses for this command; the VM and ssh drivers name their own. */
+export async function engineInUse(state: DaemonState, host: DockerHost, daemonEnv: Record<string, string | undefined> = process.env): Promise<EngineInUse> {
+  const fallback = daemonEnv.DOCKER_HOST || "unix:///var/run/docker.sock";
+  if (host.name === "native") {
+    const choice = engineChoiceFor(state);
+    return { endpoint: choice.host ?? fallback, source: describeEngineSource(choice, daemonEnv.DOCKER_HOST) };
+  }
+  const env = await host.dockerEnv().catch(() => ({}) as Record<string, string>);
+  return { endpoint: env.DOCKER_HOST ?? fallback, source: `the ${host.name} driver` };
+}
+
+/** "unix:///x.sock (from the config key docker_endpoint)". */
+export function formatEngine(engine: EngineInUse): string {
+  return `${engine.endpoint} (from ${engine.source})`;
+}

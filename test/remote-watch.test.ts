@@ -3,9 +3,11 @@
 // container on the remote engine. What the remote holds is read there (in its namespace and in
 // the app's container), never on this side, whose folders the remote host cannot see.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { sshControlDir } from "../cmd/daemon/handlers/_environment.ts";
 import { parseRepo } from "../core/repos.ts";
+import { createSshConnection } from "../platform/ssh.ts";
 import { BUSYBOX_IMAGE } from "../platform/test-images.ts";
 import { waitUntil } from "./harness.ts";
 import { HAS_COMPOSE_V2 } from "./remote-env.ts";
@@ -79,11 +81,34 @@ function describeRemoteWatch(compose: ComposeCommand): void {
         await step("a delete", () => rmSync(join(local(), "keep.txt")), "keep.txt", undefined);
         await step("a rename", () => renameSync(join(local(), "new.html"), join(local(), "renamed.html")), "renamed.html", "new here\n");
         await seenThere("new.html", undefined, "a rename");
+        // A name the remote shell would split or mangle if it were ever passed there as an argument.
+        await step("a new file in a new folder, with spaces and non-ASCII", () => {
+          mkdirSync(join(local(), "docs and more"));
+          writeFileSync(join(local(), "docs and more", "größe $HOME 'q'.html"), "umlaut\n");
+        }, "docs and more/größe $HOME 'q'.html", "umlaut\n");
         // Served from the remote's copy, by name at the address the hosts file gives.
         expect((await remote.fetchByName("local.web.test", "/renamed.html")).text).toBe("new here\n");
         expect(await remote.localContainers()).toEqual({});
         // Without --restart nothing restarts.
         expect(await startedAt()).toBe(before);
+      } finally {
+        watch.signal("SIGINT");
+      }
+      expect(await watch.exited).toBe(130);
+    }, 120_000);
+
+    test("a watch whose ssh master ends (as ControlPersist expiring would) carries the next edit over a new login", async () => {
+      const watch = startWatch(remote.env.daemon);
+      try {
+        await watch.waitForLine(/watching for changes/);
+        const target = { user: remote.host.user, host: remote.host.address };
+        await createSshConnection({ target, configFile: remote.host.sshConfigFile, controlDir: sshControlDir({ socketPath: remote.env.daemon.socketPath }) }).close();
+        const logins = remote.host.acceptedLogins();
+        const from = watch.lines.length;
+        writeFileSync(join(local(), "index.html"), "web after the master ended\n");
+        await watch.waitForLine(/^synced 1 file to remote-web \(\d+ ms\)$/, from);
+        await seenThere("index.html", "web after the master ended\n", "an edit after the master ended");
+        expect(remote.host.acceptedLogins()).toBeGreaterThan(logins);
       } finally {
         watch.signal("SIGINT");
       }

@@ -16,5 +16,5 @@ test("parseSshUrl() rejects other forms with the expected one", () => {
 
 test("sshError() gives the port to ssh-keyscan when the host uses another one", () => {
   const result = { argv: ["ssh"], exitCode: 255, stdout: "", stderr: "No ED25519 host key is known for [build.example]:2222 and you have requested strict checking.\nHost key verification failed.\n" };
-  expect(sshError("deploy@build.example:2222", result).message).toContain("`ssh-keyscan -p 2222 build.example >> ~/.ssh/known_hosts`");
+  expect(sshError("deploy@build.example:2222", result).message).toContain("`ssh-keyscan -H -p 2222 build.example | sudo tee -a /etc/ssh/ssh_known_hosts`");
 });

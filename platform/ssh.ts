@@ -204,7 +204,7 @@ export function sshError(label: string, result: RunResult, configFile?: string):
     return new HostKeyError("changed", `Cannot connect to the Docker host ${label}: its host key has changed since it was recorded in known_hosts${config}. If the host was reinstalled, remove the old key with \`ssh-keygen -R ${hostOf(label)}\` and add the new one; otherwise someone may be intercepting the connection`);
   }
   if (/Host key verification failed|No \S+ host key is known/.test(stderr)) {
-    return new HostKeyError("unknown", `Cannot connect to the Docker host ${label}: its host key is not in known_hosts${config}. Check the key's fingerprint, then add it with \`ssh-keyscan ${portFlag(label)}${hostOf(label)} >> ~/.ssh/known_hosts\` (or run \`ssh ${label}\` once and answer yes)`);
+    return new HostKeyError("unknown", `Cannot connect to the Docker host ${label}: its host key is not in known_hosts${config}. Check the key's fingerprint, then add it where the daemon's ssh (as root) reads it: \`ssh-keyscan -H ${portFlag(label)}${hostOf(label)} | sudo tee -a /etc/ssh/ssh_known_hosts\`${configFile ? `, or the known_hosts file ${configFile} names` : ""}`);
   }
   if (/Permission denied/.test(stderr)) {
     return new UserError(`Cannot log in to the Docker host ${label}: ${detail}. Add your public key to that user's ~/.ssh/authorized_keys there, or name the key with IdentityFile in docker_host_ssh_config`);

@@ -6,24 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "./git-fixtures.ts";
 import { dustyArgv, ROOT } from "./harness.ts";
+import { readmeCommands } from "./readme-commands.ts";
 import { startExampleEnvironment, type ExampleEnvironment } from "./up-example.ts";
-
-/** The commands of a README section's sh blocks: comments dropped, lines holding several split at 2+ spaces. */
-export function readmeCommands(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`README has no section "## ${heading}"`);
-  const end = readme.indexOf("\n## ", start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  const commands: string[] = [];
-  for (const [, block] of section.matchAll(/```sh\n([\s\S]*?)```/g)) {
-    for (const line of block!.split("\n")) {
-      for (const command of line.replace(/\s+#\s.*$/, "").split(/\s{2,}/)) {
-        if (command.trim() !== "") commands.push(command.trim());
-      }
-    }
-  }
-  return commands;
-}
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const COMMANDS = readmeCommands(README, "Using it");

@@ -123,7 +123,7 @@ describe("dusty doctor on the ssh driver", () => {
     // The running master would answer without a new handshake (and without a host key check).
     await env.closeMaster();
     const result = await doctor({ docker_host_ssh_config: config });
-    expect(result.stdout).toContain(`FAIL Cannot connect to the Docker host ${label}: its host key is not in known_hosts (ssh_config ${config}). Check the key's fingerprint, then add it with \`ssh-keyscan ${env.host.address} >> ~/.ssh/known_hosts\``);
+    expect(result.stdout).toContain(`FAIL Cannot connect to the Docker host ${label}: its host key is not in known_hosts (ssh_config ${config}). Check the key's fingerprint, then add it where the daemon's ssh (as root) reads it: \`ssh-keyscan -H ${env.host.address} | sudo tee -a /etc/ssh/ssh_known_hosts\`, or the known_hosts file ${config} names`);
     expect(result.stdout).toContain("SKIP the Docker Engine, rsync and free disk there: they need a login");
     expect(result.code).toBe(1);
   });

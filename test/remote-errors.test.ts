@@ -78,7 +78,7 @@ describe("ssh Docker host errors", () => {
       await expectFailedUp(`Cannot connect to the Docker host ${label()}: its host key is not in known_hosts`);
       const status = await remote.env.dusty(["status"]);
       expect(status.code).toBe(1);
-      expect(status.stderr).toContain(`ssh-keyscan ${remote.host.address} >> ~/.ssh/known_hosts`);
+      expect(status.stderr).toContain(`ssh-keyscan -H ${remote.host.address} | sudo tee -a /etc/ssh/ssh_known_hosts`);
     } finally {
       await configSet("docker_host_ssh_config", remote.host.sshConfigFile);
     }

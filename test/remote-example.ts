@@ -42,6 +42,10 @@ export interface RemoteExampleOptions {
   compose: ComposeCommand;
   /** Config keys to add or replace. */
   config?: Record<string, unknown>;
+  /** Specs, repos and bundles of the test's own instead of the built-in example (as for startTestEnvironment). */
+  specFiles?: Record<string, string>;
+  repos?: Record<string, Record<string, string>>;
+  bundles?: string[];
 }
 
 /** Starts a namespace host, loads the test images into it and starts a daemon for the example on it. */
@@ -56,9 +60,9 @@ export async function startRemoteExample(options: RemoteExampleOptions): Promise
     const remotePersistDir = join(host.remoteRoot, "dusty");
     env = await startTestEnvironment({
       compose: options.compose,
-      specFiles: exampleSpecFiles(),
-      repos: exampleRepos(),
-      bundles: ["everything"],
+      specFiles: options.specFiles ?? exampleSpecFiles(),
+      repos: options.repos ?? exampleRepos(),
+      bundles: options.bundles ?? ["everything"],
       tempRoot: root,
       config: {
         docker_host_driver: "ssh",

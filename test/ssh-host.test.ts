@@ -247,8 +247,9 @@ describe("createSshConnection() errors", () => {
   test("an unknown host key is refused, naming the host and how to add the key", async () => {
     const error = await connect(configWith("")).open().catch((e: Error) => e);
     expect(error).toBeInstanceOf(UserError);
+    const configFile = (error as Error).message.match(/ssh_config (\S+)\)/)![1];
     expect((error as Error).message).toBe(
-      `Cannot connect to the Docker host root@${host.address}: its host key is not in known_hosts (ssh_config ${(error as Error).message.match(/ssh_config (\S+)\)/)![1]}). Check the key's fingerprint, then add it with \`ssh-keyscan ${host.address} >> ~/.ssh/known_hosts\` (or run \`ssh root@${host.address}\` once and answer yes)`,
+      `Cannot connect to the Docker host root@${host.address}: its host key is not in known_hosts (ssh_config ${configFile}). Check the key's fingerprint, then add it where the daemon's ssh (as root) reads it: \`ssh-keyscan -H ${host.address} | sudo tee -a /etc/ssh/ssh_known_hosts\`, or the known_hosts file ${configFile} names`,
     );
   });
 

@@ -173,16 +173,16 @@ describe("createSshHost()", () => {
     expect(usage).toMatchObject({ total: expect.stringMatching(/^\d/), free: expect.stringMatching(/^\d/), usagePercent: expect.stringMatching(/%$/) });
   });
 
-  test("ensureUp() on a new connection, and a sync on one that checked before, say so when rsync is missing on the host", async () => {
+  test("ensureUp() (on this connection or a new one), and a sync on a connection that checked before, say so when rsync is missing on the host", async () => {
     const message = `Cannot sync code to the Docker host root@${host.address}: rsync is not installed there. Install it on that host (\`apt-get install rsync\`)`;
     await driver.ensureUp(() => {});
     // Inside the host's own mount namespace only: this machine's rsync stays as it is.
     const rsync = (await host.exec(["sh", "-c", "command -v rsync"])).stdout.trim();
     expect((await host.exec(["mount", "--bind", "/dev/null", rsync])).exitCode).toBe(0);
     try {
-      // The same connection checked rsync a moment ago and does not ask again: the sync itself tells.
-      await driver.ensureUp(() => {});
+      // The connection checked rsync a moment ago: the sync itself tells, and ensureUp() asks again.
       await expect(driver.syncIn(clientDir, join(driver.paths().reposDir, "norsync"))).rejects.toThrow(message);
+      await expect(driver.ensureUp(() => {})).rejects.toThrow(message);
       await driver.connection.close();
       await expect(driver.ensureUp(() => {})).rejects.toThrow(message);
     } finally {

@@ -238,6 +238,22 @@ describe("concurrency", () => {
     expect(daemon.log()).toMatch(/debug\.sleep: exit code 130 in [\d.]+ s \(stopped\)\n/);
   });
 
+  test("a mutating request with malformed args is refused at once, not after the command holding the queue", async () => {
+    const holder = await RawClient.connect(daemon.socketPath);
+    holder.request("debug.sleep", { ms: 3000 });
+    await holder.waitFor((m) => m.type === "log" && m.text === "Sleeping for 3000 ms\n");
+
+    const malformed = await RawClient.connect(daemon.socketPath);
+    malformed.request("debug.sleep", { ms: -1 });
+    // Refused without joining the queue: no "waiting", and its answer is complete while the holder still sleeps.
+    expect(await malformed.collect()).toEqual([
+      { type: "error", text: "debug: ms must be 0 or more\n" },
+      { type: "done", exitCode: 1 },
+    ]);
+    expect(holder.messages.some(textOf("done"))).toBe(false);
+    expect((await holder.collect()).at(-1)).toEqual({ type: "done", exitCode: 0 });
+  });
+
   test("Ctrl-C in the client stops a read-only command in the daemon, and says so", async () => {
     const { child, stderr, reading } = startClient("debug.read", { ms: 60000 });
     try {

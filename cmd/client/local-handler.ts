@@ -3,6 +3,7 @@
  * down (`dump`, `doctor`): they report what this user can see, with this user's rights.
  */
 import { formatWarning } from "../../core/diagnostics.ts";
+import { UserError } from "../../platform/errors.ts";
 import { resolveLocations } from "../../platform/locations.ts";
 import { runGuarded } from "./run-guarded.ts";
 import { writeToTerminal, type OutputStream } from "./call.ts";
@@ -29,7 +30,10 @@ export async function runHandlerInClient<C extends CommandName>(command: C, hand
     signal: new AbortController().signal,
     cwd: process.cwd(),
   };
-  const checked = await checkedAgainstTable(command, handler);
-  await runGuarded(() => checked.run(ctx, args));
+  const checked = (await checkedAgainstTable(command, handler)).check(args);
+  await runGuarded(async () => {
+    if ("problem" in checked) throw new UserError(checked.problem);
+    return checked.run(ctx);
+  });
   await written;
 }

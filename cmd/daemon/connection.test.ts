@@ -11,48 +11,36 @@ import { resolveLocations } from "../../platform/locations.ts";
 import { setDaemonLogSink } from "./log.ts";
 import { startServer, type DaemonServer } from "./server.ts";
 import { callDaemon } from "../client/call.ts";
-import type { CheckedHandler } from "./handlers/_types.ts";
+import type { CheckedHandler, CommandContext } from "./handlers/_types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "dusty-connection-"));
 const log: string[] = [];
 const servers: DaemonServer[] = [];
 
+/** A handler made for the test, with no args to check. */
+const handlerOf = (mutates: boolean, run: (ctx: CommandContext) => Promise<number>): CheckedHandler => ({ mutates, check: () => ({ run }) });
+
 const HANDLERS: Record<string, CheckedHandler> = {
-  chatty: {
-    mutates: false,
-    async run(ctx) {
-      ctx.log("step one");
-      ctx.warn("disk nearly full");
-      ctx.warn({ file: "apps/web.yml", line: 4, col: 16, keyPath: "mount", message: "empty", severity: "warning" });
-      ctx.output("result");
-      return 3;
-    },
-  },
-  refuses: {
-    mutates: true,
-    async run() {
-      throw new UserError("No bundle named wbe: run `dusty bundles list` to see them");
-    },
-  },
-  crashes: {
-    mutates: true,
-    async run() {
-      throw new TypeError("undefined is not an object");
-    },
-  },
-  "bad-code": {
-    mutates: false,
-    async run() {
-      return 300;
-    },
-  },
-  huge: {
-    mutates: false,
-    async run(ctx) {
-      ctx.output("é".repeat(MAX_TEXT_UNITS * 2 + 10));
-      return 0;
-    },
-  },
+  chatty: handlerOf(false, async (ctx) => {
+    ctx.log("step one");
+    ctx.warn("disk nearly full");
+    ctx.warn({ file: "apps/web.yml", line: 4, col: 16, keyPath: "mount", message: "empty", severity: "warning" });
+    ctx.output("result");
+    return 3;
+  }),
+  refuses: handlerOf(true, async () => {
+    throw new UserError("No bundle named wbe: run `dusty bundles list` to see them");
+  }),
+  crashes: handlerOf(true, async () => {
+    throw new TypeError("undefined is not an object");
+  }),
+  "bad-code": handlerOf(false, async () => {
+    return 300;
+  }),
+  huge: handlerOf(false, async (ctx) => {
+    ctx.output("é".repeat(MAX_TEXT_UNITS * 2 + 10));
+    return 0;
+  }),
 };
 
 beforeAll(() => setDaemonLogSink((line) => void log.push(line)));

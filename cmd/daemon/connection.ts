@@ -14,7 +14,7 @@ import {
   type TextMessageType,
 } from "../../core/protocol.ts";
 import { formatDiagnostic, formatWarning } from "../../core/diagnostics.ts";
-import { errorMessage, isExpectedError } from "../../platform/errors.ts";
+import { errorMessage, isExpectedError, UserError } from "../../platform/errors.ts";
 import type { Locations } from "../../platform/locations.ts";
 import type { PeerCredentials } from "../../platform/peer-credentials.ts";
 import { withCommandSignal } from "../../platform/run.ts";
@@ -140,6 +140,9 @@ export class DaemonConnection {
     let release: (() => void) | undefined;
     try {
       const handler = await loader();
+      // Checked before the queue: a malformed request is refused at once, not after a long `up` ahead of it.
+      const checked = handler.check(request.args);
+      if ("problem" in checked) throw new UserError(checked.problem);
       if (handler.mutates) {
         release = await this.daemon.queue.acquire(command, {
           signal,
@@ -151,7 +154,7 @@ export class DaemonConnection {
       signal.throwIfAborted();
       // Every program the command starts, however deep in platform/, stops with this signal.
       const sshAuthSock = await usableAgentSocket(request.sshAuthSock, this.caller);
-      const code = await withCommandSignal(signal, () => handler.run(this.#context(request, sshAuthSock), request.args));
+      const code = await withCommandSignal(signal, () => checked.run(this.#context(request, sshAuthSock)));
       exitCode = signal.aborted ? 130 : checkExitCode(code, command);
     } catch (error) {
       exitCode = signal.aborted ? 130 : this.#report(command, error);

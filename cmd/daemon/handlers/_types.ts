@@ -52,5 +52,13 @@ export interface Handler<C extends CommandName = CommandName> {
 export interface CheckedHandler {
   /** True when it changes state (config, hosts file, containers): such commands run one at a time. */
   mutates: boolean;
-  run(ctx: CommandContext, args: unknown): Promise<number>;
+  /**
+   * Checks the request's raw args against the command's schema: the command ready to run with the
+   * parsed args, or what is wrong with them in the user's words. Needs no world, so the connection
+   * refuses bad args before a mutating command joins the queue.
+   */
+  check(args: unknown): CheckedCommand;
 }
+
+/** A request whose args passed the table's check (`run`), or was refused (`problem`). */
+export type CheckedCommand = { problem: string } | { run(ctx: CommandContext): Promise<number> };

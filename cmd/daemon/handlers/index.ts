@@ -4,7 +4,6 @@
  * (`bundles.ts` exports `list`, `activate`, `deactivate`).
  */
 import { commandEntry, COMMANDS, type CommandName, type DebugCommandName } from "../../../core/commands.ts";
-import { UserError } from "../../../platform/errors.ts";
 import type { CheckedHandler, Handler } from "./_types.ts";
 
 /** Loads the handler of command `C` (its module on first use). */
@@ -103,11 +102,12 @@ export async function checkedAgainstTable<C extends CommandName>(name: C, handle
   const { parseCommandArgs, clientEngineOf } = await import("../../../core/command-args.ts");
   return {
     mutates: COMMANDS[name].mutates,
-    run: async (ctx, args) => {
+    check: (args) => {
       const parsed = parseCommandArgs(name, args);
-      if ("problem" in parsed) throw new UserError(parsed.problem);
+      if ("problem" in parsed) return { problem: parsed.problem };
       // Read from the request as sent: the engine is context for the command, not one of its arguments.
-      return handler.run({ ...ctx, clientEngine: clientEngineOf(name, args as Record<string, unknown>) }, parsed.args);
+      const clientEngine = clientEngineOf(name, args as Record<string, unknown>);
+      return { run: (ctx) => handler.run({ ...ctx, clientEngine }, parsed.args) };
     },
   };
 }

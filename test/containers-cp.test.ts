@@ -5,7 +5,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STAGING_FOLDER } from "../cmd/daemon/handlers/cp.ts";
-import { allowOtherUsers, NOBODY, startContainersEnv, type ContainersEnv } from "./containers-env.ts";
+import { NOBODY } from "./client-env.ts";
+import { allowOtherUsers, startContainersEnv, type ContainersEnv } from "./containers-env.ts";
 
 const IDLE_APP = "image: dusty-example/busybox:latest\ncommands:\n  always:\n    - exec sleep 3600\n";
 const SPECS = {

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { COMPOSE_PROJECT_LABEL, inspectContainers, removeContainers } from "../platform/docker.ts";
 import { runChecked } from "../platform/run.ts";
 import { BUSYBOX_IMAGE } from "../platform/test-images.ts";
-import { allowOtherUsers, NOBODY, startContainersEnv, type ContainersEnv } from "./containers-env.ts";
+import { NOBODY } from "./client-env.ts";
+import { allowOtherUsers, startContainersEnv, type ContainersEnv } from "./containers-env.ts";
 import { dustyArgv, waitUntil } from "./harness.ts";
 
 const SPECS = {

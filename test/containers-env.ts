@@ -10,29 +10,18 @@ import { COMPOSE_PROJECT_LABEL, composeProjectContainers, removeContainers } fro
 import { run, runChecked } from "../platform/run.ts";
 import { ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
-import { dustyArgv, ROOT, startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
+import { runClient, type ClientEnv } from "./client-env.ts";
+import { startDaemon } from "./harness.ts";
 
 /** What a test gets. */
-export interface ContainersEnv {
-  daemon: DaemonHandle;
+export interface ContainersEnv extends ClientEnv {
   /** The compose project (and config `compose_project`), unique to this environment. */
   project: string;
   specsPath: string;
   persistDir: string;
-  /** Runs the client as root against the daemon. */
-  run(args: string[], options?: ClientRunOptions): Promise<RunResult>;
-  /** Runs the client as the user `nobody` (see `allowOtherUsers()`). */
-  runAsNobody(args: string[], options?: ClientRunOptions): Promise<RunResult>;
-  /** The id of the running container of a compose service. */
-  containerId(service: string): Promise<string>;
-  /** Runs a command in a service's container and returns its stdout (throws when it fails). */
-  exec(service: string, command: string[]): Promise<string>;
   /** Removes the containers and the network of the project, stops the daemon, removes its folder. */
   stop(): Promise<void>;
 }
-
-/** The uid and gid of `nobody` on Debian. */
-export const NOBODY = { uid: 65534, gid: 65534 } as const;
 
 /** Specs to start: relative path → text, and which bundles the config activates. */
 export interface ContainersEnvOptions {
@@ -98,35 +87,6 @@ export async function startContainersEnv(options: ContainersEnvOptions): Promise
  */
 export function allowOtherUsers(env: ContainersEnv): void {
   for (const dir of [env.daemon.dir, dirname(env.daemon.socketPath), env.persistDir]) chmodSync(dir, 0o711);
-}
-
-/** Options of the env's run(): the harness's, plus the client's working folder. */
-export interface ClientRunOptions extends RunOptions {
-  /** The client's working folder (default the repo root). */
-  cwd?: string;
-}
-
-/** Runs the client against the daemon, as root or (with `asNobody`) as uid and gid 65534 with root as an extra group for the socket. */
-export async function runClient(daemon: DaemonHandle, args: string[], options: ClientRunOptions & { asNobody?: boolean }): Promise<RunResult> {
-  const prefix = options.asNobody ? ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--"] : [];
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...daemon.env, ...(options.asNobody ? { HOME: "/tmp" } : {}), ...options.env })) {
-    if (value !== undefined) env[key] = value;
-  }
-  const child = Bun.spawn([...prefix, ...dustyArgv(args)], {
-    env,
-    cwd: options.cwd ?? ROOT,
-    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-  try {
-    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    return { code: child.signalCode === "SIGKILL" ? -1 : code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Removes every container and network labelled with the project: what compose made, whatever state it is in. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { NOBODY } from "./containers-env.ts";
+import { NOBODY } from "./client-env.ts";
 import { HAS_COMPOSE_V2, startRemoteEnv, type ComposeChoice, type RemoteEnv } from "./remote-env.ts";
 
 const IDLE_APP = [

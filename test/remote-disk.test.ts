@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../platform/run.ts";
 import { BUSYBOX_IMAGE } from "../platform/test-images.ts";
-import { NOBODY } from "./containers-env.ts";
+import { NOBODY } from "./client-env.ts";
 import { startRemoteEnv, type RemoteEnv } from "./remote-env.ts";
 
 const UNUSED_IMAGE = `dusty-remote-unused-${crypto.randomUUID().slice(0, 8)}:latest`;

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { run } from "../platform/run.ts";
 import { BUSYBOX_IMAGE, ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
-import { runClient } from "./containers-env.ts";
+import { runClient, type ClientEnv } from "./client-env.ts";
 import { startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
@@ -35,23 +35,14 @@ export interface RemoteEnvOptions {
 }
 
 /** What a test gets. */
-export interface RemoteEnv {
+export interface RemoteEnv extends ClientEnv {
   host: RemoteHost;
-  daemon: DaemonHandle;
   project: string;
   specsPath: string;
   /** dusty's folder on the remote host (`docker_host_persist_dir`). */
   remotePersistDir: string;
-  /** Runs the client as root against the daemon. */
-  run(args: string[], options?: RunOptions): Promise<RunResult>;
-  /** Runs the client as uid and gid 65534 (nobody), with root as an extra group for the socket only. */
-  runAsNobody(args: string[], options?: RunOptions): Promise<RunResult>;
   /** `dusty up --no-pull`; throws with its output when it fails. */
   up(extra?: string[]): Promise<RunResult>;
-  /** The id of the running container of a compose service on the remote engine. */
-  containerId(service: string): Promise<string>;
-  /** Runs a command in a service's container on the remote engine; its stdout (throws when it fails). */
-  exec(service: string, command: string[]): Promise<string>;
   /** The ids of every container of the project on this machine's engine (there should be none). */
   localContainers(): Promise<string[]>;
   /** Ends the daemon's ssh master (as `ControlPersist` expiring would), so the next command logs in anew. */

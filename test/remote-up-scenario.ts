@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { NOBODY } from "./containers-env.ts";
+import { NOBODY } from "./client-env.ts";
 import { dustyArgv, waitUntil } from "./harness.ts";
 import { startRemoteExample, type RemoteExample } from "./remote-example.ts";
 import type { ComposeCommand } from "./up-example.ts";

@@ -3,7 +3,7 @@
  * Docker host is this machine (test/containers-env.ts) or a remote one (test/remote-env.ts): the client
  * run as root or as nobody, and a service's container. So one test body can run against either.
  */
-import { dustyArgv, ROOT, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
+import { runDusty, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
 
 /** The client-running side of a test environment. */
 export interface ClientEnv {
@@ -22,24 +22,7 @@ export interface ClientEnv {
 export const NOBODY = { uid: 65534, gid: 65534 } as const;
 
 /** Runs the client against the daemon, as root or (with `asNobody`) as uid and gid 65534 with root as an extra group for the socket. */
-export async function runClient(daemon: DaemonHandle, args: string[], options: RunOptions & { asNobody?: boolean }): Promise<RunResult> {
+export function runClient(daemon: DaemonHandle, args: string[], options: RunOptions & { asNobody?: boolean }): Promise<RunResult> {
   const prefix = options.asNobody ? ["setpriv", `--reuid=${NOBODY.uid}`, `--regid=${NOBODY.gid}`, "--groups=0", "--"] : [];
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...daemon.env, ...(options.asNobody ? { HOME: "/tmp" } : {}), ...options.env })) {
-    if (value !== undefined) env[key] = value;
-  }
-  const child = Bun.spawn([...prefix, ...dustyArgv(args)], {
-    env,
-    cwd: options.cwd ?? ROOT,
-    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-  try {
-    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    return { code: child.signalCode === "SIGKILL" ? -1 : code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
+  return runDusty(args, { ...options, prefix, env: { ...daemon.env, ...(options.asNobody ? { HOME: "/tmp" } : {}), ...options.env } });
 }

@@ -99,9 +99,9 @@ export function dustyArgv(args: string[], bin: string | undefined = process.env.
   return [process.execPath, join(ROOT, "cmd", "main.ts"), ...args];
 }
 
-/** Runs dusty to completion and collects its output. */
-export async function runDusty(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const child = Bun.spawn(dustyArgv(args, options.bin), {
+/** Runs dusty to completion and collects its output; `prefix` runs it through another program (setpriv …). */
+export async function runDusty(args: string[], options: RunOptions & { prefix?: string[] } = {}): Promise<RunResult> {
+  const child = Bun.spawn([...(options.prefix ?? []), ...dustyArgv(args, options.bin)], {
     env: mergeEnv(process.env, options.env ?? {}),
     cwd: options.cwd ?? ROOT,
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),

@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
 import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { makeTempDir } from "../../../test/git-fixtures.ts";
-import { agentSocketFor, checkAgentSocket } from "./_ssh-agent.ts";
+import { makeTempDir } from "../test/git-fixtures.ts";
+import { agentSocketFor, checkAgentSocket } from "./agent-socket.ts";
 
 const temp = makeTempDir("dusty-ssh-agent-test-");
 const socketPath = join(temp.path, "agent.sock");

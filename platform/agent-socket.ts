@@ -1,15 +1,14 @@
 /**
- * The invoking user's SSH agent for git (its test beside it): the client sends its SSH_AUTH_SOCK and the
+ * The invoking user's SSH agent for git: the client sends its SSH_AUTH_SOCK and the
  * daemon passes it to git, so clones over SSH use the user's keys. The original asked launchd for the
  * socket of `mac_username`; taking it from the client works on every platform and for every user.
  */
 import { lstat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
-import { UserError } from "../../../platform/errors.ts";
-import type { CommandContext } from "./_types.ts";
+import { UserError } from "./errors.ts";
 
 /** Who asks: the connecting process's uid (null when the platform cannot tell). */
-export type AgentCaller = Pick<NonNullable<CommandContext["caller"]>, "uid"> | null;
+export type AgentCaller = { uid: number } | null;
 
 /**
  * The agent socket git may use for this command, or undefined (with a warning saying why) when the

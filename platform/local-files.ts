@@ -1,6 +1,6 @@
 /**
  * Local file steps of `cp` and `disk`, each run with a user's rights (see as-caller.ts): what is at a
- * path, make a folder, copy a file or a folder's contents without ever deleting anything at the
+ * path (and, as root, whether it is a folder), make a folder, copy a file or a folder's contents without ever deleting anything at the
  * destination (Dusty's rsync --del wiped the rest of an existing folder).
  */
 import { randomUUID } from "node:crypto";
@@ -67,6 +67,14 @@ export async function makeOwnerReadable(path: string): Promise<void> {
 export async function isOwnFolder(user: FileUser, path: string): Promise<boolean> {
   const info = await lstat(path);
   return info.isDirectory() && (user === null || info.uid === user.uid);
+}
+
+/** True when `path` is a folder (symlinks followed); false when it is anything else or cannot be looked at. */
+export async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
 }
 
 /** True when `user` may read `path` and enter it. */

@@ -2,16 +2,23 @@
  * The files `up` hands to containers (command files, nginx.conf) and the compose file it starts them
  * with. Each set is written whole to a staging folder and mirrored into place with rsync --delete, so
  * files that no longer belong (a deactivated app's command files) disappear, and a container never
- * sees a half-written folder: rsync replaces each file by rename.
+ * sees a half-written folder: rsync replaces each file by rename. `test` writes its command files with
+ * writeFreshFolder() too.
  */
 import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { writeNewFile } from "../../../platform/atomic-write.ts";
-import type { DockerHost } from "../../../platform/vm/index.ts";
+import { writeNewFile } from "./atomic-write.ts";
+import type { DockerHost } from "./vm/index.ts";
 
 /** dusty's staging area for one `up`; mutating commands run one at a time, so one fixed folder is enough. */
 export function stagingDir(composeDir: string): string {
   return join(composeDir, "staging");
+}
+
+/** Makes `composeDir` (where `up` keeps its compose file) if missing, and returns the staging area inside it. */
+export async function prepareComposeDir(composeDir: string): Promise<string> {
+  await mkdir(composeDir, { recursive: true });
+  return stagingDir(composeDir);
 }
 
 /** Writes `files` (relative path → text) into a fresh `dir`, removing whatever was there before. */

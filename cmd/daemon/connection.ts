@@ -22,7 +22,7 @@ import { SocketWriter } from "../../platform/socket.ts";
 import type { CommandQueue } from "./queue.ts";
 import { logDaemon, logDaemonError } from "./log.ts";
 import { VERSION } from "../_version.ts";
-import { usableAgentSocket } from "./handlers/_ssh-agent.ts";
+import { usableAgentSocket } from "../../platform/agent-socket.ts";
 import type { CheckedHandler, CommandContext } from "./handlers/_types.ts";
 
 /** What every connection shares with the daemon. */

@@ -19,7 +19,7 @@ import type { CommandContext } from "./_types.ts";
 
 /** What a command adds to the config when it reaches the Docker host. */
 export interface DockerHostAccess {
-  /** The client's SSH agent (checked by _ssh-agent.ts), for an ssh host whose key is in it; default the one the request carried. */
+  /** The client's SSH agent (checked by platform/agent-socket.ts), for an ssh host whose key is in it; default the one the request carried. */
   sshAuthSock?: string;
 }
 

@@ -3,16 +3,16 @@
  * `--no-pull`), write the test command files, and mirror the files and repos on the Docker host. Each
  * repo is handled under its own lock, so two runs that share a lib never pull or sync it at once.
  */
-import { mkdir, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { commandFileName, compileTestCommandFiles } from "../../../core/command-files.ts";
 import type { Specs } from "../../../core/specs.ts";
 import type { RepoRevision } from "../../../core/test-image-key.ts";
 import type { TestRepo, TestTarget } from "../../../core/test-plan.ts";
-import { writeNewFile } from "../../../platform/atomic-write.ts";
 import { UserError } from "../../../platform/errors.ts";
 import { headCommit } from "../../../platform/git.ts";
 import { syncRepo, refreshManagedRepos } from "../../../platform/repo-sync.ts";
+import { isFolder } from "../../../platform/local-files.ts";
+import { writeFreshFolder } from "../../../platform/published-folders.ts";
 import { localRepoPath } from "../../../platform/repos.ts";
 import { folderFingerprint } from "../../../platform/folder-fingerprint.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
@@ -45,17 +45,11 @@ export async function fetchRepos(urls: readonly string[], options: { pull: boole
 export async function syncCommandFiles(target: TestTarget, options: { specs: Specs; state: DaemonState; host: DockerHost; signal: AbortSignal }): Promise<string> {
   const { specs, state, host, signal } = options;
   const local = join(state.locations.commandsDir, target.name, "test");
-  const files = compileTestCommandFiles(specs, target.name);
-  // Rewritten whole, so the file of a suite removed from the spec does not linger.
-  await rm(local, { recursive: true, force: true });
-  await mkdir(local, { recursive: true });
-  let prepScript = "";
-  for (const [path, text] of Object.entries(files)) {
-    const file = join(state.locations.commandsDir, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeNewFile(file, text, 0o644);
-    if (path === `${target.name}/test/${commandFileName(target.name)}`) prepScript = text;
-  }
+  // Every file is under `<name>/test/`: written relative to that folder, rewritten whole, so the file of a suite removed from the spec does not linger.
+  const prefix = `${target.name}/test/`;
+  const files = Object.fromEntries(Object.entries(compileTestCommandFiles(specs, target.name)).map(([path, text]) => [path.slice(prefix.length), text]));
+  await writeFreshFolder(local, files);
+  const prepScript = files[commandFileName(target.name)] ?? "";
   await host.syncIn(local, `${host.paths().commandFilesDir}/${target.name}/test`, { signal });
   return prepScript;
 }
@@ -103,11 +97,4 @@ async function contentRevision(local: string, url: string, signal: AbortSignal):
 /** The lock of one repo: held while it is pulled or synced. */
 function repoLock(url: string): string {
   return `repo:${url}`;
-}
-
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isDirectory(),
-    () => false,
-  );
 }

@@ -4,8 +4,6 @@
  * as it comes (stdout to stdout, stderr to stderr) and its exit code is the result. Everything the run
  * started is removed afterwards, also when it fails or the client hangs up.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderComposeYaml } from "../../../core/compose-yaml.ts";
 import type { Specs, TestSuite } from "../../../core/specs.ts";
@@ -16,6 +14,7 @@ import type { ComposeRunner } from "../../../platform/compose.ts";
 import type { DockerEnv } from "../../../platform/docker.ts";
 import { errorMessage, UserError } from "../../../platform/errors.ts";
 import { run } from "../../../platform/run.ts";
+import { withTempFolder } from "../../../platform/temp-folder.ts";
 import { removeTestRun, TEST_NAME_LABEL, TEST_RUN_LABEL } from "../../../platform/test-runs.ts";
 import type { CommandContext } from "./_types.ts";
 
@@ -53,31 +52,31 @@ export async function runSuite(request: SuiteRunRequest): Promise<number> {
   if ("error" in plan) throw new UserError(plan.error);
   for (const note of plan.notes) ctx.log(note);
 
-  const dir = await mkdtemp(join(tmpdir(), "dusty-test-run-"));
-  const file = join(dir, "docker-compose.yml");
-  try {
-    await writeNewFile(file, renderComposeYaml(plan.file), 0o644);
-    if (plan.services.length > 0) {
-      ctx.log(`Starting the services of suite ${suite.name}: ${plan.services.join(", ")}`);
-      const up = await run(request.compose.argv(file, project, "up", "--detach", ...plan.services), {
+  return withTempFolder("dusty-test-run-", async (dir) => {
+    const file = join(dir, "docker-compose.yml");
+    try {
+      await writeNewFile(file, renderComposeYaml(plan.file), 0o644);
+      if (plan.services.length > 0) {
+        ctx.log(`Starting the services of suite ${suite.name}: ${plan.services.join(", ")}`);
+        const up = await run(request.compose.argv(file, project, "up", "--detach", ...plan.services), {
+          env: request.env,
+          signal: ctx.signal,
+          onLine: (line) => ctx.log(line),
+        });
+        if (up.exitCode !== 0) {
+          throw new UserError(`Cannot start the services of suite ${suite.name}: compose up failed with exit code ${up.exitCode} (output above)`);
+        }
+      }
+      const result = await run(request.compose.argv(file, project, "run", "--rm", "-T", "--no-deps", plan.suiteService), {
         env: request.env,
         signal: ctx.signal,
-        onLine: (line) => ctx.log(line),
+        onLine: (line, stream) => (stream === "stdout" ? ctx.output(line) : ctx.log(line)),
       });
-      if (up.exitCode !== 0) {
-        throw new UserError(`Cannot start the services of suite ${suite.name}: compose up failed with exit code ${up.exitCode} (output above)`);
-      }
+      return result.exitCode;
+    } finally {
+      await cleanUp(ctx, { runId: request.runId, project, env: request.env });
     }
-    const result = await run(request.compose.argv(file, project, "run", "--rm", "-T", "--no-deps", plan.suiteService), {
-      env: request.env,
-      signal: ctx.signal,
-      onLine: (line, stream) => (stream === "stdout" ? ctx.output(line) : ctx.log(line)),
-    });
-    return result.exitCode;
-  } finally {
-    await cleanUp(ctx, { runId: request.runId, project, env: request.env });
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Removes the run's containers and networks; a failure here is reported, never thrown over the suite's own result. */

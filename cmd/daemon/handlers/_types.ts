@@ -33,7 +33,7 @@ export interface CommandContext {
   signal: AbortSignal;
   /** The client's working folder, for relative paths in args. */
   cwd: string;
-  /** The client's SSH agent socket, already checked to be the caller's (cmd/daemon/handlers/_ssh-agent.ts); undefined when none or unusable. */
+  /** The client's SSH agent socket, already checked to be the caller's (platform/agent-socket.ts); undefined when none or unusable. */
   sshAuthSock?: string;
   /** The engine the client would use itself (its DOCKER_HOST or Docker context), sent with commands that reach the engine. */
   clientEngine?: ClientEngine;

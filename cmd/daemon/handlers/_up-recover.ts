@@ -3,9 +3,8 @@
  * the compose file and state it may have begun to save), then say, from what it finds on disk and in
  * docker, what failed, what was restored or is down, what is unchanged, and the fix.
  */
-import { rm } from "node:fs/promises";
 import { joinWords } from "../../../core/prose.ts";
-import { readRegularFile, writeFileAtomic } from "../../../platform/atomic-write.ts";
+import { putBackFile, readRegularFileIfAny, sameBytes } from "../../../platform/saved-files.ts";
 import { environmentStatePath } from "../../../platform/environment-state.ts";
 import { isExpectedError } from "../../../platform/errors.ts";
 import { composeFilePath } from "./_environment.ts";
@@ -13,7 +12,7 @@ import type { DaemonState } from "./_state.ts";
 import type { CommandContext } from "./_types.ts";
 import type { ProjectContainer } from "../../../platform/project-containers.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
-import type { HostFilesBackup } from "./_up-files.ts";
+import type { HostFilesBackup } from "../../../platform/published-folders.ts";
 import { restoreContainers, restoreHostFiles } from "./_up-restore.ts";
 import { UNCHANGED_NOTE, UpStepError } from "./_up-steps.ts";
 
@@ -48,7 +47,7 @@ export function untouched(): UpTouched {
 
 /** Reads the files `up` may change, to compare after a failure and to put back. */
 export async function readFilesBefore(state: DaemonState): Promise<UpFilesBefore> {
-  const [hosts, compose, config, saved] = await Promise.all(filePaths(state).map(readOrUndefined));
+  const [hosts, compose, config, saved] = await Promise.all(filePaths(state).map(readRegularFileIfAny));
   return { hosts, compose, config, state: saved };
 }
 
@@ -102,16 +101,12 @@ async function putBackSavedFiles(state: DaemonState, before: UpFilesBefore): Pro
     [composeFilePath(state), before.compose],
     [environmentStatePath(state.locations), before.state],
   ] as const;
-  for (const [path, bytes] of back) {
-    const now = await readOrUndefined(path);
-    if (sameBytes(now, bytes)) continue;
-    await (bytes === undefined ? rm(path, { force: true }) : writeFileAtomic(path, bytes, { mode: 0o644 })).catch(() => {});
-  }
+  for (const [path, bytes] of back) await putBackFile(path, bytes);
 }
 
 /** UNCHANGED_NOTE when all three files compare equal to how they were, else which changed and which did not. */
 async function compareFiles(state: DaemonState, before: UpFilesBefore): Promise<string> {
-  const [hosts, compose, config] = await Promise.all(filePaths(state).slice(0, 3).map(readOrUndefined));
+  const [hosts, compose, config] = await Promise.all(filePaths(state).slice(0, 3).map(readRegularFileIfAny));
   const files = [
     ["the hosts file", sameBytes(hosts, before.hosts)],
     ["the compose file", sameBytes(compose, before.compose)],
@@ -123,16 +118,7 @@ async function compareFiles(state: DaemonState, before: UpFilesBefore): Promise<
   return `Changed since this \`dusty up\` began: ${joinWords(changed)}${kept.length > 0 ? `; as they were: ${joinWords(kept)}` : ""}`;
 }
 
+// Read as regular files only: the hosts file is read before it is checked, and a FIFO there must not hang `up`.
 function filePaths(state: DaemonState): string[] {
   return [state.locations.hostsFile, composeFilePath(state), state.locations.configFile, environmentStatePath(state.locations)];
-}
-
-// Never a plain readFile: the hosts file is read before it is checked, and a FIFO there must not hang `up`.
-async function readOrUndefined(path: string): Promise<Uint8Array | undefined> {
-  return readRegularFile(path).catch(() => undefined);
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return Buffer.compare(a, b) === 0;
 }

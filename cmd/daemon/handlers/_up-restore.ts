@@ -5,13 +5,12 @@
  * only replaced once compose succeeded, so it is still the previous one, or is put back first). Each returns one line that
  * says what docker reports afterwards, never what was hoped for.
  */
-import { readFile } from "node:fs/promises";
 import { NGINX_SERVICE } from "../../../core/compose.ts";
 import { joinWords } from "../../../core/prose.ts";
-import { writeFileAtomic } from "../../../platform/atomic-write.ts";
+import { writeFileIfChanged } from "../../../platform/saved-files.ts";
 import { composeFilePath, composeProject, runCompose } from "./_environment.ts";
 import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
-import type { HostFilesBackup } from "./_up-files.ts";
+import type { HostFilesBackup } from "../../../platform/published-folders.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { CommandContext } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
@@ -54,8 +53,7 @@ export async function restoreContainers(
   const compose = { log: ctx.log, signal: new AbortController().signal };
   const failures: string[] = [];
   const attempt = (work: () => Promise<unknown>) => work().then(() => {}, (error: unknown) => void failures.push(firstLine(error)));
-  const inPlace = await readFile(composeFilePath(state)).catch(() => undefined);
-  if (!inPlace || Buffer.compare(inPlace, previousCompose) !== 0) await attempt(() => writeFileAtomic(composeFilePath(state), previousCompose, { mode: 0o644 }));
+  await attempt(() => writeFileIfChanged(composeFilePath(state), previousCompose));
   // Only what ran before is started: a service the user had stopped is put back (created, with its
   // previous config) but not started, so restoring never starts more than was running.
   const services = unique(before.map((c) => c.service));

@@ -3,7 +3,6 @@
  * them, start the containers with a staged compose file, and only once compose succeeded make the new
  * compose file, hosts section and environment state the current ones.
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { sameContainerRepos } from "../../../core/assemble.ts";
 import { planHostsFile } from "../../../core/hosts.ts";
@@ -19,7 +18,7 @@ import { formatArgv } from "../../../platform/run.ts";
 import { composeFilePath, composeProject, environmentCompose } from "./_environment.ts";
 import { runComposeOn } from "../../../platform/compose-run.ts";
 import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
-import { backUpHostFiles, publishFolder, stagingDir } from "./_up-files.ts";
+import { backUpHostFiles, prepareComposeDir, publishFolder } from "../../../platform/published-folders.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { UpTouched } from "./_up-recover.ts";
 import { settleHalfFinishedRun } from "./_up-leftovers.ts";
@@ -40,8 +39,7 @@ export async function startEnvironment(
   const { host, compiled, state } = plan;
   const paths = host.paths();
   const { composeDir } = state.locations;
-  const staging = stagingDir(composeDir);
-  await mkdir(composeDir, { recursive: true });
+  const staging = await prepareComposeDir(composeDir);
 
   // The host's folders first: the copies below create some of the same folders, and a mkdir racing
   // rsync's own makes rsync fail with "File exists".

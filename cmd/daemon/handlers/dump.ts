@@ -7,18 +7,18 @@
  * Args: `sshAuthSock` (the client's SSH_AUTH_SOCK, for `ssh-add -l`); `daemonProblem` when the client
  * runs it because no daemon answers (cmd/dump.ts).
  */
-import { readFile } from "node:fs/promises";
 import { defaultConfig, renderConfig, type DustyConfig } from "../../../core/config.ts";
 import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { detectCompose } from "../../../platform/compose.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
+import { readFileIfAny } from "../../../platform/saved-files.ts";
 import { formatArgv, run } from "../../../platform/run.ts";
 import { sshHostSections } from "./_dump-ssh.ts";
 import { isCompiledBinary } from "../../_binary.ts";
 import { VERSION } from "../../_version.ts";
 import { engineInUse, formatEngine } from "./_engine.ts";
 import { dockerHostFor } from "./_environment.ts";
-import { agentSocketFor } from "./_ssh-agent.ts";
+import { agentSocketFor } from "../../../platform/agent-socket.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
 
@@ -94,7 +94,8 @@ async function readConfigForDump(path: string): Promise<{ config?: DustyConfig; 
   } catch (error) {
     const message = errorMessage(error);
     // The file cannot be parsed, so its secrets cannot be masked: show only where it is broken.
-    const size = await readFile(path, "utf8").then((text) => `${text.length} characters, not shown`, () => "unreadable");
+    const text = (await readFileIfAny(path))?.toString("utf8");
+    const size = text === undefined ? "unreadable" : `${text.length} characters, not shown`;
     return { warnings: [message], configText: `${message}\n(the file: ${size})` };
   }
 }

@@ -24,7 +24,7 @@ import {
 import { readSpecsRepo } from "../../../platform/specs-folder.ts";
 import { outputJson, outputNames } from "./_read-format.ts";
 import { requireSetup } from "./_setup-gate.ts";
-import { agentSocketFor } from "./_ssh-agent.ts";
+import { agentSocketFor } from "../../../platform/agent-socket.ts";
 import { readConfiguredSpecs, readState, specsRepoPath, type DaemonState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 

@@ -11,7 +11,7 @@ import { exampleRepoOverrides, writeExample } from "../../../platform/example.ts
 import { RepoUpdateError, updateManagedRepos } from "../../../platform/repos.ts";
 import { absoluteRepoArg } from "../../_repo-arg.ts";
 import { EXAMPLE_REPOS, EXAMPLE_SPECS } from "../../_example-specs.ts";
-import { agentSocketFor } from "./_ssh-agent.ts";
+import { agentSocketFor } from "../../../platform/agent-socket.ts";
 import { checkUserExists } from "./config.ts";
 import type { Handler } from "./_types.ts";
 

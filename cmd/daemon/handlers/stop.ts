@@ -3,13 +3,13 @@
  * (all of them by default) with a 1 s grace period. With `rm` their containers go too, and with no names
  * the whole environment is taken down: containers, network, the hosts section and the recorded state.
  */
-import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { planHostsFile } from "../../../core/hosts.ts";
 import { removeContainers, removeProjectNetworks, stopContainers, type DockerEnv } from "../../../platform/docker.ts";
 import { environmentStatePath, removeEnvironmentState } from "../../../platform/environment-state.ts";
 import { formatSuggestion } from "../../../core/validate-suggest.ts";
 import { UserError } from "../../../platform/errors.ts";
+import { readFileIfAny } from "../../../platform/saved-files.ts";
 import { updateHostsFile } from "../../../platform/hosts-file.ts";
 import type { DockerHost } from "../../../platform/vm/index.ts";
 import { composeFilePath, composeProject, dockerHostFor, runCompose, serviceNameFor } from "./_environment.ts";
@@ -70,7 +70,7 @@ export async function stopEnvironmentContainers(ctx: CommandContext, state: Daem
 
 /** The services of the current compose file, or undefined when `up` never wrote one. */
 async function composeServices(state: DaemonState): Promise<string[] | undefined> {
-  const text = await readFile(composeFilePath(state), "utf8").catch(() => undefined);
+  const text = (await readFileIfAny(composeFilePath(state)))?.toString("utf8");
   if (text === undefined) return undefined;
   const doc = parse(text) as { services?: Record<string, unknown> } | null;
   return Object.keys(doc?.services ?? {});

@@ -4,16 +4,15 @@
  * refuses to start while a port it publishes is taken; after a failure it puts back what it touched
  * and says what it found: never a new hosts section or compose file behind a failed start.
  */
-import { readFile } from "node:fs/promises";
 import { planHostsFile } from "../../../core/hosts.ts";
-import { writeFileAtomic } from "../../../platform/atomic-write.ts";
+import { writeFileIfChanged } from "../../../platform/saved-files.ts";
 import { environmentStatePath, readEnvironmentState } from "../../../platform/environment-state.ts";
 import { checkHostsFile, updateHostsFile } from "../../../platform/hosts-file.ts";
 import { composeFilePath, composeProject } from "./_environment.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { describeAppProblems, waitForApps, type AppProblem } from "./_up-wait.ts";
 import { UserError } from "../../../platform/errors.ts";
-import { agentSocketFor } from "./_ssh-agent.ts";
+import { agentSocketFor } from "../../../platform/agent-socket.ts";
 import { readState } from "./_state.ts";
 import type { CommandContext, Handler } from "./_types.ts";
 import type { ProjectContainer } from "../../../platform/project-containers.ts";
@@ -100,6 +99,6 @@ export default handler;
 async function keepFilesInPlace(plan: UpPlan): Promise<void> {
   const { state, compiled } = plan;
   const path = composeFilePath(state);
-  if ((await readFile(path, "utf8").catch(() => undefined)) !== compiled.composeYaml) await writeFileAtomic(path, compiled.composeYaml, { mode: 0o644 });
+  await writeFileIfChanged(path, compiled.composeYaml);
   await updateHostsFile(state.locations.hostsFile, (current) => planHostsFile(current, compiled.hosts));
 }

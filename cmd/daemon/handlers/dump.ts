@@ -12,7 +12,8 @@ import { formatDiagnostic } from "../../../core/diagnostics.ts";
 import { detectCompose } from "../../../platform/compose.ts";
 import { loadConfig } from "../../../platform/config-file.ts";
 import { readFileIfAny } from "../../../platform/saved-files.ts";
-import { formatArgv, run } from "../../../platform/run.ts";
+import { runForReport } from "../../../platform/report-run.ts";
+import { formatArgv } from "../../../platform/run.ts";
 import { sshHostSections } from "./_dump-ssh.ts";
 import { isCompiledBinary } from "../../_binary.ts";
 import { VERSION } from "../../_version.ts";
@@ -131,14 +132,6 @@ async function composeVersion(config: DustyConfig | undefined, ctx: CommandConte
 }
 
 /** Runs a program and returns stdout and stderr interleaved as printed; a failure is described, never thrown. */
-async function runForDump(argv: string[], ctx: CommandContext, env?: Record<string, string>): Promise<string> {
-  const lines: string[] = [];
-  try {
-    const result = await run(argv, { env, signal: ctx.signal, timeoutMs: COMMAND_TIMEOUT_MS, onLine: (line) => lines.push(line) });
-    if (result.exitCode !== 0) lines.push(`(exit code ${result.exitCode})`);
-  } catch (error) {
-    ctx.signal.throwIfAborted();
-    lines.push(errorMessage(error));
-  }
-  return lines.join("\n");
+function runForDump(argv: string[], ctx: CommandContext, env?: Record<string, string>): Promise<string> {
+  return runForReport(argv, { env, signal: ctx.signal, timeoutMs: COMMAND_TIMEOUT_MS });
 }

@@ -1,11 +1,12 @@
 /**
  * Docker operations of `dusty test`: base images, the image preparation container, committing and
- * pruning test images, and removing everything a run started. Every container of a run carries the
+ * pruning test images, running compose on a suite's own project, and removing everything a run started. Every container of a run carries the
  * label `dusty.test-run=<run id>`, so cleanup finds them by that label alone, whatever step failed.
  */
-import { DOCKER, localImageId, type DockerOptions } from "./docker.ts";
+import type { ComposeRunner } from "./compose.ts";
+import { DOCKER, localImageId, type DockerEnv, type DockerOptions } from "./docker.ts";
 import { UserError } from "./errors.ts";
-import { CommandFailedError, run, runChecked, type RunOptions } from "./run.ts";
+import { CommandFailedError, run, runChecked, type RunOptions, type RunResult } from "./run.ts";
 
 /** Names the run a container belongs to. */
 export const TEST_RUN_LABEL = "dusty.test-run";
@@ -107,4 +108,23 @@ export async function removeTestRun(runId: string, composeProjects: readonly str
 
 async function listIds(argv: string[], options: DockerOptions): Promise<string[]> {
   return (await runChecked(argv, { env: options.env })).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+}
+
+/** Which suite compose file and project, on which engine, and where each line of output goes. */
+export interface SuiteComposeOptions {
+  compose: ComposeRunner;
+  file: string;
+  project: string;
+  env: DockerEnv;
+  signal?: AbortSignal;
+  onLine: NonNullable<RunOptions["onLine"]>;
+}
+
+/**
+ * Runs `compose --file F --project-name P <sub…>` for one suite. Not compose-run.ts's runner: a suite
+ * may run for hours (no engine time limit), its project folder is its own temp folder, and every line
+ * it prints is the test's output, blank ones included.
+ */
+export function runSuiteCompose(sub: readonly string[], options: SuiteComposeOptions): Promise<RunResult> {
+  return run(options.compose.argv(options.file, options.project, ...sub), { env: options.env, signal: options.signal, onLine: options.onLine });
 }

@@ -13,9 +13,8 @@ import { writeNewFile } from "../../../platform/atomic-write.ts";
 import type { ComposeRunner } from "../../../platform/compose.ts";
 import type { DockerEnv } from "../../../platform/docker.ts";
 import { errorMessage, UserError } from "../../../platform/errors.ts";
-import { run } from "../../../platform/run.ts";
 import { withTempFolder } from "../../../platform/temp-folder.ts";
-import { removeTestRun, TEST_NAME_LABEL, TEST_RUN_LABEL } from "../../../platform/test-runs.ts";
+import { removeTestRun, runSuiteCompose, TEST_NAME_LABEL, TEST_RUN_LABEL } from "../../../platform/test-runs.ts";
 import type { CommandContext } from "./_types.ts";
 
 /** What `runSuite()` needs. */
@@ -54,22 +53,18 @@ export async function runSuite(request: SuiteRunRequest): Promise<number> {
 
   return withTempFolder("dusty-test-run-", async (dir) => {
     const file = join(dir, "docker-compose.yml");
+    const compose = { compose: request.compose, file, project, env: request.env, signal: ctx.signal };
     try {
       await writeNewFile(file, renderComposeYaml(plan.file), 0o644);
       if (plan.services.length > 0) {
         ctx.log(`Starting the services of suite ${suite.name}: ${plan.services.join(", ")}`);
-        const up = await run(request.compose.argv(file, project, "up", "--detach", ...plan.services), {
-          env: request.env,
-          signal: ctx.signal,
-          onLine: (line) => ctx.log(line),
-        });
+        const up = await runSuiteCompose(["up", "--detach", ...plan.services], { ...compose, onLine: (line) => ctx.log(line) });
         if (up.exitCode !== 0) {
           throw new UserError(`Cannot start the services of suite ${suite.name}: compose up failed with exit code ${up.exitCode} (output above)`);
         }
       }
-      const result = await run(request.compose.argv(file, project, "run", "--rm", "-T", "--no-deps", plan.suiteService), {
-        env: request.env,
-        signal: ctx.signal,
+      const result = await runSuiteCompose(["run", "--rm", "-T", "--no-deps", plan.suiteService], {
+        ...compose,
         onLine: (line, stream) => (stream === "stdout" ? ctx.output(line) : ctx.log(line)),
       });
       return result.exitCode;

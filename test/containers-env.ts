@@ -4,13 +4,13 @@
  * under a compose project of the test's own (config `compose_project`). Everything is removed by
  * stop(), by project label, even after a failed test.
  */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { COMPOSE_PROJECT_LABEL, composeProjectContainers, removeContainers } from "../platform/docker.ts";
 import { run, runChecked } from "../platform/run.ts";
-import { ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
+import { ensureTestImages } from "../platform/test-images.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
-import { runClient, type ClientEnv } from "./client-env.ts";
+import { runClient, writeTestConfig, type ClientEnv } from "./client-env.ts";
 import { startDaemon } from "./harness.ts";
 
 /** What a test gets. */
@@ -44,17 +44,7 @@ export async function startContainersEnv(options: ContainersEnvOptions): Promise
   };
   try {
     const specsRepo = makeGitRepo(specsPath, options.specs);
-    const config = {
-      bundles: options.bundles,
-      specs_repo: specsRepo.url,
-      repo_overrides: { [specsRepo.url]: specsPath },
-      setup_has_run: true,
-      compose_project: project,
-      // The locally built image: the tests never pull from a registry.
-      nginx_image: NGINX_IMAGE,
-    };
-    // JSON is YAML: no need for a YAML writer here.
-    writeFileSync(join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml"), JSON.stringify(config, null, 2));
+    writeTestConfig(daemon, { bundles: options.bundles, specsUrl: specsRepo.url, specsPath, project });
     // An app that exits on purpose (containers-disk's quitter) would fail up's wait for it.
     const up = await runClient(daemon, ["up", "--no-pull", ...(options.wait === false ? ["--no-wait"] : [])], { timeoutMs: 120_000 });
     if (up.code !== 0) throw new Error(`dusty up failed with exit code ${up.code}:\n${up.stdout}${up.stderr}`);

@@ -8,12 +8,11 @@
  *   afterAll(() => env.stop());
  *   await env.up();
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../platform/run.ts";
 import { BUSYBOX_IMAGE, ensureTestImages, NGINX_IMAGE } from "../platform/test-images.ts";
 import { makeGitRepo } from "./git-fixtures.ts";
-import { runClient, type ClientEnv } from "./client-env.ts";
+import { runClient, writeTestConfig, type ClientEnv } from "./client-env.ts";
 import { startDaemon, type DaemonHandle, type RunOptions, type RunResult } from "./harness.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
@@ -78,14 +77,8 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
     const specsPath = join(daemon.dir, "specs");
     const specsRepo = makeGitRepo(specsPath, options.specs);
     const remotePersistDir = join(host.remoteRoot, "dusty");
-    const writeConfig = (extra: Record<string, unknown> = {}) => {
-      const config = {
-        bundles: options.bundles,
-        specs_repo: specsRepo.url,
-        repo_overrides: { [specsRepo.url]: specsPath },
-        setup_has_run: true,
-        compose_project: project,
-        nginx_image: NGINX_IMAGE,
+    const writeConfig = (extra: Record<string, unknown> = {}) =>
+      writeTestConfig(daemon, { bundles: options.bundles, specsUrl: specsRepo.url, specsPath, project }, {
         compose_command: options.compose ?? "docker-compose",
         docker_host_driver: "ssh",
         docker_host: remoteHost.dockerHostUrl,
@@ -93,10 +86,7 @@ export async function startRemoteEnv(options: RemoteEnvOptions): Promise<RemoteE
         docker_host_persist_dir: remotePersistDir,
         ...options.config,
         ...extra,
-      };
-      mkdirSync(daemon.env.DUSTY_CONFIG_DIR!, { recursive: true });
-      writeFileSync(join(daemon.env.DUSTY_CONFIG_DIR!, "config.yml"), JSON.stringify(config, null, 2));
-    };
+      });
     writeConfig();
     const containerId = async (service: string) => {
       const ps = await remoteHost.docker(["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`, "--filter", `label=com.docker.compose.service=${service}`]);

@@ -21,14 +21,22 @@ export function engineChoiceFor(state: DaemonState): EngineChoice {
   return chooseEngine({ pinned: state.config.docker_endpoint, client: state.clientEngine });
 }
 
+/** What `engineInUse()` may be given. */
+export interface EngineInUseOptions {
+  /** `host.dockerEnv()` when the caller has it already (on an ssh host each call asks the connection). */
+  hostEnv?: Record<string, string>;
+  daemonEnv?: Record<string, string | undefined>;
+}
+
 /** The engine `host` uses for this command; the VM and ssh drivers name their own. */
-export async function engineInUse(state: DaemonState, host: DockerHost, daemonEnv: Record<string, string | undefined> = process.env): Promise<EngineInUse> {
+export async function engineInUse(state: DaemonState, host: DockerHost, options: EngineInUseOptions = {}): Promise<EngineInUse> {
+  const daemonEnv = options.daemonEnv ?? process.env;
   const fallback = daemonEnv.DOCKER_HOST || "unix:///var/run/docker.sock";
   if (host.name === "native") {
     const choice = engineChoiceFor(state);
     return { endpoint: choice.host ?? fallback, source: describeEngineSource(choice, daemonEnv.DOCKER_HOST) };
   }
-  const env = await host.dockerEnv().catch(() => ({}) as Record<string, string>);
+  const env = options.hostEnv ?? (await host.dockerEnv().catch(() => ({}) as Record<string, string>));
   return { endpoint: env.DOCKER_HOST ?? fallback, source: `the ${host.name} driver` };
 }
 

@@ -52,8 +52,8 @@ const handler: Handler<"status"> = {
     const state = await readState(ctx);
     requireSetup(state.config);
     const host = dockerHostFor(state);
-    const engineUsed = await engineInUse(state, host);
     const env = await host.dockerEnv();
+    const engineUsed = await engineInUse(state, host, { hostEnv: env });
     const engine = JSON.stringify([env, engineUsed]);
     await shared.run(`version ${engine} ${host.label}`, () => checkEngine(env, engineUsed, host.label));
     if (host.label !== undefined) ctx.log(`Containers on the Docker host ${host.label} (docker_host_driver ${host.name})`);

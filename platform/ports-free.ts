@@ -42,14 +42,25 @@ export function formatTakenPorts(taken: readonly TakenPort[]): string {
 }
 
 /**
- * The program listening on TCP `port`, found as `ss -p` finds it: the socket's inode in
- * /proc/net/tcp{,6}, then the process whose fd links to `socket:[inode]`. Undefined where /proc does
- * not tell (macOS, another user's process without root, a port held by the kernel's NAT rules).
+ * What holds TCP `port`, found as `ss -p` finds it: the socket's inode in /proc/net/tcp{,6}, then the
+ * process whose fd links to `socket:[inode]`. A listener is named as `bun (pid 4242)`; with none, a
+ * connection whose local end is the port (an outgoing one takes a port of the kernel's ephemeral range,
+ * 32768–60999 on Linux, and the port cannot be bound while it lasts) as `a connection of bun (pid 4242)`.
+ * Undefined where /proc does not tell (macOS, another user's process without root, a port held by the
+ * kernel's NAT rules, a connection in TIME_WAIT, which no process owns).
  */
 export async function describePortHolder(port: number): Promise<string | undefined> {
   const tables = await Promise.all(["/proc/net/tcp", "/proc/net/tcp6"].map((path) => readFile(path, "utf8").catch(() => "")));
-  const inodes = new Set(tables.flatMap((text) => listeningInodes(text, port)));
-  if (inodes.size === 0) return undefined;
+  const sockets = tables.flatMap((text) => portSockets(text, port));
+  const listening = sockets.filter((s) => s.listening);
+  if (listening.length > 0) return processOfSocket(new Set(listening.map((s) => s.inode)));
+  if (sockets.length === 0) return undefined;
+  const owner = await processOfSocket(new Set(sockets.map((s) => s.inode)));
+  return owner === undefined ? undefined : `a connection of ${owner}`;
+}
+
+/** `comm (pid N)` of the first process with an fd on one of the socket `inodes`. */
+async function processOfSocket(inodes: ReadonlySet<string>): Promise<string | undefined> {
   const pids = (await readdir("/proc").catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   for (const pid of pids) {
     const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
@@ -64,13 +75,13 @@ export async function describePortHolder(port: number): Promise<string | undefin
   return undefined;
 }
 
-/** The inodes of sockets listening on `port` in a /proc/net/tcp or tcp6 table (state 0A is LISTEN). */
-export function listeningInodes(table: string, port: number): string[] {
+/** The sockets whose local port is `port` in a /proc/net/tcp or tcp6 table, with an owner (inode not 0); state 0A is LISTEN. */
+export function portSockets(table: string, port: number): { inode: string; listening: boolean }[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
   return table
     .split("\n")
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === "0A" && fields[9] !== undefined && fields[9] !== "0")
-    .map((fields) => fields[9]!);
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[9] !== undefined && fields[9] !== "0")
+    .map((fields) => ({ inode: fields[9]!, listening: fields[3] === "0A" }));
 }

@@ -50,20 +50,37 @@ export interface ExampleOptions {
 const EXAMPLE_DIR = join(ROOT, "fixtures", "example");
 const EXAMPLE_URL_PREFIX = "/usr/local/share/dusty/example/";
 
-/** Two distinct ports in 20000–30000 that nothing on 127.0.0.1 listens on right now. */
+/** Whether a TCP listener can bind 127.0.0.1:port right now. */
+function canBind(port: number): boolean {
+  try {
+    Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `count` distinct ports in 20000–30000 that nothing on 127.0.0.1 holds right now. */
 export function freePorts(count: number): number[] {
   const ports: number[] = [];
   while (ports.length < count) {
     const port = 20000 + Math.floor(Math.random() * 10000);
-    if (ports.includes(port)) continue;
-    try {
-      Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
-      ports.push(port);
-    } catch {
-      // taken: try another
-    }
+    if (!ports.includes(port) && canBind(port)) ports.push(port);
   }
   return ports;
+}
+
+/**
+ * A port_base for a test environment: a multiple of 100 in 10000–19900 whose first `size` ports are
+ * free. Below the kernel's ephemeral range (32768–60999 on Linux) on purpose: a port there can be the
+ * local end of any connection the test process keeps open (fetch keeps them alive), which makes it
+ * unbindable for a while, so a port_base there fails `up`'s port check now and then.
+ */
+export function freePortBase(size = 20): number {
+  for (;;) {
+    const base = 10000 + Math.floor(Math.random() * 100) * 100;
+    if (Array.from({ length: size }, (_, i) => base + i).every(canBind)) return base;
+  }
 }
 
 /** A fresh project name no other run uses. */
@@ -92,7 +109,7 @@ export async function startTestEnvironment(options: TestEnvironmentOptions): Pro
   await ensureTestImages();
   const temp = makeTempDir("dusty-up-env-", options.tempRoot);
   const [httpPort, streamPort] = freePorts(2) as [number, number];
-  const portBase = 40000 + Math.floor(Math.random() * 200) * 100;
+  const portBase = freePortBase();
   const project = testProjectName();
 
   const repos: Record<string, GitFixture> = {};

@@ -97,6 +97,25 @@ test("ensureUp() on a fresh machine: create with the pinned ISO and NIC type, st
   expect((await vm.host.exec(["stat", "-c", "%U", "/persist/dusty_assets"])).stdout).toBe("root\n");
 });
 
+test("ensureUp() on a machine that `docker-machine create` left running: no start, but the initialize extras run", async () => {
+  await vm.host.exec(["rm", "-rf", "/mnt/sda1/persist", "/persist/dusty_assets"]);
+  // Unlike the recorder's other fresh VMs, this one is as docker-machine leaves it: created and booted.
+  const { recorder, host } = driver({ exists: false, running: false }, [{ argv: [...VBOX, "list", "runningvms"], stdout: LISTED }]);
+  const log: string[] = [];
+  await host.ensureUp((line) => log.push(line));
+  expect(recorder.calls).toEqual([
+    [...VBOX, "list", "vms"],
+    expect.arrayContaining([...MACHINE, "create", "dusty"]),
+    SHOWVMINFO_CALL,
+    [...VBOX, "list", "runningvms"],
+    ...CONNECT_CALLS,
+  ]);
+  expect(log).not.toContain("Starting docker-machine VM dusty");
+  expect(log).toContain("/usr/bin/rsync");
+  expect((await vm.host.exec(["test", "-d", "/mnt/sda1/persist"])).exitCode).toBe(0);
+  expect((await vm.host.exec(["test", "-d", "/persist/dusty_assets"])).exitCode).toBe(0);
+});
+
 test("ensureUp() on a running machine only checks it, then connects", async () => {
   const { recorder, host } = driver({ exists: true, running: true });
   await host.ensureUp(() => {});

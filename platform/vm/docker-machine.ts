@@ -57,7 +57,8 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
   /** As Dusty did: create when missing, NIC fix, start with NAT DNS settings, then the initialize extras. */
   async function ensureUp(log: LogLine): Promise<void> {
     cachedIp = undefined;
-    if (!listsVm(check(await vbox(["list", "vms"])).stdout, MACHINE_NAME)) {
+    const created = !listsVm(check(await vbox(["list", "vms"])).stdout, MACHINE_NAME);
+    if (created) {
       log("Initializing new Dusty VM with Docker Machine");
       check(await machine(createArgs(options), log));
     }
@@ -70,6 +71,9 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
       log("Setting NIC 1 to use PCnet-FAST III");
       check(await vbox(["modifyvm", MACHINE_NAME, "--nictype1", NIC_TYPE]));
     }
+    // The extras are for a VM that was not running before this call: `docker-machine create` leaves the
+    // new VM running, fresh from the ISO (no rsync, no /persist), so a created one needs them too.
+    const booted = created || !running;
     if (!running) {
       log(`Starting docker-machine VM ${MACHINE_NAME}`);
       check(await vbox(["modifyvm", MACHINE_NAME, "--natdnshostresolver1", "on"]));
@@ -78,9 +82,9 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     }
     // The keys come through docker-machine's own channel to the VM; from here on every ssh checks them.
     const hostKeys = check(await machine(["ssh", MACHINE_NAME, HOST_KEYS_COMMAND])).stdout;
-    const { connection, core } = await vm.connect(await vmIp(), hostKeys, log, { fresh: !running });
+    const { connection, core } = await vm.connect(await vmIp(), hostKeys, log, { fresh: booted });
     // The VM's own commands (tce-load refuses root): not through sudo, unlike dusty's file work there.
-    if (!running) for (const command of INIT_COMMANDS) check(await connection.run(["sh", "-c", command], streaming(log)));
+    if (booted) for (const command of INIT_COMMANDS) check(await connection.run(["sh", "-c", command], streaming(log)));
     await core.checkRsync();
     await core.checkEngine(log);
   }

@@ -60,7 +60,8 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   const hostUp = native ? undefined : settled(host.ensureUp(heldLog.log));
   let hostFoldersReady = !native;
   // A VM answers only once booted: there the other questions wait for it.
-  const whenUp = <T>(ask: () => Promise<T>): Promise<Settled<T>> => settled(hostUp ? hostUp.then((up) => (unwrap(up), ask())) : ask());
+  const afterUp = <T>(ask: () => Promise<T>): Promise<T> => (hostUp ? hostUp.then((up) => (unwrap(up), ask())) : ask());
+  const whenUp = <T>(ask: () => Promise<T>): Promise<Settled<T>> => settled(afterUp(ask));
   const disk = whenUp(() => host.diskUsage());
   const earlyContainers = whenUp(async () => listProjectContainers(composeProject(state), await host.dockerEnv()));
 
@@ -84,7 +85,8 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   // their work overlaps the wait for docker. Compiling needs no engine; its step reports it in order.
   const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
-    Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) => {
+    // A VM has no address while it boots (`boot2docker ip` fails), and one asked before its start may be stale.
+    Promise.all([afterUp(() => host.hostAddress()), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) => {
       const compileOptions = compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, remoteHost: host.name !== "native", previousPorts });
       return { compiled: compileEnvironment(specs, { ...compileOptions, assembled }), bindAddress: compileOptions.bindAddress };
     }),

@@ -1,6 +1,7 @@
 /**
- * The built-in example on a real second Docker host (test/remote-host.ts) reached with the ssh driver:
- * a dusty daemon here, its engine, repos folder and nginx there. Every client folder (specs, repos,
+ * The built-in example on a real second Docker host (test/remote-host.ts) reached with the ssh driver
+ * (or, with `dockerHost`, a VM driver's stand-in, test/vm-example.ts): a dusty daemon here, its engine,
+ * repos folder and nginx there. Every client folder (specs, repos,
  * the daemon's own folders) lives under one temp root that the remote host hides under a tmpfs, so a
  * bind mount of a client path finds an empty folder there and fails.
  *
@@ -37,6 +38,19 @@ export interface RemoteExample {
   cleanup(): Promise<void>;
 }
 
+/** The Docker host a RemoteExample runs on, and how the daemon reaches it. */
+export interface ExampleDockerHost {
+  host: RemoteHost;
+  /** dusty's folder there (the repos, nginx and assets go under it). */
+  remotePersistDir: string;
+  /** The config keys that point the daemon at it (`docker_host_driver` & co.). */
+  config: Record<string, unknown>;
+  /** Extra environment of the daemon (a VM driver's PATH and HOME). */
+  daemonEnv?: Record<string, string>;
+  /** Removes the host and whatever came with it. */
+  stop(): Promise<void>;
+}
+
 /** Options of `startRemoteExample`. */
 export interface RemoteExampleOptions {
   compose: ComposeCommand;
@@ -46,33 +60,45 @@ export interface RemoteExampleOptions {
   specFiles?: Record<string, string>;
   repos?: Record<string, Record<string, string>>;
   bundles?: string[];
+  /**
+   * Starts the Docker host, which must hide `root` (every client folder lives under it); default a
+   * namespace host reached with the ssh driver.
+   */
+  dockerHost?: (root: string) => Promise<ExampleDockerHost>;
 }
 
-/** Starts a namespace host, loads the test images into it and starts a daemon for the example on it. */
+/** A namespace host reached with the ssh driver (`docker_host`, its ssh config, a persist folder only it sees). */
+async function startSshDockerHost(root: string): Promise<ExampleDockerHost> {
+  const host = await startRemoteHost({ hide: [root] });
+  const remotePersistDir = join(host.remoteRoot, "dusty");
+  return {
+    host,
+    remotePersistDir,
+    config: { docker_host_driver: "ssh", docker_host: host.dockerHostUrl, docker_host_ssh_config: host.sshConfigFile, docker_host_persist_dir: remotePersistDir },
+    stop: () => host.stop(),
+  };
+}
+
+/** Starts the Docker host (a namespace host by default), loads the test images into it and starts a daemon for the example on it. */
 export async function startRemoteExample(options: RemoteExampleOptions): Promise<RemoteExample> {
   await ensureTestImages();
   const root = mkdtempSync(join(tmpdir(), "dusty-remote-e2e-"));
-  let host: RemoteHost | undefined;
+  let dockerHost: ExampleDockerHost | undefined;
   let env: ExampleEnvironment | undefined;
   try {
-    host = await startRemoteHost({ hide: [root] });
+    dockerHost = await (options.dockerHost ?? startSshDockerHost)(root);
+    const { host, remotePersistDir } = dockerHost;
     for (const image of TEST_IMAGES) await host.loadImage(image);
-    const remotePersistDir = join(host.remoteRoot, "dusty");
     env = await startTestEnvironment({
       compose: options.compose,
       specFiles: options.specFiles ?? exampleSpecFiles(),
       repos: options.repos ?? exampleRepos(),
       bundles: options.bundles ?? ["everything"],
       tempRoot: root,
-      config: {
-        docker_host_driver: "ssh",
-        docker_host: host.dockerHostUrl,
-        docker_host_ssh_config: host.sshConfigFile,
-        docker_host_persist_dir: remotePersistDir,
-        ...options.config,
-      },
+      config: { ...dockerHost.config, ...options.config },
+      daemonEnv: dockerHost.daemonEnv,
     });
-    const started = { env, host };
+    const started = { env, host, dockerHost };
     const hostsAddress = (name: string) => {
       const line = readFileSync(started.env.hostsFile, "utf8").split("\n").find((l) => l.split(/\s+/)[1] === name);
       if (!line) throw new Error(`no "${name}" in the hosts file:\n${readFileSync(started.env.hostsFile, "utf8")}`);
@@ -104,13 +130,13 @@ export async function startRemoteExample(options: RemoteExampleOptions): Promise
       localContainers: () => projectContainers(started.env.project),
       async cleanup() {
         await started.env.cleanup();
-        await started.host.stop();
+        await started.dockerHost.stop();
         rmSync(root, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await env?.cleanup().catch(() => {});
-    await host?.stop().catch(() => {});
+    await dockerHost?.stop().catch(() => {});
     rmSync(root, { recursive: true, force: true });
     throw error;
   }

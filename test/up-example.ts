@@ -102,6 +102,8 @@ export interface TestEnvironmentOptions {
   config?: Record<string, unknown>;
   /** The folder to make every temp folder in (default the system's temp dir), e.g. one a remote test host hides. */
   tempRoot?: string;
+  /** Extra environment for the daemon (and its clients): a PATH with fake VM managers first, the VM owner's HOME. */
+  daemonEnv?: Record<string, string>;
 }
 
 /** Writes the specs and repos as git repos, writes the config and starts a daemon for it. */
@@ -146,7 +148,7 @@ export async function startTestEnvironment(options: TestEnvironmentOptions): Pro
 
   let daemon: DaemonHandle;
   try {
-    daemon = await startDaemon({ env: { DUSTY_CONFIG_DIR: configDir }, parentDir: options.tempRoot });
+    daemon = await startDaemon({ env: { ...options.daemonEnv, DUSTY_CONFIG_DIR: configDir }, parentDir: options.tempRoot });
   } catch (error) {
     temp.remove();
     throw error;

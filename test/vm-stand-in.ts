@@ -25,11 +25,15 @@ export interface VmStandIn {
   stop(): Promise<void>;
 }
 
-/** Starts the stand-in; `keyPath` is where the driver reads the VM's private key, relative to the home. */
-export async function startVmStandIn(keyPath: string): Promise<VmStandIn> {
+/**
+ * Starts the stand-in; `keyPath` is where the driver reads the VM's private key, relative to the home;
+ * `hide` names more client folders the VM must not see (a daemon's, a test's).
+ */
+export async function startVmStandIn(keyPath: string, options: { hide?: string[] } = {}): Promise<VmStandIn> {
   const clientDir = mkdtempSync(join(tmpdir(), "dusty-vm-stand-in-"));
   try {
-    const host = await startRemoteHost({ hide: [clientDir, "/mnt"], user: "docker", ownFolders: ["/persist", "/cp", "/command_files"] });
+    const hide = [clientDir, "/mnt", ...(options.hide ?? [])];
+    const host = await startRemoteHost({ hide, user: "docker", ownFolders: ["/persist", "/cp", "/command_files"] });
     const home = join(clientDir, "home");
     mkdirSync(dirname(join(home, keyPath)), { recursive: true });
     copyFileSync(host.keyPath, join(home, keyPath));

@@ -32,8 +32,8 @@ export interface VmRemoteOptions {
   vmName: string;
   /** Root-only folder of the connection's sockets and of the files pinning the VM's host keys. */
   controlDir: string;
-  /** The VM's private key (docker-machine's id_rsa, boot2docker's id_boot2docker). */
-  keyPath: string;
+  /** The VM's private key (docker-machine's id_rsa, boot2docker's id_boot2docker), in its owner's home. */
+  keyPath(): Promise<string>;
   /** The VM's address now (`boot2docker ip`, the host-only NIC's address). */
   address(): Promise<string>;
   /** What fixes a VM whose engine or rsync is missing, for messages. */
@@ -100,7 +100,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
     const before = (await readRegularFile(knownHostsFile))?.toString("utf8");
     const pinned = keys.map((key) => `${address} ${key}\n`).join("");
     await writeFileAtomic(knownHostsFile, pinned, { mode: 0o644 });
-    await writeFileAtomic(sshConfigFile, sshConfigText(options.keyPath, knownHostsFile), { mode: 0o644 });
+    await writeFileAtomic(sshConfigFile, sshConfigText(await options.keyPath(), knownHostsFile), { mode: 0o644 });
     const bound = bind(address);
     const { connection } = bound;
     // A master from before a restart rides a dead TCP connection, and one made with other keys is not the VM's now.

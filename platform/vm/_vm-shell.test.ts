@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { makeTempDir } from "../../test/git-fixtures.ts";
 import { runChecked } from "../run.ts";
-import { demoteArgv, memoryOf, shellCommand, writeFileCommand } from "./_vm-shell.ts";
+import { demoteArgv, homeOf, memoryOf, shellCommand, writeFileCommand } from "./_vm-shell.ts";
 
 let temp: ReturnType<typeof makeTempDir>;
 beforeEach(() => (temp = makeTempDir("dusty-vm-shell-")));
@@ -37,4 +38,15 @@ test("memoryOf() gives whole megabytes and rejects what is not a size", () => {
   expect(memoryOf({ memoryMb: "4096" })).toBe("4096");
   expect(memoryOf({ memoryMb: 6144.7 })).toBe("6144");
   expect(() => memoryOf({ memoryMb: "lots" })).toThrow(/vm_memory_size is "lots"/);
+});
+
+test("homeOf() is the VM owner's home from their account, /Users/<user> when no account lists them, $HOME without a user", async () => {
+  const accounts: Record<string, { home: string }> = { al: { home: "/home/al" } };
+  const lookUp = async (name: string) => accounts[name];
+  expect(await homeOf({ user: "al" }, lookUp)).toBe("/home/al");
+  expect(await homeOf({ user: "bo" }, lookUp)).toBe("/Users/bo");
+  expect(await homeOf({ user: "al", home: "/elsewhere" }, lookUp)).toBe("/elsewhere");
+  expect(await homeOf({}, lookUp)).toBe(homedir());
+  // The real lookup: /etc/passwd knows root.
+  expect(await homeOf({ user: "root" })).toBe("/root");
 });

@@ -5,6 +5,7 @@
 import { homedir } from "node:os";
 import { UserError } from "../errors.ts";
 import { CommandFailedError, formatArgv, type RunResult } from "../run.ts";
+import { findUser, type UserEntry } from "../users.ts";
 import type { Runner, VmDriverOptions } from "./driver.ts";
 
 /**
@@ -20,10 +21,19 @@ export function demotingRunner(runner: Runner, user: string | undefined): Runner
   return (argv, options) => runner(demoteArgv(argv, user), options);
 }
 
-/** The VM owner's home folder, where their ssh keys are. */
-export function homeOf(options: Pick<VmDriverOptions, "user" | "home">): string {
-  return options.home ?? (options.user ? `/Users/${options.user}` : homedir());
+/**
+ * The VM owner's home folder, where their ssh keys are: `home` when given, else the user's account's
+ * (/etc/passwd, getent: a Linux home is not under /Users), else `/Users/<user>` (macOS lists its users in
+ * Directory Services, not there); without a user, $HOME.
+ */
+export async function homeOf(options: Pick<VmDriverOptions, "user" | "home">, lookUp: FindUser = findUser): Promise<string> {
+  if (options.home !== undefined) return options.home;
+  if (options.user === undefined) return homedir();
+  return (await lookUp(options.user))?.home || `/Users/${options.user}`;
 }
+
+/** How homeOf() finds an account (platform/users.ts's findUser). */
+export type FindUser = (name: string) => Promise<Pick<UserEntry, "home"> | undefined>;
 
 /** `vm_memory_size` when the config has none. */
 export const DEFAULT_VM_MEMORY_MB = 2048;

@@ -46,7 +46,7 @@ export function createBoot2dockerHost(options: VmDriverOptions): DockerHost {
   const vm = createVmRemote({
     vmName: BOOT2DOCKER_VM,
     controlDir: options.controlDir ?? DEFAULT_VM_CONTROL_DIR,
-    keyPath: join(homeOf(options), ".ssh", "id_boot2docker"),
+    keyPath: async () => join(await homeOf(options), ".ssh", "id_boot2docker"),
     address: vmIp,
     fix: "Restart the VM: `dusty shutdown`, then `dusty up`",
   });

@@ -42,7 +42,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
   const streaming = (log?: LogLine): RunOptions => (log ? { onLine: (line) => log(line) } : {});
   const machine = (args: string[], log?: LogLine) => demoted(["docker-machine", ...args], streaming(log));
   const vbox = (args: string[]) => demoted(["VBoxManage", ...args]);
-  const keyPath = join(homeOf(options), ".docker", "machine", "machines", MACHINE_NAME, "id_rsa");
+  const keyPath = async () => join(await homeOf(options), ".docker", "machine", "machines", MACHINE_NAME, "id_rsa");
   let cachedIp: string | undefined;
   const vm = createVmRemote({
     vmName: MACHINE_NAME,
@@ -104,7 +104,7 @@ export function createDockerMachineHost(options: VmDriverOptions): DockerHost {
     const mac = hostOnlyMac(parsed);
     const port = natSshPort(parsed);
     if (info.exitCode !== 0 || !mac || !port) return undefined;
-    const result = await demoted([...NAT_SSH, keyPath, "-p", port, `${VM_SSH_USER}@127.0.0.1`, "ip addr show"]);
+    const result = await demoted([...NAT_SSH, await keyPath(), "-p", port, `${VM_SSH_USER}@127.0.0.1`, "ip addr show"]);
     return result.exitCode === 0 ? inetForMac(result.stdout, mac) : undefined;
   }
 

@@ -1,9 +1,9 @@
 /**
  * The built-in example on a real second Docker host (test/remote-host.ts) reached with the ssh driver
  * (or, with `dockerHost`, a VM driver's stand-in, test/vm-example.ts): a dusty daemon here, its engine,
- * repos folder and nginx there. Every client folder (specs, repos,
- * the daemon's own folders) lives under one temp root that the remote host hides under a tmpfs, so a
- * bind mount of a client path finds an empty folder there and fails.
+ * repos folder and nginx there. Every client folder (specs, repos, the daemon's own folders) lives under
+ * one temp root that the remote host hides under a tmpfs, so a bind mount of a client path finds an
+ * empty folder there and fails.
  *
  *   const env = await startRemoteExample({ compose: "docker compose" });
  *   afterAll(() => env.cleanup());

@@ -1,0 +1,4 @@
+// The boot2docker driver scenario (test/vm-up-scenario.ts) under docker-compose v1.
+import { describeVmUp } from "./vm-up-scenario.ts";
+
+describeVmUp("boot2docker", "docker-compose");

@@ -53,11 +53,34 @@ test("startRemoteHost({ user, ownFolders }) gives a VM-like docker user (docker 
     expect(engine).toMatch(/^\d/);
     // The folder is the host's: written there, empty here; and the account is not this machine's.
     expect((await ssh(`sudo touch ${ownFolder}/mark && ls ${ownFolder}`)).stdout).toBe("mark\n");
-    expect(readdirSync(ownFolder)).toEqual([]);
+    expect(readdirSync(ownFolder)).toEqual([".made-by-dusty-remote-host"]);
     expect((await run(["id", "docker"])).exitCode).not.toBe(0);
   } finally {
     await started.stop();
   }
   expect(await started.leftovers()).toEqual([]);
   expect(existsSync(ownFolder)).toBe(false);
+});
+
+test("RemoteHost.stop() keeps a folder it made while another host has its own folder mounted there, so that host's writes stay its own", async () => {
+  // rmdir here would succeed and unmount the other host's folder: its next `mkdir -p` would then write to this machine's disk.
+  const ownFolder = join(tmpdir(), `dusty-remote-host-shared-${crypto.randomUUID().slice(0, 8)}`);
+  const maker = await startRemoteHost({ ownFolders: [ownFolder] });
+  let other: RemoteHost | undefined;
+  let makerStopped = false;
+  try {
+    other = await startRemoteHost({ ownFolders: [ownFolder] });
+    await maker.stop();
+    makerStopped = true;
+    expect(await maker.leftovers()).toEqual([]);
+    expect(existsSync(ownFolder)).toBe(true);
+    expect((await other.exec(["sh", "-c", `mkdir -p ${ownFolder}/repos && touch ${ownFolder}/repos/mark && ls ${ownFolder}/repos`])).stdout).toBe("mark\n");
+    expect(readdirSync(ownFolder)).toEqual([".made-by-dusty-remote-host"]);
+  } finally {
+    if (!makerStopped) await maker.stop();
+    await other?.stop();
+  }
+  // The last host that used it removed it.
+  expect(existsSync(ownFolder)).toBe(false);
+  expect(await other.leftovers()).toEqual([]);
 });

@@ -34,7 +34,8 @@ export interface RemoteHostOptions {
   user?: string;
   /**
    * Absolute folders that exist on the remote host only (an empty tmpfs each), such as a VM's /persist.
-   * One missing on this machine is made here as an empty mount point and removed again by `stop()`.
+   * One missing on this machine is made here as a mount point (holding only a marker file) and removed
+   * by the `stop()` of the last host that has its own folder there.
    */
   ownFolders?: string[];
 }
@@ -99,14 +100,21 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
   const sshdLog = join(state, "sshd.log");
   const dockerdLog = join(state, "dockerd.log");
   const user = options.user ?? "root";
-  // Mount points this made on this machine, removed (when empty) once the namespace is gone.
-  const madeFolders: string[] = [];
+  // Mount points made on this machine for own folders carry a marker file (hidden under each host's
+  // tmpfs): the last host that stops while the folder holds nothing else removes it.
+  const ownFolders = options.ownFolders ?? [];
   const removeMadeFolders = () => {
-    for (const dir of madeFolders.splice(0).reverse()) {
+    for (const dir of [...ownFolders].reverse()) {
+      // Another host started meanwhile mounts its own folder there. rmdir here would succeed and silently
+      // unmount it in that host's namespace, after which its writes (rsync, mkdir -p) land on this
+      // machine's disk: so the folder stays for the last host that uses it.
+      if (!madeByAHost(dir) || mountedInAnotherNamespace(dir)) continue;
       try {
+        if (readdirSync(dir).length !== 1) continue; // more than the marker: left for a look, never removed with its contents
+        rmSync(join(dir, MADE_MARKER));
         rmdirSync(dir);
       } catch {
-        // Not empty or still a mount point: left for a look, never removed with its contents.
+        // Another host removed it first.
       }
     }
   };
@@ -170,7 +178,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     for (const child of [...children, holder]) if (child && isProcessAlive(child.pid)) left.push(`pid ${child.pid}`);
     if (existsSync(state)) left.push(`folder ${state}`);
     if (readFileSync("/proc/self/mountinfo", "utf8").includes(state)) left.push(`a mount under ${state}`);
-    for (const dir of madeFolders) if (existsSync(dir)) left.push(`folder ${dir}`);
+    for (const dir of ownFolders) if (madeByAHost(dir) && !mountedInAnotherNamespace(dir)) left.push(`folder ${dir}`);
     return left;
   }
 
@@ -192,8 +200,13 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     for (const dir of options.ownFolders ?? []) {
       if (!dir.startsWith("/") || dir === "/") throw new Error(`startRemoteHost(): ownFolders needs absolute folders, not "${dir}"`);
       if (!existsSync(dir)) {
-        mkdirSync(dir);
-        madeFolders.push(dir);
+        try {
+          mkdirSync(dir);
+        } catch (error) {
+          // Another host made it at the same moment.
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
+        writeFileSync(join(dir, MADE_MARKER), "");
       }
     }
     for (const dir of ["/run", remoteRoot, ...(options.hide ?? []), ...(options.ownFolders ?? [])]) {
@@ -393,6 +406,28 @@ export function readNs(pid: number): string | undefined {
 /** Every process in that mount namespace. */
 export function pidsInMountNs(ns: string): number[] {
   return readdirSync("/proc").filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => readNs(pid) === ns);
+}
+
+/** The file in an own folder's mount point on this machine that says a host made it (so one may remove it). */
+const MADE_MARKER = ".made-by-dusty-remote-host";
+
+function madeByAHost(dir: string): boolean {
+  return existsSync(join(dir, MADE_MARKER));
+}
+
+/** Whether a mount namespace other than this process's has something mounted on `dir` (another host's own folder). */
+export function mountedInAnotherNamespace(dir: string): boolean {
+  const own = readNs(process.pid);
+  const seen = new Set<string>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ns = readNs(Number(entry));
+    if (!ns || ns === own || seen.has(ns)) continue;
+    seen.add(ns);
+    // mountinfo's fifth field is the mount point.
+    if (readText(`/proc/${entry}/mountinfo`).split("\n").some((line) => line.split(" ")[4] === dir)) return true;
+  }
+  return false;
 }
 
 function readText(path: string): string {

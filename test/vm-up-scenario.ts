@@ -107,7 +107,8 @@ export function describeVmUp(driver: VmDriverName, compose: ComposeCommand): voi
   afterAll(async () => {
     await remote?.cleanup();
   });
-  const upOutput = async (args: string[]) => {
+  /** Runs the client; its stderr when it exits 0, else throws with its output and the daemon's log. */
+  const succeeded = async (args: string[]) => {
     const result = await remote.env.dusty(args);
     if (result.code !== 0) throw new Error(`dusty ${args.join(" ")} failed with exit code ${result.code}:\n${result.stderr}\n${remote.env.daemon.log().slice(-3000)}`);
     return result.stderr;
@@ -122,7 +123,7 @@ export function describeVmUp(driver: VmDriverName, compose: ComposeCommand): voi
       // The VM's folders exist on this machine too (empty mount points the stand-in made, or left by others): nothing of this up may land there.
       const before = join(remote.root, "before-up");
       writeFileSync(before, "");
-      const stderr = await upOutput(["up"]);
+      const stderr = await succeeded(["up"]);
       expect(recorded()).toEqual(calls.created);
       expect(vm.manager.state()).toBe("running");
       const address = vm.host.address;
@@ -161,14 +162,14 @@ export function describeVmUp(driver: VmDriverName, compose: ComposeCommand): voi
     });
 
     test("up with the VM running starts nothing: the VM manager's checks only, and compose is skipped", async () => {
-      const stderr = await upOutput(["up", "--no-pull"]);
+      const stderr = await succeeded(["up", "--no-pull"]);
       expect(recorded()).toEqual(calls.running);
       expect(stderr).toContain("Nothing changed since the last up: 4 containers running");
       expect(await containersRunning()).toEqual(ALL_RUNNING);
     });
 
     test("shutdown stops the containers on the VM's engine, then the VM", async () => {
-      const stderr = await upOutput(["shutdown"]);
+      const stderr = await succeeded(["shutdown"]);
       expect(recorded()).toEqual(calls.shutdown);
       expect(stderr).toContain("Dusty VM was shut down");
       expect(vm.manager.state()).toBe("poweroff");
@@ -176,7 +177,7 @@ export function describeVmUp(driver: VmDriverName, compose: ComposeCommand): voi
     });
 
     test("up with the VM powered off starts it, then brings the environment back", async () => {
-      await upOutput(["up", "--no-pull"]);
+      await succeeded(["up", "--no-pull"]);
       expect(recorded()).toEqual(calls.stopped);
       expect(vm.manager.state()).toBe("running");
       expect(await containersRunning()).toEqual(ALL_RUNNING);
@@ -185,7 +186,7 @@ export function describeVmUp(driver: VmDriverName, compose: ComposeCommand): voi
     });
 
     test("stop --rm leaves no container or network of the project on the VM, nor here, and leaves the VM running", async () => {
-      await upOutput(["stop", "--rm"]);
+      await succeeded(["stop", "--rm"]);
       expect(recorded()).toEqual(calls.address);
       expect(vm.manager.state()).toBe("running");
       expect(await remote.remoteContainers()).toEqual({});

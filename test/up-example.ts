@@ -45,6 +45,8 @@ export interface ExampleEnvironment {
 export interface ExampleOptions {
   compose: ComposeCommand;
   bundles?: string[];
+  /** Extra environment for the daemon. */
+  daemonEnv?: Record<string, string>;
 }
 
 const EXAMPLE_DIR = join(ROOT, "fixtures", "example");
@@ -102,6 +104,8 @@ export interface TestEnvironmentOptions {
   config?: Record<string, unknown>;
   /** The folder to make every temp folder in (default the system's temp dir), e.g. one a remote test host hides. */
   tempRoot?: string;
+  /** Extra environment for the daemon. */
+  daemonEnv?: Record<string, string>;
 }
 
 /** Writes the specs and repos as git repos, writes the config and starts a daemon for it. */
@@ -146,7 +150,7 @@ export async function startTestEnvironment(options: TestEnvironmentOptions): Pro
 
   let daemon: DaemonHandle;
   try {
-    daemon = await startDaemon({ env: { DUSTY_CONFIG_DIR: configDir }, parentDir: options.tempRoot });
+    daemon = await startDaemon({ env: { ...options.daemonEnv, DUSTY_CONFIG_DIR: configDir }, parentDir: options.tempRoot });
   } catch (error) {
     temp.remove();
     throw error;
@@ -195,7 +199,7 @@ export function exampleRepos(): Record<string, Record<string, string>> {
 
 /** The example (bundle `everything` by default) as a test environment. */
 export function startExampleEnvironment(options: ExampleOptions): Promise<ExampleEnvironment> {
-  return startTestEnvironment({ compose: options.compose, specFiles: exampleSpecFiles(), repos: exampleRepos(), bundles: options.bundles ?? ["everything"] });
+  return startTestEnvironment({ compose: options.compose, specFiles: exampleSpecFiles(), repos: exampleRepos(), bundles: options.bundles ?? ["everything"], daemonEnv: options.daemonEnv });
 }
 
 function readTree(root: string, rel = ""): Record<string, string> {

@@ -8,6 +8,7 @@ import type { HostPaths } from "../../core/compile.ts";
 import { engineFix, type EngineChoice } from "../../core/docker-engine.ts";
 import { dockerServerVersion } from "../docker.ts";
 import { describeEngineChoice, engineEnv, type EngineCaller } from "../docker-endpoint.ts";
+import { engineMachineAddress } from "../engine-machine.ts";
 import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, runChecked } from "../run.ts";
@@ -43,6 +44,8 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   const paths = nativePaths(persistDir);
   const engine = options.engine ?? { source: "default" };
   const dockerEnv = () => engineEnv(engine, options.caller ?? null);
+  let elsewhere: Promise<string | undefined> | undefined;
+  const engineElsewhere = () => (elsewhere ??= engineMachineAddress(engine.host));
 
   async function ensureUp(log: (line: string) => void): Promise<void> {
     const version = await engineVersion(engine, await dockerEnv());
@@ -64,7 +67,9 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   return {
     name: "native",
     ensureUp,
-    hostAddress: async () => options.bindAddress ?? "127.0.0.1",
+    // An engine on another machine publishes there: the names must point at it.
+    hostAddress: async () => (await engineElsewhere()) ?? options.bindAddress ?? "127.0.0.1",
+    engineElsewhere,
     dockerEnv,
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
@@ -86,9 +91,14 @@ async function engineVersion(engine: EngineChoice, env: Record<string, string>):
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error; // CommandNotFoundError already says to install docker
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
-    const fix = engineFix(engine);
+    const fix = /x509:|tls:|certificate/.test(detail) && engine.certPath !== undefined ? tlsFix(engine.certPath) : engineFix(engine);
     throw new UserError(`Cannot reach the Docker Engine at ${describeEngineChoice(engine)}: ${detail}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`);
   }
+}
+
+/** A TLS failure is fixed in the certificates, not by starting the engine. */
+function tlsFix(certPath: string): string {
+  return `check the TLS material in "${certPath}" (ca.pem, cert.pem, key.pem): ca.pem must be the CA that signed the engine's certificate, and cert.pem with key.pem a client certificate the engine accepts`;
 }
 
 function rsyncOptions(options: HostSyncOptions): SyncOptions {

@@ -14,6 +14,7 @@ import { localKind, syncFolder, syncPaths, type SyncOptions } from "../rsync.ts"
 import { CommandFailedError, run, runChecked } from "../run.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DockerHost, HostSyncOptions } from "./driver.ts";
+import { createNativeSshEngine, type NativeSshSettings } from "./_native-ssh.ts";
 
 /** Settings of the native driver. */
 export interface NativeHostOptions {
@@ -25,6 +26,8 @@ export interface NativeHostOptions {
   engine?: EngineChoice;
   /** The client asking, so a socket or TLS folder of another user is refused (null: unknown). */
   caller?: EngineCaller;
+  /** For an ssh:// engine: where dusty keeps the caller's connection, and the caller's agent (platform/vm/_native-ssh.ts). */
+  engineSsh?: NativeSshSettings;
 }
 
 /** dusty's folders under the persist dir. */
@@ -43,7 +46,13 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   const persistDir = resolve(options.persistDir);
   const paths = nativePaths(persistDir);
   const engine = options.engine ?? { source: "default" };
-  const dockerEnv = () => engineEnv(engine, options.caller ?? null);
+  const caller = options.caller ?? null;
+  const sshEngine = engine.host?.startsWith("ssh://") && options.engineSsh ? createNativeSshEngine({ ...engine, host: engine.host }, options.engineSsh, caller) : undefined;
+  // engineEnv() checks the endpoint first, whatever reaches it then.
+  const dockerEnv = async () => {
+    const env = await engineEnv(engine, caller);
+    return sshEngine ? sshEngine.dockerEnv() : env;
+  };
   let elsewhere: Promise<string | undefined> | undefined;
   const engineElsewhere = () => (elsewhere ??= engineMachineAddress(engine.host));
 
@@ -71,6 +80,8 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
     hostAddress: async () => (await engineElsewhere()) ?? options.bindAddress ?? "127.0.0.1",
     engineElsewhere,
     dockerEnv,
+    // The client's own docker reaches an ssh:// engine with the client's own ssh; the forwarded socket is root's.
+    ...(sshEngine && { dockerEnvFor: async () => ({ DOCKER_HOST: engine.host!, DOCKER_CERT_PATH: "", DOCKER_TLS_VERIFY: "" }) }),
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
     syncPathsIn: async (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, insidePersist(hostRoot), relPaths, rsyncOptions(syncOptions)),

@@ -81,7 +81,7 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     expect(page.stdout).toContain("<h1>Hello from the Dusty example website</h1>");
   });
 
-  test("dusty status and dump name the TLS engine; a context with TLS material reaches the same one", async () => {
+  test("dusty status and dump name the TLS engine, doctor skips the ports of its machine; a context with TLS material reaches the same one", async () => {
     const status = await dusty(["status"], viaDockerHost());
     expect(status.code).toBe(0);
     expect(status.stderr).toBe(`Docker Engine: ${tls.endpoint} (from your DOCKER_HOST)\n`);
@@ -89,6 +89,10 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     const dump = await dusty(["dump"], viaDockerHost());
     expect(dump.stdout).toContain(`COMMAND: Docker Engine\nOUTPUT:\n${tls.endpoint} (from your DOCKER_HOST)\n\n`);
     expect(dump.stdout).toMatch(/COMMAND: docker version\nOUTPUT:\n[^]*Server:/);
+    const doctor = await dusty(["doctor"], viaDockerHost());
+    expect(doctor.stdout).toContain(`SKIP ports: the Docker Engine runs on another machine (${host.address}), where its containers publish; only docker reaches it, so its ports are not checked\n`);
+    expect(doctor.stdout).not.toContain("bind address");
+    expect(doctor.code).toBe(0);
     const viaContext = await dusty(["status", "--json"], { DOCKER_CONFIG: dockerConfig, DOCKER_HOST: "", DOCKER_CONTEXT: "tls-box" });
     const json = JSON.parse(viaContext.stdout);
     expect(json.engine).toEqual({ endpoint: tls.endpoint, source: 'your Docker context "tls-box" (DOCKER_CONTEXT)' });

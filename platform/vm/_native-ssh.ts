@@ -35,20 +35,29 @@ export function createNativeSshEngine(engine: EngineChoice & { host: string }, s
   const controlDir = join(settings.controlDir, `native-${uid}`);
   const configFile = join(controlDir, "ssh_config");
   const knownHosts = engine.knownHostsFile;
-  let connection: SshConnection | undefined;
+  // Checked and written once per command (a command asks for dockerEnv() many times); open() each time.
+  let prepared: Promise<SshConnection> | undefined;
+  const prepare = async (): Promise<SshConnection> => {
+    await checkKnownHostsFile(engine, caller);
+    await prepareControlDir(settings.controlDir);
+    await prepareControlDir(controlDir);
+    await writeFileAtomic(configFile, sshConfigText(knownHosts), { mode: 0o600 });
+    return createSshConnection({
+      target: parseSshUrl(engine.host),
+      configFile,
+      controlDir,
+      env: { SSH_AUTH_SOCK: settings.sshAuthSock },
+      describeFailure: (error) => nativeSshError(error, { endpoint: engine.host, knownHosts, agent: settings.sshAuthSock !== undefined }),
+    });
+  };
 
   return {
     async dockerEnv() {
-      await checkKnownHostsFile(engine, caller);
-      await prepareControlDir(settings.controlDir);
-      await prepareControlDir(controlDir);
-      await writeFileAtomic(configFile, sshConfigText(knownHosts), { mode: 0o600 });
-      connection ??= createSshConnection({
-        target: parseSshUrl(engine.host),
-        configFile,
-        controlDir,
-        env: { SSH_AUTH_SOCK: settings.sshAuthSock },
-        describeFailure: (error) => nativeSshError(error, { endpoint: engine.host, knownHosts, agent: settings.sshAuthSock !== undefined }),
+      prepared ??= prepare();
+      // A failed check must not stick to this host object: the next call checks again.
+      const connection = await prepared.catch((error: unknown) => {
+        prepared = undefined;
+        throw error;
       });
       await connection.open();
       return { DOCKER_HOST: `unix://${connection.dockerSocket}`, DOCKER_CERT_PATH: "", DOCKER_TLS_VERIFY: "" };

@@ -1,6 +1,8 @@
 /**
  * The Docker host on Linux: the engine runs on this machine, so "the host" is a folder here (the persist
- * dir), syncs are local rsyncs, and host names point at the address ports are published on.
+ * dir), syncs are local rsyncs, and host names point at the address ports are published on. The engine
+ * followed from the client (a tcp:// or ssh:// one) may run elsewhere: then the names point at its machine
+ * (platform/engine-machine.ts), and an ssh:// one is reached over dusty's own connection (_native-ssh.ts).
  */
 import { chmod, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";

@@ -6,7 +6,7 @@
 // fails naming the engine and changes nothing. Under compose v2 and v1 (whose Python requests would take a
 // REQUESTS_CA_BUNDLE of the daemon's over the client's ca.pem).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COMPOSE_PROJECT_LABEL } from "../platform/docker.ts";
 import { run, runChecked } from "../platform/run.ts";
@@ -46,6 +46,18 @@ function viaDockerHost(certPath = tls.clientDir): Record<string, string> {
   return { DOCKER_CONFIG: dockerConfig, DOCKER_HOST: tls.endpoint, DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certPath, DOCKER_CONTEXT: "" };
 }
 
+/** The files under `roots` (links not followed) whose text holds `needle`. */
+function filesContaining(roots: string[], needle: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string) => {
+    const info = lstatSync(path, { throwIfNoEntry: false });
+    if (info?.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    else if (info?.isFile() && info.size < 10_000_000 && readFileSync(path).includes(needle)) found.push(path);
+  };
+  for (const root of roots) walk(root);
+  return found;
+}
+
 /** Service → running, of the project's containers on the TLS engine. */
 async function onTlsEngine(project: string): Promise<Record<string, boolean>> {
   const result = await host.docker(["ps", "-a", "--filter", `label=${COMPOSE_PROJECT_LABEL}=${project}`, "--format", '{{.Label "com.docker.compose.service"}}\t{{.State}}']);
@@ -79,6 +91,9 @@ describe.each(["docker compose", "docker-compose"] as ComposeCommand[])("the nat
     expect(readFileSync(env.hostsFile, "utf8")).toContain(`${host.address} local.website.com\n`);
     const page = await run(["curl", "-s", "-m", "20", "--retry", "20", "--retry-all-errors", "--retry-delay", "1", "-H", "Host: local.website.com", `http://${host.address}:${env.httpPort}/`]);
     expect(page.stdout).toContain("<h1>Hello from the Dusty example website</h1>");
+    // The client's key went to docker and compose as a folder path only: no copy of it in dusty's folders.
+    const keyLine = readFileSync(join(tls.clientDir, "key.pem"), "utf8").split("\n")[1]!;
+    expect(filesContaining([env.daemon.dir, env.configDir, env.persistDir], keyLine)).toEqual([]);
   });
 
   test("dusty status and dump name the TLS engine, doctor skips the ports of its machine; a context with TLS material reaches the same one", async () => {

@@ -27,6 +27,7 @@ const CLIENT_ENGINE = v.looseObject({
   certPath: v.optional(v.string()),
   tlsVerify: v.optional(v.boolean()),
   problem: v.optional(v.string()),
+  knownHostsFile: v.optional(v.string()),
 });
 /** For the commands of ENGINE_COMMANDS, which reach the Docker Engine. */
 const ENGINE = { dockerEngine: v.nullish(CLIENT_ENGINE) };

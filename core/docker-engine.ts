@@ -23,6 +23,8 @@ export interface ClientEngine {
   tlsVerify?: boolean;
   /** Why the named context cannot be used (no such context, unreadable meta.json): the daemon refuses with it. */
   problem?: string;
+  /** For an ssh:// endpoint: the client's ~/.ssh/known_hosts, the host keys its own docker's ssh would trust. */
+  knownHostsFile?: string;
 }
 
 /** The commands that reach the engine: the client sends its ClientEngine with these (a test checks the schemas agree). */
@@ -57,6 +59,8 @@ export interface EngineChoice {
   context?: string;
   /** The client's context could not be resolved: using the engine must fail with this. */
   problem?: string;
+  /** For an ssh:// endpoint: the client's known_hosts file (ClientEngine.knownHostsFile). */
+  knownHostsFile?: string;
 }
 
 /** The config key that pins the engine. */
@@ -67,8 +71,16 @@ export function chooseEngine(options: { pinned?: string; client?: ClientEngine }
   if (options.pinned) return { host: options.pinned, source: "config" };
   const client = options.client;
   if (!client) return { source: "default" };
-  const { source, context, host, certPath, tlsVerify, problem } = client;
-  return { source, ...(context !== undefined && { context }), ...(host && { host }), ...(certPath && { certPath }), ...(tlsVerify && { tlsVerify }), ...(problem && { problem }) };
+  const { source, context, host, certPath, tlsVerify, problem, knownHostsFile } = client;
+  return {
+    source,
+    ...(context !== undefined && { context }),
+    ...(host && { host }),
+    ...(certPath && { certPath }),
+    ...(tlsVerify && { tlsVerify }),
+    ...(problem && { problem }),
+    ...(knownHostsFile && { knownHostsFile }),
+  };
 }
 
 /** Where the choice came from, in words: "your Docker context \"orbstack\" (DOCKER_CONTEXT)". */
@@ -125,4 +137,12 @@ export function checkEndpointSyntax(endpoint: string): string | undefined {
   }
   if (/^(tcp|ssh):\/\//.test(endpoint)) return "expected tcp://HOST[:PORT] or ssh://[USER@]HOST[:PORT], with a plain host name or address";
   return "dusty uses only unix://PATH, tcp://HOST[:PORT] and ssh://[USER@]HOST[:PORT] endpoints";
+}
+
+const ENDPOINT_HOST = /^(?:tcp|ssh):\/\/(?:[^@/]*@)?(\[[^\]/]+\]|[^:/[\]]+)/;
+
+/** The host name or address of a tcp:// or ssh:// endpoint (an IPv6 one without brackets); undefined for unix:// and the default. */
+export function endpointHostName(endpoint: string | undefined): string | undefined {
+  const host = endpoint === undefined ? undefined : ENDPOINT_HOST.exec(endpoint)?.[1];
+  return host?.replace(/^\[|\]$/g, "");
 }

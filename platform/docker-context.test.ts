@@ -92,3 +92,10 @@ test("resolveClientEngine() says why a named context cannot be used instead of f
   writeFileSync(join(other, "config.json"), "{ not json");
   expect(resolveClientEngine({ DOCKER_CONFIG: other })).toBeUndefined();
 });
+
+test("resolveClientEngine() sends the user's ~/.ssh/known_hosts with an ssh:// endpoint only", () => {
+  const home = "/home/al";
+  expect(resolveClientEngine({ HOME: home, DOCKER_HOST: "ssh://al@build-box" })).toEqual({ source: "DOCKER_HOST", host: "ssh://al@build-box", knownHostsFile: "/home/al/.ssh/known_hosts" });
+  expect(resolveClientEngine({ HOME: home, DOCKER_HOST: "tcp://10.0.0.9:2375" })).toEqual({ source: "DOCKER_HOST", host: "tcp://10.0.0.9:2375" });
+  expect(resolveClientEngine({ DOCKER_HOST: "ssh://al@build-box" })).toEqual({ source: "DOCKER_HOST", host: "ssh://al@build-box" });
+});

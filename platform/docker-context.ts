@@ -18,6 +18,10 @@ const DEFAULT_CONTEXT = "default";
 export function resolveClientEngine(env: Record<string, string | undefined> = process.env): ClientEngine | undefined {
   // Without DOCKER_CONFIG or HOME there is no config folder: only DOCKER_HOST can choose then.
   const configDir = env.DOCKER_CONFIG || (env.HOME ? join(env.HOME, ".docker") : undefined);
+  return withKnownHosts(resolveEndpoint(env, configDir), env.HOME);
+}
+
+function resolveEndpoint(env: Record<string, string | undefined>, configDir: string | undefined): ClientEngine | undefined {
   if (env.DOCKER_HOST) {
     const tlsVerify = Boolean(env.DOCKER_TLS_VERIFY);
     const certPath = env.DOCKER_CERT_PATH || (tlsVerify ? configDir : undefined);
@@ -30,6 +34,12 @@ export function resolveClientEngine(env: Record<string, string | undefined> = pr
   if (configDir === undefined) return undefined;
   const current = currentContext(configDir);
   return current === undefined ? undefined : readContext(configDir, current, "currentContext");
+}
+
+/** An ssh:// engine is reached with the host keys the user's own ssh trusts: their ~/.ssh/known_hosts. */
+function withKnownHosts(engine: ClientEngine | undefined, home: string | undefined): ClientEngine | undefined {
+  if (!engine?.host?.startsWith("ssh://") || !home) return engine;
+  return { ...engine, knownHostsFile: join(home, ".ssh", "known_hosts") };
 }
 
 /** config.json's currentContext; a missing or broken file means none, as the docker CLI (which only warns) reads it. */

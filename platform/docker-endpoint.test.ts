@@ -1,14 +1,14 @@
 // engineEnv() checks what a client sent before it reaches root's docker and compose: real sockets,
 // files and folders in a temp folder, owned by whom the case needs (the tests run as root).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { chownSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chooseEngine, type EngineChoice } from "../core/docker-engine.ts";
 import { makeTempDir } from "../test/git-fixtures.ts";
 import { describeEngineChoice, engineEnv } from "./docker-endpoint.ts";
 
 const temp = makeTempDir("dusty-docker-endpoint-");
-const USER = { uid: 4242 };
+const USER = { uid: 4242, gid: 4242 };
 const OTHER_UID = 4343;
 const paths = { mine: join(temp.path, "mine.sock"), others: join(temp.path, "others.sock"), root: join(temp.path, "root.sock"), file: join(temp.path, "file"), link: join(temp.path, "link.sock"), tls: join(temp.path, "tls") };
 const listeners: { stop(): void }[] = [];
@@ -44,6 +44,8 @@ test("engineEnv() is empty for the daemon's default, and passes tcp:// and ssh:/
     DOCKER_HOST: "tcp://10.1.2.3:2376",
     DOCKER_CERT_PATH: paths.tls,
     DOCKER_TLS_VERIFY: "1",
+    REQUESTS_CA_BUNDLE: "",
+    CURL_CA_BUNDLE: "",
   });
   expect(await engineEnv(fromContext("ssh://al@build-box:2222"), USER)).toEqual({ DOCKER_HOST: "ssh://al@build-box:2222", DOCKER_CERT_PATH: "", DOCKER_TLS_VERIFY: "" });
 });
@@ -72,4 +74,25 @@ test("chooseEngine(): the docker_endpoint pin wins over what the client sent; de
   expect(describeEngineChoice(chooseEngine({ client: { source: "DOCKER_HOST", host: "tcp://10.0.0.1:2375" } }))).toBe("tcp://10.0.0.1:2375 (from your DOCKER_HOST)");
   expect(describeEngineChoice({ source: "default" }, {})).toBe("unix:///var/run/docker.sock (from the default socket)");
   expect(describeEngineChoice({ source: "default" }, { DOCKER_HOST: "unix:///run/docker.sock" })).toBe("unix:///run/docker.sock (from the daemon's DOCKER_HOST)");
+});
+
+test("engineEnv() refuses a TLS folder of the caller's whose key.pem the caller cannot read (a link to another's key)", async () => {
+  const mine = join(temp.path, "my-tls");
+  mkdirSync(mine);
+  writeFileSync(join(mine, "ca.pem"), "ca", { mode: 0o644 });
+  writeFileSync(join(mine, "cert.pem"), "cert", { mode: 0o644 });
+  writeFileSync(join(temp.path, "others-key.pem"), "key", { mode: 0o600 });
+  chownSync(join(temp.path, "others-key.pem"), OTHER_UID, OTHER_UID);
+  symlinkSync(join(temp.path, "others-key.pem"), join(mine, "key.pem"));
+  for (const path of [mine, join(mine, "ca.pem"), join(mine, "cert.pem")]) chownSync(path, USER.uid, USER.gid);
+  const choice = fromContext("tcp://10.1.2.3:2376", { certPath: mine, tlsVerify: true });
+  expect(engineEnv(choice, USER)).rejects.toThrow(
+    `Cannot use the Docker Engine at "tcp://10.1.2.3:2376" from your Docker context "colima" (DOCKER_CONTEXT): you (uid ${USER.uid}) cannot read "${join(mine, "key.pem")}", and dusty's docker must not read it for you.`,
+  );
+  // Root asks for itself: nothing to borrow. The caller's own key, mode 0600, is fine.
+  expect((await engineEnv(choice, { uid: 0, gid: 0 })).DOCKER_CERT_PATH).toBe(mine);
+  rmSync(join(mine, "key.pem"));
+  writeFileSync(join(mine, "key.pem"), "key", { mode: 0o600 });
+  chownSync(join(mine, "key.pem"), USER.uid, USER.gid);
+  expect(await engineEnv(choice, USER)).toEqual({ DOCKER_HOST: "tcp://10.1.2.3:2376", DOCKER_CERT_PATH: mine, DOCKER_TLS_VERIFY: "1", REQUESTS_CA_BUNDLE: "", CURL_CA_BUNDLE: "" });
 });

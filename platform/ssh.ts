@@ -33,6 +33,8 @@ export interface SshConnectionOptions {
   runner?: Runner;
   /** Environment for ssh, e.g. the client's SSH_AUTH_SOCK. */
   env?: Record<string, string | undefined>;
+  /** Words a failed login for its user (default `sshError`, the ssh driver's advice, which names docker_host). */
+  describeFailure?: (error: Error) => Error;
 }
 
 /** An open-on-demand master connection to one host. */
@@ -101,6 +103,10 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
     "-o", "StrictHostKeyChecking=yes",
     "-p", String(port),
   ];
+  const failure = (result: RunResult) => {
+    const error = sshError(label, result, options.configFile);
+    return options.describeFailure ? options.describeFailure(error) : error;
+  };
   const ssh = (args: string[], runOptions: RunOptions = {}) => runner(["ssh", ...args], { ...runOptions, env: { ...options.env, ...runOptions.env } });
 
   async function isOpen(): Promise<boolean> {
@@ -145,12 +151,12 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       // -f: back to us once logged in; the master then runs on with its stdio on /dev/null.
       "-N", "-f", destination,
     ], { timeoutMs: 60_000 });
-    if (result.exitCode !== 0) throw sshError(label, result, options.configFile);
+    if (result.exitCode !== 0) throw failure(result);
   }
 
   async function forward(): Promise<void> {
     const result = await ssh([...common(), "-O", "forward", "-L", `${dockerSocket}:${remoteSocket}`, destination]);
-    if (result.exitCode !== 0) throw sshError(label, result, options.configFile);
+    if (result.exitCode !== 0) throw failure(result);
   }
 
   return {
@@ -171,7 +177,7 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       await ssh([...common(), "-O", "cancel", "-L", `${path}:${remoteSocket}`, destination]);
       await rm(path, { force: true });
       const result = await ssh([...common(), "-O", "forward", "-L", `${path}:${remoteSocket}`, destination]);
-      if (result.exitCode !== 0) throw sshError(label, result, options.configFile);
+      if (result.exitCode !== 0) throw failure(result);
       // ssh binds with StreamLocalBindMask (0177 by default): root's, 0600; hand it to the user.
       await chown(path, owner.uid, owner.gid);
       await chmod(path, 0o600);

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { run, runChecked, type RunOptions, type RunResult } from "../platform/run.ts";
 import { isProcessAlive } from "../platform/processes.ts";
 import { cleanUpAtRunEnd } from "./_cleanup.ts";
+import { makeEngineCertificates } from "./tls-certs.ts";
 
 /** Options of `startRemoteHost()`. */
 export interface RemoteHostOptions {
@@ -38,6 +39,19 @@ export interface RemoteHostOptions {
    * by the `stop()` of the last host that has its own folder there.
    */
   ownFolders?: string[];
+  /**
+   * Let the host's dockerd listen on tcp://ADDRESS:2376 too, with --tlsverify and certificates made by
+   * test/tls-certs.ts (the server's for the namespace's address): `RemoteHost.tls` has the client side.
+   */
+  dockerTls?: boolean;
+}
+
+/** The client side of a host's TLS engine. */
+export interface RemoteHostTls {
+  /** `tcp://ADDRESS:2376`. */
+  readonly endpoint: string;
+  /** ca.pem, cert.pem and key.pem, as DOCKER_CERT_PATH takes them. */
+  readonly clientDir: string;
 }
 
 /** A running namespace host. */
@@ -58,6 +72,8 @@ export interface RemoteHost {
   readonly remoteRoot: string;
   /** The host's public key line, for known_hosts files a test writes itself. */
   readonly hostKeyLine: string;
+  /** With `dockerTls`: the engine's TLS endpoint and a client folder it accepts. */
+  readonly tls?: RemoteHostTls;
   /** Runs `docker ARGS` against the remote engine (inside the namespaces). */
   docker(args: string[], options?: RunOptions): Promise<RunResult>;
   /** Runs any program inside the host's namespaces. */
@@ -74,6 +90,8 @@ export interface RemoteHost {
 
 const REQUIRED = ["ip", "nsenter", "unshare", "dockerd", "/usr/sbin/sshd", "ssh-keygen"];
 const READY_TIMEOUT_MS = 60_000;
+/** The port Docker's documentation gives a TLS engine. */
+const DOCKER_TLS_PORT = 2376;
 
 /** Starts a namespace host; throws (after removing what it made) when any part does not come up. */
 export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<RemoteHost> {
@@ -231,10 +249,12 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
     const sshdConfig = join(state, "sshd_config");
     writeFileSync(sshdConfig, sshdConfigText({ address, hostKey: join(state, "host_key"), pidFile: join(state, "sshd.pid") }));
 
+    const tcpTls = options.dockerTls ? await makeEngineCertificates(join(state, "tls"), address) : undefined;
+    const tlsArgs = tcpTls ? ["-H", `tcp://${address}:${DOCKER_TLS_PORT}`, "--tlsverify", "--tlscacert", tcpTls.server.ca, "--tlscert", tcpTls.server.cert, "--tlskey", tcpTls.server.key] : [];
     const daemonJson = join(state, "daemon.json");
     writeFileSync(daemonJson, "{}\n"); // never this machine's /etc/docker/daemon.json
     children.push(
-      Bun.spawn([...nsPrefix(), "dockerd", "--config-file", daemonJson, "--data-root", join(state, "docker"), "--exec-root", join(state, "docker-exec"), "--pidfile", join(state, "dockerd.pid"), "-H", "unix:///var/run/docker.sock", "--bip", bip], {
+      Bun.spawn([...nsPrefix(), "dockerd", "--config-file", daemonJson, "--data-root", join(state, "docker"), "--exec-root", join(state, "docker-exec"), "--pidfile", join(state, "dockerd.pid"), "-H", "unix:///var/run/docker.sock", ...tlsArgs, "--bip", bip], {
         stdio: ["ignore", Bun.file(dockerdLog), Bun.file(dockerdLog)],
       }),
     );
@@ -252,6 +272,7 @@ export async function startRemoteHost(options: RemoteHostOptions = {}): Promise<
       sshConfigFile,
       remoteRoot,
       hostKeyLine,
+      ...(tcpTls && { tls: { endpoint: `tcp://${address}:${DOCKER_TLS_PORT}`, clientDir: tcpTls.clientDir } }),
       docker,
       exec,
       loadImage: async (image) => {

@@ -45,6 +45,8 @@ export interface ExampleEnvironment {
 export interface ExampleOptions {
   compose: ComposeCommand;
   bundles?: string[];
+  /** Extra environment for the daemon. */
+  daemonEnv?: Record<string, string>;
 }
 
 const EXAMPLE_DIR = join(ROOT, "fixtures", "example");
@@ -197,7 +199,7 @@ export function exampleRepos(): Record<string, Record<string, string>> {
 
 /** The example (bundle `everything` by default) as a test environment. */
 export function startExampleEnvironment(options: ExampleOptions): Promise<ExampleEnvironment> {
-  return startTestEnvironment({ compose: options.compose, specFiles: exampleSpecFiles(), repos: exampleRepos(), bundles: options.bundles ?? ["everything"] });
+  return startTestEnvironment({ compose: options.compose, specFiles: exampleSpecFiles(), repos: exampleRepos(), bundles: options.bundles ?? ["everything"], daemonEnv: options.daemonEnv });
 }
 
 function readTree(root: string, rel = ""): Record<string, string> {

@@ -37,6 +37,11 @@ export interface DockerHost {
   ensureUp(log: LogLine): Promise<void>;
   /** The address host names point at in the hosts file. */
   hostAddress(): Promise<string>;
+  /**
+   * Native only: the address of the machine its engine runs on when that is not this one (a tcp:// or
+   * ssh:// endpoint elsewhere), else undefined. The other drivers are elsewhere by nature.
+   */
+  engineElsewhere?(): Promise<string | undefined>;
   /** Variables the docker CLI and compose need to reach the engine ({} when the default works). */
   dockerEnv(): Promise<Record<string, string>>;
   /**

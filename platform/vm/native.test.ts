@@ -98,3 +98,19 @@ test("runOnHost() runs the program on this machine", async () => {
   expect(result.exitCode).toBe(0);
   expect((await host.runOnHost(["test", "-d", join(temp.path, "missing")])).exitCode).toBe(1);
 });
+
+test("hostAddress() is the engine's machine when a tcp:// or ssh:// engine runs elsewhere, else the bind address", async () => {
+  const elsewhere = createNativeHost({ persistDir: temp.path, bindAddress: "127.0.0.1", engine: { source: "DOCKER_HOST", host: "tcp://10.9.8.7:2376" } });
+  expect(await elsewhere.hostAddress()).toBe("10.9.8.7");
+  expect(await elsewhere.engineElsewhere?.()).toBe("10.9.8.7");
+  for (const host of ["tcp://127.0.0.1:2375", "unix:///var/run/docker.sock", undefined]) {
+    const here = createNativeHost({ persistDir: temp.path, bindAddress: "127.0.0.2", engine: host ? { source: "DOCKER_HOST", host } : { source: "default" } });
+    expect([host, await here.hostAddress(), await here.engineElsewhere?.()]).toEqual([host, "127.0.0.2", undefined]);
+  }
+});
+
+test("dockerEnvFor() hands the client's own docker the ssh:// endpoint, not root's forwarded socket", async () => {
+  const host = createNativeHost({ persistDir: temp.path, engine: { source: "DOCKER_HOST", host: "ssh://al@10.9.8.7" }, engineSsh: { controlDir: join(temp.path, "ssh") } });
+  expect(await host.dockerEnvFor?.({ uid: 4242, gid: 4242 })).toEqual({ DOCKER_HOST: "ssh://al@10.9.8.7", DOCKER_CERT_PATH: "", DOCKER_TLS_VERIFY: "" });
+  expect(createNativeHost({ persistDir: temp.path }).dockerEnvFor).toBeUndefined();
+});

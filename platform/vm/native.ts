@@ -1,6 +1,8 @@
 /**
  * The Docker host on Linux: the engine runs on this machine, so "the host" is a folder here (the persist
- * dir), syncs are local rsyncs, and host names point at the address ports are published on.
+ * dir), syncs are local rsyncs, and host names point at the address ports are published on. The engine
+ * followed from the client (a tcp:// or ssh:// one) may run elsewhere: then the names point at its machine
+ * (platform/engine-machine.ts), and an ssh:// one is reached over dusty's own connection (_native-ssh.ts).
  */
 import { chmod, mkdir } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -8,11 +10,13 @@ import type { HostPaths } from "../../core/compile.ts";
 import { engineFix, type EngineChoice } from "../../core/docker-engine.ts";
 import { dockerServerVersion } from "../docker.ts";
 import { describeEngineChoice, engineEnv, type EngineCaller } from "../docker-endpoint.ts";
+import { engineMachineAddress } from "../engine-machine.ts";
 import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncPaths, type SyncOptions } from "../rsync.ts";
 import { CommandFailedError, run, runChecked } from "../run.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DockerHost, HostSyncOptions } from "./driver.ts";
+import { createNativeSshEngine, type NativeSshSettings } from "./_native-ssh.ts";
 
 /** Settings of the native driver. */
 export interface NativeHostOptions {
@@ -24,6 +28,8 @@ export interface NativeHostOptions {
   engine?: EngineChoice;
   /** The client asking, so a socket or TLS folder of another user is refused (null: unknown). */
   caller?: EngineCaller;
+  /** For an ssh:// engine: where dusty keeps the caller's connection, and the caller's agent (platform/vm/_native-ssh.ts). */
+  engineSsh?: NativeSshSettings;
 }
 
 /** dusty's folders under the persist dir. */
@@ -42,7 +48,15 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   const persistDir = resolve(options.persistDir);
   const paths = nativePaths(persistDir);
   const engine = options.engine ?? { source: "default" };
-  const dockerEnv = () => engineEnv(engine, options.caller ?? null);
+  const caller = options.caller ?? null;
+  const sshEngine = engine.host?.startsWith("ssh://") && options.engineSsh ? createNativeSshEngine({ ...engine, host: engine.host }, options.engineSsh, caller) : undefined;
+  // engineEnv() checks the endpoint first, whatever reaches it then.
+  const dockerEnv = async () => {
+    const env = await engineEnv(engine, caller);
+    return sshEngine ? sshEngine.dockerEnv() : env;
+  };
+  let elsewhere: Promise<string | undefined> | undefined;
+  const engineElsewhere = () => (elsewhere ??= engineMachineAddress(engine.host));
 
   async function ensureUp(log: (line: string) => void): Promise<void> {
     const version = await engineVersion(engine, await dockerEnv());
@@ -64,8 +78,12 @@ export function createNativeHost(options: NativeHostOptions): DockerHost {
   return {
     name: "native",
     ensureUp,
-    hostAddress: async () => options.bindAddress ?? "127.0.0.1",
+    // An engine on another machine publishes there: the names must point at it.
+    hostAddress: async () => (await engineElsewhere()) ?? options.bindAddress ?? "127.0.0.1",
+    engineElsewhere,
     dockerEnv,
+    // The client's own docker reaches an ssh:// engine with the client's own ssh; the forwarded socket is root's.
+    ...(sshEngine && { dockerEnvFor: async () => ({ DOCKER_HOST: engine.host!, DOCKER_CERT_PATH: "", DOCKER_TLS_VERIFY: "" }) }),
     paths: () => ({ ...paths }),
     syncIn: async (localPath, hostPath, syncOptions = {}) => syncFolder(localPath, insidePersist(hostPath), rsyncOptions(syncOptions)),
     syncPathsIn: async (localRoot, hostRoot, relPaths, syncOptions = {}) => syncPaths(localRoot, insidePersist(hostRoot), relPaths, rsyncOptions(syncOptions)),
@@ -86,9 +104,14 @@ async function engineVersion(engine: EngineChoice, env: Record<string, string>):
   } catch (error) {
     if (!(error instanceof CommandFailedError)) throw error; // CommandNotFoundError already says to install docker
     const detail = error.stderrTail.split("\n")[0] || `docker exited with code ${error.exitCode}`;
-    const fix = engineFix(engine);
+    const fix = /x509:|tls:|certificate/.test(detail) && engine.certPath !== undefined ? tlsFix(engine.certPath) : engineFix(engine);
     throw new UserError(`Cannot reach the Docker Engine at ${describeEngineChoice(engine)}: ${detail}. ${fix.charAt(0).toUpperCase()}${fix.slice(1)}`);
   }
+}
+
+/** A TLS failure is fixed in the certificates, not by starting the engine. */
+function tlsFix(certPath: string): string {
+  return `check the TLS material in "${certPath}" (ca.pem, cert.pem, key.pem): ca.pem must be the CA that signed the engine's certificate, and cert.pem with key.pem a client certificate the engine accepts`;
 }
 
 function rsyncOptions(options: HostSyncOptions): SyncOptions {

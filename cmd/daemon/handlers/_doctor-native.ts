@@ -27,6 +27,24 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
   );
   report(engine.ok, engine.text);
 
+  const elsewhere = await host.engineElsewhere?.();
+  if (elsewhere !== undefined) {
+    // This machine's addresses and ports say nothing about that machine's, and only docker reaches it.
+    ctx.output(`SKIP ports: the Docker Engine runs on another machine (${elsewhere}), where its containers publish; only docker reaches it, so its ports are not checked`);
+  } else {
+    await checkLocalPorts(ctx, state, { env, engineAnswers: engine.ok, report });
+  }
+  ctx.output(failures.length === 0 ? "Doctor found no problems" : `Doctor found ${failures.length} problem${failures.length === 1 ? "" : "s"}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+/** The bind address and every planned port on this machine, as `up` checks them. */
+async function checkLocalPorts(
+  ctx: CommandContext,
+  state: DaemonState,
+  options: { env: Record<string, string>; engineAnswers: boolean; report: (ok: boolean, line: string) => void },
+): Promise<void> {
+  const { env, report } = options;
   const address = state.config.bind_address ?? "127.0.0.1";
   const bindable = await portBindProblem(address, 0);
   report(bindable === undefined, bindable === undefined ? `bind address ${address} is usable` : `bind address ${address} is not usable (${bindable}): set bind_address to an address of this machine`);
@@ -35,7 +53,7 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
   if (typeof ports === "string") {
     ctx.output(`SKIP port plan: ${ports}`);
   } else {
-    const own = engine.ok ? await ownPublishedPorts(composeProject(state), env) : new Set<number>();
+    const own = options.engineAnswers ? await ownPublishedPorts(composeProject(state), env) : new Set<number>();
     // Run by the client (no daemon), ports below 1024 cannot be bound without root: only the daemon can tell.
     const all = await takenHostPorts(address, ports, own);
     const unknown = process.getuid?.() !== 0 ? all.filter((t) => t.code === "EACCES") : [];
@@ -44,8 +62,6 @@ export async function checkNativeHost(ctx: CommandContext, state: DaemonState, h
     const free = taken.length === 0;
     report(free, free ? `${ports.length} planned port${ports.length === 1 ? "" : "s"} on ${address} free or held by dusty's containers` : `ports in use by something else on ${address}: ${formatTakenPorts(taken)}. ${takenPortsFix(taken.length)}`);
   }
-  ctx.output(failures.length === 0 ? "Doctor found no problems" : `Doctor found ${failures.length} problem${failures.length === 1 ? "" : "s"}`);
-  return failures.length === 0 ? 0 : 1;
 }
 
 /** The ports `up` publishes on the bind address (nginx's host ports and each forwarding's published port), or why there is no plan. */

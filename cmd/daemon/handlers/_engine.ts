@@ -44,3 +44,9 @@ export async function engineInUse(state: DaemonState, host: DockerHost, options:
 export function formatEngine(engine: EngineInUse): string {
   return `${engine.endpoint} (from ${engine.source})`;
 }
+
+/** Where host names point and whether the engine runs on another machine, for the compile options. */
+export async function hostPlacement(host: DockerHost): Promise<{ hostAddress: string; remoteHost: boolean }> {
+  const [hostAddress, elsewhere] = await Promise.all([host.hostAddress(), host.engineElsewhere?.()]);
+  return { hostAddress, remoteHost: host.name !== "native" || elsewhere !== undefined };
+}

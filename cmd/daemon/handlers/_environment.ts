@@ -32,6 +32,7 @@ export function dockerHostFor(state: DaemonState, access: DockerHostAccess = {})
     bindAddress: config.bind_address,
     engine: engineChoiceFor(state),
     caller: state.caller ?? null,
+    engineSsh: { controlDir: sshControlDir(state.locations), sshAuthSock: access.sshAuthSock ?? state.sshAuthSock },
     user: config.mac_username,
     memoryMb: config.vm_memory_size,
     ssh: {

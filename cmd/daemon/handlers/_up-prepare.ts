@@ -18,7 +18,7 @@ import { checkRequiredAssets, requiredAssetNames } from "./_up-assets.ts";
 import { runStep } from "./_up-steps.ts";
 import type { CommandContext } from "./_types.ts";
 import { errorMessage } from "../../../platform/errors.ts";
-import { engineChoiceFor, engineInUse, formatEngine } from "./_engine.ts";
+import { engineChoiceFor, engineInUse, formatEngine, hostPlacement } from "./_engine.ts";
 
 /** What `up` was asked to do. */
 export interface UpOptions {
@@ -86,8 +86,8 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
   const fingerprints = Promise.all(repos.map((url) => folderFingerprint(localRepoPath(url, config, state.locations))));
   const compiling = settled(
     // A VM has no address while it boots (`boot2docker ip` fails), and one asked before its start may be stale.
-    Promise.all([afterUp(() => host.hostAddress()), readPortAssignments(portAssignmentsPath(state.locations))]).then(([hostAddress, previousPorts]) => {
-      const compileOptions = compileOptionsFor(state, specs, { paths: host.paths(), hostAddress, remoteHost: host.name !== "native", previousPorts });
+    Promise.all([afterUp(() => hostPlacement(host)), readPortAssignments(portAssignmentsPath(state.locations))]).then(([placement, previousPorts]) => {
+      const compileOptions = compileOptionsFor(state, specs, { paths: host.paths(), ...placement, previousPorts });
       return { compiled: compileEnvironment(specs, { ...compileOptions, assembled }), bindAddress: compileOptions.bindAddress };
     }),
   );
@@ -100,6 +100,7 @@ export async function prepareUp(ctx: CommandContext, state: DaemonState, options
       await host.ensureUp(ctx.log); // says why it does not
       hostFoldersReady = true;
     }
+    await warnWhenEngineElsewhere(ctx, state, host);
   }, `Ensuring the Docker host (${host.name}) is up`);
   const requiredAssets = requiredAssetNames(assembled);
   if (requiredAssets.length > 0) {
@@ -157,6 +158,23 @@ function describeActive(...groups: Record<string, unknown>[]): string {
   const [apps = 0, libs = 0, services = 0] = groups.map((g) => Object.keys(g).length);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   return `${plural(apps, "app")}, ${plural(libs, "lib")} and ${plural(services, "service")}`;
+}
+
+/**
+ * The native driver on a tcp:// or ssh:// engine of another machine: its containers publish there (so
+ * the names point there) and mount that machine's folders, which dusty does not fill. Said once per `up`.
+ */
+async function warnWhenEngineElsewhere(ctx: CommandContext, state: DaemonState, host: DockerHost): Promise<void> {
+  const address = await host.engineElsewhere?.();
+  if (address === undefined) return;
+  const { endpoint } = await engineInUse(state, host);
+  ctx.warn(
+    `The Docker Engine at ${endpoint} runs on another machine (${address} is none of this machine's addresses): ` +
+      `its containers publish their ports on ${address}, so the host names point there. They mount dusty's folders ` +
+      `(${state.locations.persistDir}) as that machine has them, and dusty writes the code into this machine's only. ` +
+      "Unless that machine shares these folders with this one, use the ssh driver for it (`dusty config set docker_host_driver ssh` " +
+      "and `dusty config set docker_host ssh://USER@HOST`), which copies the code there",
+  );
 }
 
 /** " at unix:///x.sock (from your Docker context "y" …)" when the engine is not the daemon's default, else "". */

@@ -9,6 +9,7 @@ import { chooseBundles, formatCompiled } from "../../_compile-output.ts";
 import { requireSetup } from "./_setup-gate.ts";
 import { compileOptionsFor, readConfiguredSpecs, readState, type DaemonState } from "./_state.ts";
 import { dockerHostFor } from "./_environment.ts";
+import { hostPlacement } from "./_engine.ts";
 import type { Handler } from "./_types.ts";
 
 const handler: Handler<"compile"> = {
@@ -34,7 +35,7 @@ export default handler;
 /** The Docker host's folders and address and the remembered ports, as `dusty up` will use them. */
 async function dockerHostLayout(state: DaemonState) {
   const host = dockerHostFor(state);
-  const [hostAddress, previousPorts] = await Promise.all([host.hostAddress(), readPortAssignments(portAssignmentsPath(state.locations))]);
-  return { paths: host.paths(), hostAddress, remoteHost: host.name !== "native", previousPorts };
+  const [placement, previousPorts] = await Promise.all([hostPlacement(host), readPortAssignments(portAssignmentsPath(state.locations))]);
+  return { paths: host.paths(), ...placement, previousPorts };
 }
 

@@ -86,6 +86,11 @@ async function waitForStart(ctx: CommandContext, plan: UpPlan, seconds: number):
 async function checkPorts(ctx: CommandContext, plan: UpPlan): Promise<void> {
   if (plan.host.name !== "native" && plan.host.name !== "ssh") return;
   const address = plan.bindAddress;
+  if (plan.host.name === "native" && (await plan.host.engineElsewhere?.()) !== undefined) {
+    // Binding here says nothing about that machine's ports, and only docker reaches it.
+    ctx.log(`Not checking the ports on ${address}: that machine is reached only through its Docker Engine, so a taken port fails compose (and this \`up\` is undone)`);
+    return;
+  }
   // The containers listed before this `up`: nothing has started or stopped one since.
   const check = { address, containers: plan.containersBefore };
   await runStep(ctx, "checking the host ports", async () =>

@@ -26,10 +26,17 @@ export function checkReferences(loaded: LoadedSpecs): Diagnostic[] {
     services: listSpecNames(loaded, "services"),
     bundles: listSpecNames(loaded, "bundles"),
   };
+  // Looked up in sets: a scan of the 1,000-name list per reference was quadratic in the repo's size.
+  const lookup: KnownNames = {
+    apps: { list: known.apps, set: new Set(known.apps) },
+    libs: { list: known.libs, set: new Set(known.libs) },
+    services: { list: known.services, set: new Set(known.services) },
+    bundles: { list: known.bundles, set: new Set(known.bundles) },
+  };
   const out: Diagnostic[] = [];
   const check = (kind: SpecKind, name: string, references: Reference[]) => {
     const source = loaded.sources[`${kind}/${name}`];
-    if (source) out.push(...checkReferenceLists(source, references, known));
+    if (source) out.push(...checkReferenceLists(source, references, lookup));
   };
   for (const [name, app] of Object.entries(loaded.specs.apps)) {
     check("apps", name, [
@@ -57,12 +64,15 @@ function listSuiteServices(test: TestSpec): Reference[] {
   return test.suites.map((suite, i) => ({ path: ["test", "suites", i, "services"], names: suite.services, kind: "services" }));
 }
 
-function checkReferenceLists(source: SpecSource, references: Reference[], known: Record<SpecKind, string[]>): Diagnostic[] {
+/** The names of every spec of each kind: sorted for suggestions, and as a set to look up. */
+type KnownNames = Record<SpecKind, { list: string[]; set: ReadonlySet<string> }>;
+
+function checkReferenceLists(source: SpecSource, references: Reference[], known: KnownNames): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { path, names, kind } of references) {
     names.forEach((name, i) => {
-      if (known[kind].includes(name)) return;
-      const message = `no ${SPEC_KIND_SINGULAR[kind]} named "${name}"${formatSuggestion(name, known[kind])}`;
+      if (known[kind].set.has(name)) return;
+      const message = `no ${SPEC_KIND_SINGULAR[kind]} named "${name}"${formatSuggestion(name, known[kind].list)}`;
       out.push(diagnosticAt(source, [...path, i], message));
     });
   }

@@ -5,7 +5,7 @@
  * error messages would become an oracle for root-only files. Links that stay inside are followed.
  */
 import { lstat, readlink } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { readlinkSync, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 import { isErrno } from "./atomic-write.ts";
 
@@ -90,10 +90,15 @@ export async function resolveInside(realRoot: string, relative: string): Promise
  * and the open, which O_NOFOLLOW (last component only) cannot. Elsewhere it is always true, and the
  * component-wise checks of resolveInside() are all there is.
  */
-export async function openedInside(realRoot: string, fd: number): Promise<boolean> {
+export function openedInside(realRoot: string, fd: number): boolean {
   if (process.platform !== "linux") return true;
-  const real = await readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
-  return real === undefined || isInside(realRoot, real);
+  let real: string;
+  try {
+    real = readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return true;
+  }
+  return isInside(realRoot, real);
 }
 
 /** True when `path` (absolute, no symlinks) is `realRoot` or below it. */

@@ -3,7 +3,7 @@
  * and filesystem in namespaces, reached at the namespace's address only.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../platform/errors.ts";
@@ -12,6 +12,7 @@ import { detectCompose } from "../platform/compose.ts";
 import { createSshConnection } from "../platform/ssh.ts";
 import { BUSYBOX_IMAGE, ensureTestImages } from "../platform/test-images.ts";
 import { createSshHost } from "../platform/vm/ssh-host.ts";
+import { waitUntil } from "./harness.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
 const clientDir = mkdtempSync(join(tmpdir(), "dusty-ssh-host-test-"));
@@ -213,6 +214,29 @@ describe("createSshHost()", () => {
 });
 
 describe("SshConnection", () => {
+  test("a user's forwarded socket goes with the master: close() removes it, and so does an open() that finds the master dead", async () => {
+    const nobody = { uid: 65534, gid: 65534 };
+    const clients = join(clientDir, "ssh-clients");
+    const socketOf = async () => (await driver.dockerEnvFor!(nobody)).DOCKER_HOST!.replace(/^unix:\/\//, "");
+    const first = await socketOf();
+    expect(first.startsWith(`${clients}/`) && statSync(first).isSocket()).toBe(true);
+    // Another file there, and a link named like a socket of dusty's, are not dusty's sockets: they stay.
+    writeFileSync(join(clients, "notes.txt"), "keep\n");
+    symlinkSync(first, join(clients, "0123456789abcdef.7.sock"));
+    await driver.connection.close();
+    expect(readdirSync(clients).sort()).toEqual(["0123456789abcdef.7.sock", "notes.txt"]);
+    // A master that died without dusty (killed, or its network gone) leaves its socket: the next open() removes it.
+    const second = await socketOf();
+    const pid = await driver.connection.masterPid();
+    process.kill(pid!, "SIGKILL");
+    await waitUntil(async () => !(await driver.connection.isOpen()), 10_000, () => `the master ${pid} did not end`);
+    expect(existsSync(second)).toBe(true);
+    await driver.connection.open();
+    expect(existsSync(second)).toBe(false);
+    rmSync(join(clients, "notes.txt"));
+    rmSync(join(clients, "0123456789abcdef.7.sock"));
+  });
+
   test("close() ends the master and removes the forwarded socket; the next call opens a new one", async () => {
     const logins = host.acceptedLogins();
     await driver.connection.close();

@@ -4,7 +4,6 @@
  * commands over its one master, disk usage of dusty's folder there. The drivers differ only in how they
  * find (or start) the host and which folders are dusty's on it.
  */
-import { chmod, mkdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncFromRemote, syncPaths, type Runner, type SyncOptions } from "../rsync.ts";
@@ -37,11 +36,6 @@ export interface RemoteHostSettings {
   env?: Record<string, string | undefined>;
   /** Starts rsync (default platform/run.ts's `run`); tests wrap it to see which programs run. */
   runner?: Runner;
-  /**
-   * Where the per-user engine sockets go (`dockerEnvFor`): a folder others may pass through but not list
-   * (made 0711 here).
-   */
-  clientSocketDir: string;
 }
 
 /** The part of a DockerHost that is the same on every remote host, and the checks of its `ensureUp()`. */
@@ -118,12 +112,7 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
    */
   async function dockerEnvFor(owner: { uid: number; gid: number }): Promise<Record<string, string>> {
     if (owner.uid === 0) return dockerEnv();
-    const dir = settings.clientSocketDir;
-    await mkdir(dir, { recursive: true, mode: 0o711 });
-    await chmod(dir, 0o711);
-    const path = posix.join(dir, `${posix.basename(connection.dockerSocket, ".docker.sock")}.${owner.uid}.sock`);
-    await connection.forwardSocketFor(path, owner);
-    return { DOCKER_HOST: `unix://${path}` };
+    return { DOCKER_HOST: `unix://${await connection.forwardSocketFor(owner)}` };
   }
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;

@@ -13,6 +13,7 @@
 import { dirname, join } from "node:path";
 import { readRegularFile, writeFileAtomic } from "../atomic-write.ts";
 import { UserError } from "../errors.ts";
+import { CLIENT_SOCKET_FOLDERS } from "../ssh-client-sockets.ts";
 import { createSshConnection, HostKeyError, prepareControlDir, type SshConnection } from "../ssh.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET, type RemoteHostCore } from "./_remote-host.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine } from "./driver.ts";
@@ -67,7 +68,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
 
   function bind(address: string) {
     if (cached?.address === address) return cached;
-    const connection = createSshConnection({ target: { user: VM_SSH_USER, host: address }, configFile: sshConfigFile, controlDir: options.controlDir, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
+    const connection = createSshConnection({ target: { user: VM_SSH_USER, host: address }, configFile: sshConfigFile, controlDir: options.controlDir, remoteDockerSocket: REMOTE_DOCKER_SOCKET, clientSocketDir: join(dirname(options.controlDir), CLIENT_SOCKET_FOLDERS.vm) });
     const core = remoteHostCore({
       connection,
       roots: [VM_PERSIST_DIR, VM_PATHS.commandFilesDir, VM_PATHS.cpDir],
@@ -75,7 +76,6 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
       sudo: true,
       rsyncFix: options.fix,
       engineFix: options.fix,
-      clientSocketDir: join(dirname(options.controlDir), "vm-ssh-clients"),
     });
     cached = { address, connection, core };
     return cached;

@@ -10,6 +10,7 @@ import { UserError } from "../errors.ts";
 import type { Runner } from "../rsync.ts";
 import { CommandFailedError, run } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
+import { CLIENT_SOCKET_FOLDERS } from "../ssh-client-sockets.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET } from "./_remote-host.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DiskUsage, DockerHost, LogLine } from "./driver.ts";
@@ -60,7 +61,8 @@ export interface SshHostOptions {
 export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
   const target = parseSshUrl(options.dockerHost);
   const runner = options.runner ?? run;
-  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET, runner });
+  const clientSocketDir = options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), CLIENT_SOCKET_FOLDERS.ssh);
+  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET, runner, clientSocketDir });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
   if (!persistDir.startsWith("/") || persistDir === "/") {
     throw new UserError(`Cannot use "${persistDir}" as dusty's folder on ${connection.label}: give an absolute folder of dusty's own, like ${DEFAULT_REMOTE_PERSIST_DIR}`);
@@ -74,7 +76,6 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     engineFix: `Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`,
     env: options.env,
     runner,
-    clientSocketDir: options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), "ssh-clients"),
   });
   let address: Promise<string> | undefined;
   // What ensureUp() read of the folder's filesystem: `up` asks for it right after, in the same command.

@@ -165,6 +165,41 @@ describe("createSshHost()", () => {
     expect((await host.exec(["cat", join(dest, "a.txt"), join(counting.paths().commandFilesDir, "new", "dir", "a.txt")])).stdout).toBe("a\na\n");
   });
 
+  test("syncFoldersIn() mirrors several folders in one rsync over the master, deleting only inside them", async () => {
+    const started: string[][] = [];
+    const counting = createSshHost({
+      dockerHost: host.dockerHostUrl,
+      sshConfigFile: host.sshConfigFile,
+      remotePersistDir: join(host.remoteRoot, "dusty"),
+      controlDir: join(clientDir, "ssh"),
+      runner: (argv, options) => (started.push(argv), run(argv, options)),
+    });
+    const { commandFilesDir, nginxDir, reposDir } = counting.paths();
+    const persist = join(host.remoteRoot, "dusty");
+    expect(await host.exec(["sh", "-c", 'mkdir -p "$1/old" "$2/kept" && touch "$1/old/x.sh" "$2/kept/a.txt" "$3/top.txt"', "sh", commandFilesDir, reposDir, persist])).toMatchObject({ exitCode: 0 });
+    const staged = join(clientDir, "published");
+    mkdirSync(join(staged, "command_files", "api"), { recursive: true });
+    mkdirSync(join(staged, "nginx"), { recursive: true });
+    writeFileSync(join(staged, "command_files", "api", "start.sh"), "echo hi\n");
+    writeFileSync(join(staged, "nginx", "nginx.conf"), "events {}\n");
+    const before = host.acceptedLogins();
+    await counting.syncFoldersIn!(staged, persist, ["command_files", "nginx"], { delete: true });
+    expect(started.map((argv) => argv[0])).toEqual(["rsync"]);
+    expect(host.acceptedLogins()).toBe(before);
+    const tree = await host.exec(["find", persist, "-type", "f"]);
+    expect(tree.stdout.split("\n").filter(Boolean).map((path) => path.slice(persist.length + 1)).sort()).toEqual(
+      expect.arrayContaining(["command_files/api/start.sh", "nginx/nginx.conf", "repos/kept/a.txt", "top.txt"]),
+    );
+    expect((await host.exec(["test", "-e", join(commandFilesDir, "old", "x.sh")])).exitCode).not.toBe(0);
+    expect((await host.exec(["cat", join(nginxDir, "nginx.conf")])).stdout).toBe("events {}\n");
+    // Every destination is one of dusty's folders, and no name may widen what --delete reaches.
+    await expect(counting.syncFoldersIn!(staged, "/etc", ["nginx"])).rejects.toThrow(/outside dusty's folder/);
+    await expect(counting.syncFoldersIn!(staged, persist, ["../.."])).rejects.toThrow(/outside dusty's folder|Refusing to sync folders named/);
+    await expect(counting.syncFoldersIn!(staged, persist, ["*"])).rejects.toThrow("Refusing to sync folders named");
+    expect(started).toHaveLength(1);
+    await host.exec(["rm", "-rf", join(reposDir, "kept"), join(persist, "top.txt")]);
+  });
+
   test("syncIn() refuses a remote path outside dusty's folder", async () => {
     await expect(driver.syncIn(clientDir, "/etc")).rejects.toThrow(/outside dusty's folder/);
   });

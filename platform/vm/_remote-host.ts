@@ -39,7 +39,7 @@ export interface RemoteHostSettings {
 }
 
 /** The part of a DockerHost that is the same on every remote host, and the checks of its `ensureUp()`. */
-export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">, Required<Pick<DockerHost, "dockerEnvFor">> {
+export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">, Required<Pick<DockerHost, "dockerEnvFor" | "syncFoldersIn">> {
   /** The error for "rsync is not installed there", naming the host and `rsyncFix`. */
   rsyncMissing(): UserError;
   /** Throws a UserError naming the host and `rsyncFix` when rsync is not there. */
@@ -144,6 +144,14 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
       // no-change resync, bench/remote-resync.ts).
       const rsyncPath = `${shellCommand([...sudo, "mkdir", "-p", "--", kind === "dir" ? to : posix.dirname(to)])} && ${sudo.length > 0 ? "sudo rsync" : "rsync"}`;
       await rsyncThere(syncFolder(localPath, remote(to), { ...rsyncOptions(syncOptions), rsyncPath }));
+    },
+    syncFoldersIn: async (localRoot, hostRoot, names, syncOptions = {}) => {
+      const to = inside(hostRoot);
+      // rsync's filters keep --delete to these folders; each must be one of dusty's too.
+      for (const name of names) inside(posix.join(to, name));
+      if ((await localKind(localRoot)) !== "dir") throw new UserError(`Cannot sync "${localRoot}": no such folder. Check the path`);
+      const rsyncPath = `${shellCommand([...sudo, "mkdir", "-p", "--", to])} && ${sudo.length > 0 ? "sudo rsync" : "rsync"}`;
+      await rsyncThere(syncFolder(localRoot, remote(to), { ...rsyncOptions(syncOptions), rsyncPath, only: names }));
     },
     syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => rsyncThere(syncPaths(localRoot, remote(inside(hostRoot)), relPaths, rsyncOptions(syncOptions))),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {

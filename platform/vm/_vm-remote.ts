@@ -57,7 +57,7 @@ export interface VmRemote {
   /** Ends the master this remote opened, if any. */
   close(): Promise<void>;
   /** The DockerHost methods that run on the VM through the connection. */
-  methods(): Pick<DockerHost, "dockerEnv" | "dockerEnvFor" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
+  methods(): Pick<DockerHost, "dockerEnv" | "dockerEnvFor" | "syncIn" | "syncFoldersIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
 }
 
 /** The remote side of a VM driver. */
@@ -132,6 +132,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
       dockerEnv: async () => (await onCore()).dockerEnv(),
       dockerEnvFor: async (owner) => (await onCore()).dockerEnvFor(owner),
       syncIn: async (localPath, hostPath, syncOptions) => (await onCore()).syncIn(localPath, hostPath, syncOptions),
+      syncFoldersIn: async (localRoot, hostRoot, names, syncOptions) => (await onCore()).syncFoldersIn(localRoot, hostRoot, names, syncOptions),
       syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => (await onCore()).syncPathsIn(localRoot, hostRoot, paths, syncOptions),
       syncOut: async (hostPath, localPath, syncOptions) => (await onCore()).syncOut(hostPath, localPath, syncOptions),
       runOnHost: async (argv, runOptions) => (await onCore()).runOnHost(argv, runOptions),

@@ -50,17 +50,18 @@ export interface PublishedFolder {
  * own) and the folders share a parent; else one `syncIn()` per folder, side by side.
  */
 export async function publishFolders(host: DockerHost, staging: string, folders: readonly PublishedFolder[], signal?: AbortSignal): Promise<void> {
-  const parent = dirname(folders[0]?.hostDir ?? "");
+  // Each folder is staged under its own name, so the staged tree mirrors the host's parent folder.
   const names = folders.map((folder) => basename(folder.hostDir));
-  const together = host.syncFoldersIn && folders.length > 1 && folders.every((f) => dirname(f.hostDir) === parent) && new Set(names).size === names.length;
-  if (!together) {
-    await Promise.all(folders.map((folder) => publishFolder(host, join(staging, basename(folder.hostDir)), folder.hostDir, folder.files, signal)));
+  if (new Set(names).size !== names.length) throw new Error(`publishFolders(): two folders share a name: ${folders.map((f) => f.hostDir).join(", ")}`);
+  const root = join(staging, "published");
+  const parent = dirname(folders[0]?.hostDir ?? "");
+  if (!host.syncFoldersIn || folders.length < 2 || folders.some((f) => dirname(f.hostDir) !== parent)) {
+    await Promise.all(folders.map((folder, i) => publishFolder(host, join(root, names[i]!), folder.hostDir, folder.files, signal)));
     return;
   }
-  const root = join(staging, "published");
   await rm(root, { recursive: true, force: true });
   for (const [i, folder] of folders.entries()) await writeFreshFolder(join(root, names[i]!), folder.files);
-  await host.syncFoldersIn!(root, parent, names, { delete: true, signal });
+  await host.syncFoldersIn(root, parent, names, { delete: true, signal });
 }
 
 /** Where `up` keeps a copy of the host's command files and nginx.conf before it replaces them. */

@@ -99,10 +99,26 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
     try {
       await sync;
     } catch (error) {
-      // rsync's own words when the rsync it started over ssh could not run there (127: not found, 126: not executable).
-      if (error instanceof CommandFailedError && /rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) throw rsyncMissing();
+      if (error instanceof CommandFailedError && (await remoteRsyncMayBeMissing(error))) throw rsyncMissing();
       throw error;
     }
+  }
+
+  /**
+   * rsync says "remote command not found" (exit 127) only when it reaped the remote end first; as often it
+   * just sees the stream close (exit 12, "error in rsync protocol data stream"). Either way, ask the host.
+   */
+  async function remoteRsyncMayBeMissing(error: CommandFailedError): Promise<boolean> {
+    if (/rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) return true;
+    if (![12, 126, 127].includes(error.exitCode)) return false;
+    return (await rsyncInstalled().catch(() => true)) === false;
+  }
+
+  /** Whether the host's shell finds rsync; 255 is ssh's own failure, which says nothing about rsync. */
+  async function rsyncInstalled(): Promise<boolean> {
+    const { exitCode } = await connection.run(["sh", "-c", "command -v rsync"]);
+    if (exitCode === 255) throw new UserError(`Cannot reach the Docker host ${connection.label} to look for rsync there`);
+    return exitCode === 0;
   }
 
   /**
@@ -123,7 +139,7 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
     runChecked,
     rsyncMissing,
     checkRsync: async () => {
-      if ((await connection.run(["sh", "-c", "command -v rsync"])).exitCode !== 0) throw rsyncMissing();
+      if (!(await rsyncInstalled())) throw rsyncMissing();
     },
     checkEngine: async (log) => {
       const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));

@@ -5,7 +5,9 @@
  */
 import { adoptChildRecord } from "../platform/children.ts";
 import { errorMessage, isExpectedError } from "../platform/errors.ts";
-import { resolveLocations } from "../platform/locations.ts";
+import { resolveLocations, type Locations } from "../platform/locations.ts";
+import { removeClientSocketsBeside } from "../platform/ssh-client-sockets.ts";
+import { sshControlDir } from "./daemon/handlers/_environment.ts";
 import { resolveHostsFile, runPreflight } from "../platform/preflight.ts";
 import { logDaemon, logDaemonError } from "./daemon/log.ts";
 import { loadConfig } from "../platform/config-file.ts";
@@ -67,6 +69,7 @@ export async function runDaemon(argv: string[]): Promise<number> {
   logDaemon("Completed preflight check successfully");
   if (flags.has("--preflight-only")) return 0;
   await adoptChildRecord(locations, logDaemon);
+  await removeClientSockets(locations);
 
   let server;
   try {
@@ -92,6 +95,7 @@ export async function runDaemon(argv: string[]): Promise<number> {
   const forced = signals.second.then(() => logDaemon("Stopping at once"));
   await Promise.race([server.stop(SHUTDOWN_GRACE_MS), forced.then(() => server.stop(0))]);
   signals.remove();
+  await removeClientSockets(locations);
   logDaemon("Stopped");
   // Something a handler left behind (a timer, a child's pipe) must not keep a stopped daemon alive.
   setTimeout(() => process.exit(0), 2000).unref();
@@ -118,6 +122,18 @@ async function readSocketGroup(configFile: string): Promise<string> {
     logDaemonError(`${errorMessage(error)}\nUsing the socket group "${SOCKET_GROUP}" until the config is fixed`);
     return SOCKET_GROUP;
   }
+}
+
+/**
+ * The per-user engine sockets of remote hosts' masters: a user's docker reaches the engine through one
+ * only while the daemon that made it runs (ssh leaves the files when a master ends, too).
+ */
+async function removeClientSockets(locations: Locations): Promise<void> {
+  const removed = await removeClientSocketsBeside(sshControlDir(locations)).catch((error: unknown) => {
+    logDaemonError(`Cannot remove the per-user Docker sockets beside ${sshControlDir(locations)}: ${errorMessage(error)}`);
+    return [];
+  });
+  if (removed.length > 0) logDaemon(`Removed the per-user Docker sockets ${removed.join(", ")}`);
 }
 
 function readIdleTimeout(value: string | undefined): number {

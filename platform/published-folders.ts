@@ -6,7 +6,7 @@
  * writeFreshFolder() too.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { writeNewFile } from "./atomic-write.ts";
 import type { DockerHost } from "./vm/index.ts";
 
@@ -36,6 +36,32 @@ export async function writeFreshFolder(dir: string, files: Record<string, string
 export async function publishFolder(host: DockerHost, staging: string, hostDir: string, files: Record<string, string>, signal?: AbortSignal): Promise<void> {
   await writeFreshFolder(staging, files);
   await host.syncIn(staging, hostDir, { delete: true, signal });
+}
+
+/** A folder `up` puts on the Docker host whole: exactly `files` (relative path → text) at `hostDir`. */
+export interface PublishedFolder {
+  hostDir: string;
+  files: Record<string, string>;
+}
+
+/**
+ * Puts each folder's files at its `hostDir`, by way of a local staging folder under `staging`: in one
+ * sync where the host offers it (`syncFoldersIn`: a remote host, where each sync is a session of its
+ * own) and the folders share a parent; else one `syncIn()` per folder, side by side.
+ */
+export async function publishFolders(host: DockerHost, staging: string, folders: readonly PublishedFolder[], signal?: AbortSignal): Promise<void> {
+  // Each folder is staged under its own name, so the staged tree mirrors the host's parent folder.
+  const names = folders.map((folder) => basename(folder.hostDir));
+  if (new Set(names).size !== names.length) throw new Error(`publishFolders(): two folders share a name: ${folders.map((f) => f.hostDir).join(", ")}`);
+  const root = join(staging, "published");
+  const parent = dirname(folders[0]?.hostDir ?? "");
+  if (!host.syncFoldersIn || folders.length < 2 || folders.some((f) => dirname(f.hostDir) !== parent)) {
+    await Promise.all(folders.map((folder, i) => publishFolder(host, join(root, names[i]!), folder.hostDir, folder.files, signal)));
+    return;
+  }
+  await rm(root, { recursive: true, force: true });
+  for (const [i, folder] of folders.entries()) await writeFreshFolder(join(root, names[i]!), folder.files);
+  await host.syncFoldersIn(root, parent, names, { delete: true, signal });
 }
 
 /** Where `up` keeps a copy of the host's command files and nginx.conf before it replaces them. */

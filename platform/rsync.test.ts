@@ -40,6 +40,26 @@ test("syncFolder() mirrors a folder's contents and deletes what the source lacks
   expect(readFileSync(join(dest, "a.txt"), "utf8")).toBe("a2");
 });
 
+test("syncFolder() with only mirrors just those folders of the source and leaves everything else at the destination", async () => {
+  const src = join(temp.path, "src");
+  const dest = join(temp.path, "dest");
+  writeTree(src, { "a/new.txt": "new", "b/b.txt": "b", "c/not-sent.txt": "c", "top.txt": "not sent" });
+  writeTree(dest, { "a/gone.txt": "old", "repos/kept.txt": "kept", "top.txt": "kept" });
+  await syncFolder(src, dest, { only: ["a", "b"] });
+  expect(readFileSync(join(dest, "top.txt"), "utf8")).toBe("kept");
+  expect(listTree(dest)).toEqual(["a/new.txt", "b/b.txt", "repos/kept.txt", "top.txt"]);
+});
+
+test("rsyncArgv() refuses an only name that is a pattern or leaves the folder", () => {
+  for (const name of ["*", "a/b", "..", ".", "[ab]", ""]) {
+    expect(() => rsyncArgv("/s", "/d", { sourceIsDir: true, only: [name] })).toThrow("Refusing to sync folders named");
+  }
+  expect(() => rsyncArgv("/s", "/d", { sourceIsDir: true, only: [] })).toThrow("Refusing to sync folders named");
+  expect(rsyncArgv("/s", "/d", { sourceIsDir: true, only: ["command_files", "nginx"] })).toEqual(
+    ["rsync", "-a", "--delete", "--force", "--include", "/command_files/***", "--include", "/nginx/***", "--exclude", "*", "/s/", "/d"],
+  );
+});
+
 test("syncFolder() keeps extra destination files with delete: false", async () => {
   const src = join(temp.path, "src");
   const dest = join(temp.path, "dest");

@@ -27,6 +27,12 @@ export interface RsyncFlags {
    * default rsync compares whole seconds, so an edit that keeps the size within the same second is missed.
    */
   exactTimes?: boolean;
+  /**
+   * Mirror only these folders of the source folder, each at the same name under `dest`
+   * (`--include=/NAME/***`, then `--exclude=*`): everything else under `dest` is excluded, and rsync's
+   * `--delete` never removes an excluded file, so it stays.
+   */
+  only?: readonly string[];
 }
 
 /** Options of `syncFolder()`, `syncFile()` and `syncFromRemote()`. */
@@ -48,8 +54,16 @@ export function rsyncArgv(source: string, dest: string, options: RsyncFlags & { 
   if (options.rsyncPath) argv.push("--rsync-path", options.rsyncPath);
   if (options.exactTimes) argv.push("--modify-window=-1");
   if (options.excludeNestedGit) argv.push("--exclude", "*/.git");
+  if (options.only) argv.push(...onlyFilters(options.only));
   argv.push(options.sourceIsDir ? `${source.replace(/\/+$/, "")}/` : source, dest);
   return argv;
+}
+
+// A name is a filter pattern here: only plain names, so none can widen what --delete may reach.
+function onlyFilters(names: readonly string[]): string[] {
+  const bad = names.filter((name) => !/^[\w.-]+$/.test(name) || name === "." || name === "..");
+  if (names.length === 0 || bad.length > 0) throw new Error(`Refusing to sync folders named ${JSON.stringify(bad)}: only plain folder names may be mirrored`);
+  return [...names.flatMap((name) => ["--include", `/${name}/***`]), "--exclude", "*"];
 }
 
 /**

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { UserError } from "./errors.ts";
 import { run, type RunOptions, type RunResult } from "./run.ts";
 import type { Runner } from "./rsync.ts";
+import { clientSocketName, removeClientSockets } from "./ssh-client-sockets.ts";
 import { shellCommand } from "./vm/_vm-shell.ts";
 
 /** Where `docker_host: ssh://USER@HOST[:PORT]` points. */
@@ -35,6 +36,11 @@ export interface SshConnectionOptions {
   env?: Record<string, string | undefined>;
   /** Words a failed login for its user (default `sshError`, the ssh driver's advice, which names docker_host). */
   describeFailure?: (error: Error) => Error;
+  /**
+   * Where `forwardSocketFor()` puts the per-user engine sockets: a folder others may pass through but not
+   * list (made 0711 here). Without it, no per-user socket can be made.
+   */
+  clientSocketDir?: string;
 }
 
 /** An open-on-demand master connection to one host. */
@@ -56,12 +62,13 @@ export interface SshConnection {
   /** What rsync puts before `:path`: `user@host`. */
   rsyncTarget(): string;
   /**
-   * Forwards the remote engine's socket to one more local socket, `path`, owned by `owner` and usable by
-   * it alone (mode 0600): for a docker CLI the client runs as its user (`shell`, `logs`), which may not
-   * enter the root-only control folder. A socket left at `path` by an earlier master is replaced.
+   * Forwards the remote engine's socket to one more local socket in `clientSocketDir`, owned by `owner`
+   * and usable by it alone (mode 0600), and returns its path: for a docker CLI the client runs as its user
+   * (`shell`, `logs`), which may not enter the root-only control folder. A socket left there by an
+   * earlier master is replaced.
    */
-  forwardSocketFor(path: string, owner: { uid: number; gid: number }): Promise<void>;
-  /** Ends the master (and with it the forward). */
+  forwardSocketFor(owner: { uid: number; gid: number }): Promise<string>;
+  /** Ends the master (and with it the forwards), and removes its sockets, the per-user ones too. */
   close(): Promise<void>;
 }
 
@@ -138,7 +145,7 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
     }
     // A master that died leaves its sockets; ssh would refuse to bind over them.
     await rm(controlPath, { force: true });
-    await rm(dockerSocket, { force: true });
+    await removeForwardedSockets();
     const result = await ssh([
       ...common(),
       "-o", "ControlMaster=yes",
@@ -152,6 +159,12 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       "-N", "-f", destination,
     ], { timeoutMs: 60_000 });
     if (result.exitCode !== 0) throw failure(result);
+  }
+
+  // ssh unlinks none of a master's forwarded sockets when it ends: those of this master that dusty made.
+  async function removeForwardedSockets(): Promise<void> {
+    await rm(dockerSocket, { force: true });
+    if (options.clientSocketDir) await removeClientSockets(options.clientSocketDir, key);
   }
 
   async function forward(): Promise<void> {
@@ -171,7 +184,12 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       return ssh([...common(), "-o", "ControlMaster=no", destination, "--", shellCommand(argv)], runOptions);
     },
     remoteShell: () => ["ssh", ...common(), "-o", "ControlMaster=no"],
-    forwardSocketFor: async (path, owner) => {
+    forwardSocketFor: async (owner) => {
+      const dir = options.clientSocketDir;
+      if (!dir) throw new Error(`forwardSocketFor(): the connection to ${label} has no clientSocketDir`);
+      await mkdir(dir, { recursive: true, mode: 0o711 });
+      await chmod(dir, 0o711);
+      const path = join(dir, clientSocketName(key, owner.uid));
       await open();
       // A forward of this master at that path would keep answering; one of a master that died would not: cancel, then forward anew.
       await ssh([...common(), "-O", "cancel", "-L", `${path}:${remoteSocket}`, destination]);
@@ -181,11 +199,13 @@ export function createSshConnection(options: SshConnectionOptions): SshConnectio
       // ssh binds with StreamLocalBindMask (0177 by default): root's, 0600; hand it to the user.
       await chown(path, owner.uid, owner.gid);
       await chmod(path, 0o600);
+      return path;
     },
     rsyncTarget: () => (target.host.includes(":") ? `${target.user ? `${target.user}@` : ""}[${target.host}]` : destination),
     close: async () => {
-      if (await isOpen()) await ssh([...common(), "-O", "exit", destination]);
-      await rm(dockerSocket, { force: true });
+      // A master that refused to end still serves its sockets: leave them.
+      const ended = !(await isOpen()) || (await ssh([...common(), "-O", "exit", destination])).exitCode === 0;
+      if (ended) await removeForwardedSockets();
     },
   };
 }

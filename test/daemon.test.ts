@@ -1,9 +1,9 @@
 // End-to-end: the real daemon as its own process, the real client binary, and raw sockets for what the
 // real client never sends. Each daemon lives in its own temp folder (see test/harness.ts).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { VERSION } from "../cmd/_version.ts";
 import { encodeFrame, MAX_REQUEST_BYTES } from "../core/protocol.ts";
 import { ROOT, RawClient, clientVersionPattern, dustyArgv, exchangeRaw, runDusty, startDaemon, waitUntil, type DaemonHandle } from "./harness.ts";
@@ -18,6 +18,13 @@ afterAll(async () => {
   await daemon?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** Leaves a socket file nobody listens on at `path`, as a process that died does. */
+async function leaveSocket(path: string): Promise<void> {
+  const child = Bun.spawn([process.execPath, "-e", `Bun.listen({ unix: ${JSON.stringify(path)}, socket: { data() {} } }); process.kill(process.pid, "SIGKILL")`]);
+  await child.exited;
+  expect(statSync(path).isSocket()).toBe(true);
+}
 
 const textOf = (type: string) => (message: { type: string }) => message.type === type;
 
@@ -102,6 +109,35 @@ describe("the daemon's socket", () => {
     try {
       expect(next.log()).toContain(`Removed the stale socket ${crashed.socketPath}`);
       expect((await next.run(["version"])).code).toBe(0);
+    } finally {
+      await next.stop();
+      await crashed.stop();
+    }
+  });
+
+  test("a daemon removes the per-user Docker sockets of remote hosts a killed daemon left, and its own when it stops; nothing else there", async () => {
+    const crashed = await startDaemon();
+    process.kill(crashed.pid, "SIGKILL");
+    await crashed.exited;
+    const run = dirname(crashed.socketPath);
+    const clients = { ssh: join(run, "ssh-clients"), vm: join(run, "vm-ssh-clients") };
+    for (const dir of Object.values(clients)) mkdirSync(dir, { mode: 0o711 });
+    const stale = [join(clients.ssh, "0123456789abcdef.1000.sock"), join(clients.vm, "fedcba9876543210.1001.sock")];
+    for (const path of stale) await leaveSocket(path);
+    await leaveSocket(join(clients.ssh, "other.sock"));
+    writeFileSync(join(clients.ssh, "notes.txt"), "keep me");
+    symlinkSync(join(clients.ssh, "notes.txt"), join(clients.ssh, "0123456789abcdef.7.sock"));
+    const next = await startDaemon({ env: { DUSTY_SOCKET_PATH: crashed.socketPath } });
+    try {
+      expect(next.log()).toContain(`Removed the per-user Docker sockets ${stale.join(", ")}`);
+      expect(readdirSync(clients.ssh).sort()).toEqual(["0123456789abcdef.7.sock", "notes.txt", "other.sock"]);
+      expect(readdirSync(clients.vm)).toEqual([]);
+      const during = join(clients.vm, "fedcba9876543210.1002.sock");
+      await leaveSocket(during);
+      process.kill(next.pid, "SIGTERM");
+      expect(await next.exited).toBe(0);
+      expect(existsSync(during)).toBe(false);
+      expect(readFileSync(join(clients.ssh, "notes.txt"), "utf8")).toBe("keep me");
     } finally {
       await next.stop();
       await crashed.stop();

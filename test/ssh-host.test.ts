@@ -3,7 +3,7 @@
  * and filesystem in namespaces, reached at the namespace's address only.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../platform/errors.ts";
@@ -12,6 +12,7 @@ import { detectCompose } from "../platform/compose.ts";
 import { createSshConnection } from "../platform/ssh.ts";
 import { BUSYBOX_IMAGE, ensureTestImages } from "../platform/test-images.ts";
 import { createSshHost } from "../platform/vm/ssh-host.ts";
+import { waitUntil } from "./harness.ts";
 import { startRemoteHost, type RemoteHost } from "./remote-host.ts";
 
 const clientDir = mkdtempSync(join(tmpdir(), "dusty-ssh-host-test-"));
@@ -164,6 +165,41 @@ describe("createSshHost()", () => {
     expect((await host.exec(["cat", join(dest, "a.txt"), join(counting.paths().commandFilesDir, "new", "dir", "a.txt")])).stdout).toBe("a\na\n");
   });
 
+  test("syncFoldersIn() mirrors several folders in one rsync over the master, deleting only inside them", async () => {
+    const started: string[][] = [];
+    const counting = createSshHost({
+      dockerHost: host.dockerHostUrl,
+      sshConfigFile: host.sshConfigFile,
+      remotePersistDir: join(host.remoteRoot, "dusty"),
+      controlDir: join(clientDir, "ssh"),
+      runner: (argv, options) => (started.push(argv), run(argv, options)),
+    });
+    const { commandFilesDir, nginxDir, reposDir } = counting.paths();
+    const persist = join(host.remoteRoot, "dusty");
+    expect(await host.exec(["sh", "-c", 'mkdir -p "$1/old" "$2/kept" && touch "$1/old/x.sh" "$2/kept/a.txt" "$3/top.txt"', "sh", commandFilesDir, reposDir, persist])).toMatchObject({ exitCode: 0 });
+    const staged = join(clientDir, "published");
+    mkdirSync(join(staged, "command_files", "api"), { recursive: true });
+    mkdirSync(join(staged, "nginx"), { recursive: true });
+    writeFileSync(join(staged, "command_files", "api", "start.sh"), "echo hi\n");
+    writeFileSync(join(staged, "nginx", "nginx.conf"), "events {}\n");
+    const before = host.acceptedLogins();
+    await counting.syncFoldersIn!(staged, persist, ["command_files", "nginx"], { delete: true });
+    expect(started.map((argv) => argv[0])).toEqual(["rsync"]);
+    expect(host.acceptedLogins()).toBe(before);
+    const tree = await host.exec(["find", persist, "-type", "f"]);
+    expect(tree.stdout.split("\n").filter(Boolean).map((path) => path.slice(persist.length + 1)).sort()).toEqual(
+      expect.arrayContaining(["command_files/api/start.sh", "nginx/nginx.conf", "repos/kept/a.txt", "top.txt"]),
+    );
+    expect((await host.exec(["test", "-e", join(commandFilesDir, "old", "x.sh")])).exitCode).not.toBe(0);
+    expect((await host.exec(["cat", join(nginxDir, "nginx.conf")])).stdout).toBe("events {}\n");
+    // Every destination is one of dusty's folders, and no name may widen what --delete reaches.
+    await expect(counting.syncFoldersIn!(staged, "/etc", ["nginx"])).rejects.toThrow(/outside dusty's folder/);
+    await expect(counting.syncFoldersIn!(staged, persist, ["../.."])).rejects.toThrow(/outside dusty's folder|Refusing to sync folders named/);
+    await expect(counting.syncFoldersIn!(staged, persist, ["*"])).rejects.toThrow("Refusing to sync folders named");
+    expect(started).toHaveLength(1);
+    await host.exec(["rm", "-rf", join(reposDir, "kept"), join(persist, "top.txt")]);
+  });
+
   test("syncIn() refuses a remote path outside dusty's folder", async () => {
     await expect(driver.syncIn(clientDir, "/etc")).rejects.toThrow(/outside dusty's folder/);
   });
@@ -213,6 +249,29 @@ describe("createSshHost()", () => {
 });
 
 describe("SshConnection", () => {
+  test("a user's forwarded socket goes with the master: close() removes it, and so does an open() that finds the master dead", async () => {
+    const nobody = { uid: 65534, gid: 65534 };
+    const clients = join(clientDir, "ssh-clients");
+    const socketOf = async () => (await driver.dockerEnvFor!(nobody)).DOCKER_HOST!.replace(/^unix:\/\//, "");
+    const first = await socketOf();
+    expect(first.startsWith(`${clients}/`) && statSync(first).isSocket()).toBe(true);
+    // Another file there, and a link named like a socket of dusty's, are not dusty's sockets: they stay.
+    writeFileSync(join(clients, "notes.txt"), "keep\n");
+    symlinkSync(first, join(clients, "0123456789abcdef.7.sock"));
+    await driver.connection.close();
+    expect(readdirSync(clients).sort()).toEqual(["0123456789abcdef.7.sock", "notes.txt"]);
+    // A master that died without dusty (killed, or its network gone) leaves its socket: the next open() removes it.
+    const second = await socketOf();
+    const pid = await driver.connection.masterPid();
+    process.kill(pid!, "SIGKILL");
+    await waitUntil(async () => !(await driver.connection.isOpen()), 10_000, () => `the master ${pid} did not end`);
+    expect(existsSync(second)).toBe(true);
+    await driver.connection.open();
+    expect(existsSync(second)).toBe(false);
+    rmSync(join(clients, "notes.txt"));
+    rmSync(join(clients, "0123456789abcdef.7.sock"));
+  });
+
   test("close() ends the master and removes the forwarded socket; the next call opens a new one", async () => {
     const logins = host.acceptedLogins();
     await driver.connection.close();

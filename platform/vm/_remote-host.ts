@@ -4,7 +4,6 @@
  * commands over its one master, disk usage of dusty's folder there. The drivers differ only in how they
  * find (or start) the host and which folders are dusty's on it.
  */
-import { chmod, mkdir } from "node:fs/promises";
 import { posix } from "node:path";
 import { UserError } from "../errors.ts";
 import { localKind, syncFolder, syncFromRemote, syncPaths, type Runner, type SyncOptions } from "../rsync.ts";
@@ -37,15 +36,10 @@ export interface RemoteHostSettings {
   env?: Record<string, string | undefined>;
   /** Starts rsync (default platform/run.ts's `run`); tests wrap it to see which programs run. */
   runner?: Runner;
-  /**
-   * Where the per-user engine sockets go (`dockerEnvFor`): a folder others may pass through but not list
-   * (made 0711 here).
-   */
-  clientSocketDir: string;
 }
 
 /** The part of a DockerHost that is the same on every remote host, and the checks of its `ensureUp()`. */
-export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">, Required<Pick<DockerHost, "dockerEnvFor">> {
+export interface RemoteHostCore extends Pick<DockerHost, "dockerEnv" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">, Required<Pick<DockerHost, "dockerEnvFor" | "syncFoldersIn">> {
   /** The error for "rsync is not installed there", naming the host and `rsyncFix`. */
   rsyncMissing(): UserError;
   /** Throws a UserError naming the host and `rsyncFix` when rsync is not there. */
@@ -105,10 +99,26 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
     try {
       await sync;
     } catch (error) {
-      // rsync's own words when the rsync it started over ssh could not run there (127: not found, 126: not executable).
-      if (error instanceof CommandFailedError && /rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) throw rsyncMissing();
+      if (error instanceof CommandFailedError && (await remoteRsyncMayBeMissing(error))) throw rsyncMissing();
       throw error;
     }
+  }
+
+  /**
+   * rsync says "remote command not found" (exit 127) only when it reaped the remote end first; as often it
+   * just sees the stream close (exit 12, "error in rsync protocol data stream"). Either way, ask the host.
+   */
+  async function remoteRsyncMayBeMissing(error: CommandFailedError): Promise<boolean> {
+    if (/rsync error: remote command (not found|could not be run)/.test(error.stderrTail)) return true;
+    if (![12, 126, 127].includes(error.exitCode)) return false;
+    return (await rsyncInstalled().catch(() => true)) === false;
+  }
+
+  /** Whether the host's shell finds rsync; 255 is ssh's own failure, which says nothing about rsync. */
+  async function rsyncInstalled(): Promise<boolean> {
+    const { exitCode } = await connection.run(["sh", "-c", "command -v rsync"]);
+    if (exitCode === 255) throw new UserError(`Cannot reach the Docker host ${connection.label} to look for rsync there`);
+    return exitCode === 0;
   }
 
   /**
@@ -118,12 +128,7 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
    */
   async function dockerEnvFor(owner: { uid: number; gid: number }): Promise<Record<string, string>> {
     if (owner.uid === 0) return dockerEnv();
-    const dir = settings.clientSocketDir;
-    await mkdir(dir, { recursive: true, mode: 0o711 });
-    await chmod(dir, 0o711);
-    const path = posix.join(dir, `${posix.basename(connection.dockerSocket, ".docker.sock")}.${owner.uid}.sock`);
-    await connection.forwardSocketFor(path, owner);
-    return { DOCKER_HOST: `unix://${path}` };
+    return { DOCKER_HOST: `unix://${await connection.forwardSocketFor(owner)}` };
   }
 
   const remote = (path: string) => `${connection.rsyncTarget()}:${path}`;
@@ -134,7 +139,7 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
     runChecked,
     rsyncMissing,
     checkRsync: async () => {
-      if ((await connection.run(["sh", "-c", "command -v rsync"])).exitCode !== 0) throw rsyncMissing();
+      if (!(await rsyncInstalled())) throw rsyncMissing();
     },
     checkEngine: async (log) => {
       const version = await run(["docker", "version", "--format", "{{.Server.Version}}"], { env: await dockerEnv(), timeoutMs: 30_000 }).catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message }));
@@ -155,6 +160,14 @@ export function remoteHostCore(settings: RemoteHostSettings): RemoteHostCore {
       // no-change resync, bench/remote-resync.ts).
       const rsyncPath = `${shellCommand([...sudo, "mkdir", "-p", "--", kind === "dir" ? to : posix.dirname(to)])} && ${sudo.length > 0 ? "sudo rsync" : "rsync"}`;
       await rsyncThere(syncFolder(localPath, remote(to), { ...rsyncOptions(syncOptions), rsyncPath }));
+    },
+    syncFoldersIn: async (localRoot, hostRoot, names, syncOptions = {}) => {
+      const to = inside(hostRoot);
+      // rsync's filters keep --delete to these folders; each must be one of dusty's too.
+      for (const name of names) inside(posix.join(to, name));
+      if ((await localKind(localRoot)) !== "dir") throw new UserError(`Cannot sync "${localRoot}": no such folder. Check the path`);
+      const rsyncPath = `${shellCommand([...sudo, "mkdir", "-p", "--", to])} && ${sudo.length > 0 ? "sudo rsync" : "rsync"}`;
+      await rsyncThere(syncFolder(localRoot, remote(to), { ...rsyncOptions(syncOptions), rsyncPath, only: names }));
     },
     syncPathsIn: (localRoot, hostRoot, relPaths, syncOptions = {}) => rsyncThere(syncPaths(localRoot, remote(inside(hostRoot)), relPaths, rsyncOptions(syncOptions))),
     syncOut: async (hostPath, localPath, syncOptions = {}) => {

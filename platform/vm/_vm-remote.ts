@@ -13,6 +13,7 @@
 import { dirname, join } from "node:path";
 import { readRegularFile, writeFileAtomic } from "../atomic-write.ts";
 import { UserError } from "../errors.ts";
+import { CLIENT_SOCKET_FOLDERS } from "../ssh-client-sockets.ts";
 import { createSshConnection, HostKeyError, prepareControlDir, type SshConnection } from "../ssh.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET, type RemoteHostCore } from "./_remote-host.ts";
 import { VM_PATHS, VM_SSH_USER, type DockerHost, type LogLine } from "./driver.ts";
@@ -56,7 +57,7 @@ export interface VmRemote {
   /** Ends the master this remote opened, if any. */
   close(): Promise<void>;
   /** The DockerHost methods that run on the VM through the connection. */
-  methods(): Pick<DockerHost, "dockerEnv" | "dockerEnvFor" | "syncIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
+  methods(): Pick<DockerHost, "dockerEnv" | "dockerEnvFor" | "syncIn" | "syncFoldersIn" | "syncPathsIn" | "syncOut" | "runOnHost" | "diskUsage">;
 }
 
 /** The remote side of a VM driver. */
@@ -67,7 +68,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
 
   function bind(address: string) {
     if (cached?.address === address) return cached;
-    const connection = createSshConnection({ target: { user: VM_SSH_USER, host: address }, configFile: sshConfigFile, controlDir: options.controlDir, remoteDockerSocket: REMOTE_DOCKER_SOCKET });
+    const connection = createSshConnection({ target: { user: VM_SSH_USER, host: address }, configFile: sshConfigFile, controlDir: options.controlDir, remoteDockerSocket: REMOTE_DOCKER_SOCKET, clientSocketDir: join(dirname(options.controlDir), CLIENT_SOCKET_FOLDERS.vm) });
     const core = remoteHostCore({
       connection,
       roots: [VM_PERSIST_DIR, VM_PATHS.commandFilesDir, VM_PATHS.cpDir],
@@ -75,7 +76,6 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
       sudo: true,
       rsyncFix: options.fix,
       engineFix: options.fix,
-      clientSocketDir: join(dirname(options.controlDir), "vm-ssh-clients"),
     });
     cached = { address, connection, core };
     return cached;
@@ -132,6 +132,7 @@ export function createVmRemote(options: VmRemoteOptions): VmRemote {
       dockerEnv: async () => (await onCore()).dockerEnv(),
       dockerEnvFor: async (owner) => (await onCore()).dockerEnvFor(owner),
       syncIn: async (localPath, hostPath, syncOptions) => (await onCore()).syncIn(localPath, hostPath, syncOptions),
+      syncFoldersIn: async (localRoot, hostRoot, names, syncOptions) => (await onCore()).syncFoldersIn(localRoot, hostRoot, names, syncOptions),
       syncPathsIn: async (localRoot, hostRoot, paths, syncOptions) => (await onCore()).syncPathsIn(localRoot, hostRoot, paths, syncOptions),
       syncOut: async (hostPath, localPath, syncOptions) => (await onCore()).syncOut(hostPath, localPath, syncOptions),
       runOnHost: async (argv, runOptions) => (await onCore()).runOnHost(argv, runOptions),

@@ -54,12 +54,24 @@ export interface DockerHost {
   /** Mirrors a local file or folder at `hostPath` on the engine's host. */
   syncIn(localPath: string, hostPath: string, options?: HostSyncOptions): Promise<void>;
   /**
+   * Mirrors the folders `names` of the local folder `localRoot` at `hostRoot/NAME` in one sync, leaving
+   * everything else in `hostRoot` alone. Only where one sync instead of several is worth it (a remote
+   * host: each is a session there); absent, each folder is a `syncIn()` of its own.
+   */
+  syncFoldersIn?(localRoot: string, hostRoot: string, names: readonly string[], options?: HostSyncOptions): Promise<void>;
+  /**
    * Brings only `paths` (relative, changed since the last sync) of a local folder to a folder on the
    * engine's host that a full `syncIn()` has made: deleted paths are deleted there. For `dusty watch`.
    */
   syncPathsIn(localRoot: string, hostRoot: string, paths: readonly string[], options?: HostSyncOptions): Promise<void>;
   /** Mirrors a file or folder on the engine's host at a local path. */
   syncOut(hostPath: string, localPath: string, options?: HostSyncOptions): Promise<void>;
+  /**
+   * The host's listening TCP sockets as `ss -Htln` prints them (undefined when ss is not there), for a
+   * host that is not this machine (ssh): ensureUp() reads them in its own session, for the port check of
+   * the same command.
+   */
+  tcpListeners?(): Promise<string | undefined>;
   /** Free space where dusty's persistent files live. */
   diskUsage(): Promise<DiskUsage>;
   /** Runs a program on the engine's host (mkdir, ls, rm of the persist area); resolves whatever its exit code. */

@@ -10,6 +10,7 @@ import { UserError } from "../errors.ts";
 import type { Runner } from "../rsync.ts";
 import { CommandFailedError, run } from "../run.ts";
 import { createSshConnection, parseSshUrl, type SshConnection } from "../ssh.ts";
+import { CLIENT_SOCKET_FOLDERS } from "../ssh-client-sockets.ts";
 import { remoteHostCore, REMOTE_DOCKER_SOCKET } from "./_remote-host.ts";
 import { parseDfOutput } from "./disk-usage.ts";
 import type { DiskUsage, DockerHost, LogLine } from "./driver.ts";
@@ -21,16 +22,22 @@ export const DEFAULT_REMOTE_PERSIST_DIR = "/var/lib/dusty";
 /** The exit code PREPARE_SCRIPT gives when rsync is not on the host's PATH (a shell's "not found"). */
 const RSYNC_MISSING = 127;
 
+/** The line PREPARE_SCRIPT prints between df's output and ss's (only when ss ran). */
+const LISTENERS_MARK = "--- ss -Htln";
+
 /**
  * Run on the host by ensureUp(): `sh -c SCRIPT sh PERSIST_DIR ASSETS_DIR FOLDER...`. Checks rsync, makes
- * dusty's folders (assets hold secrets: only the remote user may read them) and prints `df -P -h` of the
- * persist folder. Paths are arguments, never part of the script.
+ * dusty's folders (assets hold secrets: only the remote user may read them), prints `df -P -h` of the
+ * persist folder and, when ss is there, the TCP listeners (`up` checks its ports against them next).
+ * Paths are arguments, never part of the script.
  */
 const PREPARE_SCRIPT = [
   `command -v rsync >/dev/null 2>&1 || exit ${RSYNC_MISSING}`,
   'persist=$1 assets=$2; shift 2',
   'mkdir -p -- "$@" && chmod 700 -- "$assets" || exit 1',
-  'LC_ALL=C exec df -P -h -- "$persist"',
+  'LC_ALL=C df -P -h -- "$persist" || exit 1',
+  `if listeners=$(ss -Htln 2>/dev/null); then printf '%s\\n' '${LISTENERS_MARK}' "$listeners"; fi`,
+  "exit 0",
 ].join("\n");
 
 /** Settings of the ssh driver. */
@@ -60,7 +67,8 @@ export interface SshHostOptions {
 export function createSshHost(options: SshHostOptions): DockerHost & { readonly connection: SshConnection } {
   const target = parseSshUrl(options.dockerHost);
   const runner = options.runner ?? run;
-  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET, runner });
+  const clientSocketDir = options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), CLIENT_SOCKET_FOLDERS.ssh);
+  const connection = createSshConnection({ target, configFile: options.sshConfigFile, controlDir: options.controlDir, env: options.env, remoteDockerSocket: REMOTE_DOCKER_SOCKET, runner, clientSocketDir });
   const persistDir = posix.normalize(options.remotePersistDir ?? DEFAULT_REMOTE_PERSIST_DIR).replace(/\/+$/, "");
   if (!persistDir.startsWith("/") || persistDir === "/") {
     throw new UserError(`Cannot use "${persistDir}" as dusty's folder on ${connection.label}: give an absolute folder of dusty's own, like ${DEFAULT_REMOTE_PERSIST_DIR}`);
@@ -74,11 +82,12 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     engineFix: `Start it there (\`sudo systemctl start docker\`), and check that ${target.user ?? "the ssh user"} may use ${REMOTE_DOCKER_SOCKET}`,
     env: options.env,
     runner,
-    clientSocketDir: options.clientSocketDir ?? posix.join(posix.dirname(options.controlDir), "ssh-clients"),
   });
   let address: Promise<string> | undefined;
   // What ensureUp() read of the folder's filesystem: `up` asks for it right after, in the same command.
   let usageSeen: Promise<DiskUsage> | undefined;
+  // What ensureUp() read of the host's listeners, for the one port check right after it (then asked anew).
+  let listenersSeen: string | null | undefined;
 
   async function ensureUp(log: LogLine): Promise<void> {
     await connection.open();
@@ -93,7 +102,9 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     if (prepared.exitCode === RSYNC_MISSING) throw core.rsyncMissing();
     if (prepared.exitCode !== 0) throw new CommandFailedError(prepared);
     if (engineProblem !== undefined) throw engineProblem;
-    usageSeen = Promise.resolve(parseDfOutput(prepared.stdout));
+    const [df = "", listeners] = prepared.stdout.split(`${LISTENERS_MARK}\n`);
+    usageSeen = Promise.resolve(parseDfOutput(df));
+    listenersSeen = listeners ?? null;
   }
 
   return {
@@ -106,10 +117,18 @@ export function createSshHost(options: SshHostOptions): DockerHost & { readonly 
     dockerEnvFor: core.dockerEnvFor,
     paths: () => ({ ...paths }),
     syncIn: core.syncIn,
+    syncFoldersIn: core.syncFoldersIn,
     syncPathsIn: core.syncPathsIn,
     syncOut: core.syncOut,
     diskUsage: () => usageSeen ?? core.diskUsage(),
     runOnHost: core.runOnHost,
+    tcpListeners: async () => {
+      const seen = listenersSeen;
+      listenersSeen = undefined;
+      if (seen !== undefined) return seen ?? undefined;
+      const ss = await core.runOnHost(["ss", "-Htln"]);
+      return ss.exitCode === 0 ? ss.stdout : undefined;
+    },
   };
 }
 

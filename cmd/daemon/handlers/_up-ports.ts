@@ -48,18 +48,23 @@ export async function requireFreeHostPorts(plan: PortPlan, options: { address: s
   throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${takenPortsFix(taken.length)}`);
 }
 
+async function ssOutput(host: DockerHost): Promise<string | undefined> {
+  const ss = await host.runOnHost(["ss", "-Htln"]);
+  return ss.exitCode === 0 ? ss.stdout : undefined;
+}
+
 /**
- * The same check on a Docker host elsewhere (ssh): its listeners as `ss -Htln` there reports them, one
- * command over the open connection. A host without ss is not checked (compose then reports the port, and
+ * The same check on a Docker host elsewhere (ssh): its listeners as `ss -Htln` there reports them
+ * (read by the ssh driver's ensureUp() in the session it runs anyway). A host without ss is not checked (compose then reports the port, and
  * the failed `up` is undone).
  */
 export async function requireFreeRemotePorts(plan: PortPlan, options: { host: DockerHost; address: string; containers: readonly ProjectContainer[] }): Promise<void> {
   const own = publishedHostPorts(options.containers);
   const ports = plannedHostPorts(plan).filter((port) => !own.has(port));
   if (ports.length === 0) return;
-  const ss = await options.host.runOnHost(["ss", "-Htln"]);
-  if (ss.exitCode !== 0) return;
-  const held = portsHeldOn(parseSsListeners(ss.stdout), options.address, ports);
+  const listeners = options.host.tcpListeners ? await options.host.tcpListeners() : await ssOutput(options.host);
+  if (listeners === undefined) return;
+  const held = portsHeldOn(parseSsListeners(listeners), options.address, ports);
   if (held.length === 0) return;
   const one = held.length === 1;
   const where = `${options.address}:${held.join(`, ${options.address}:`)}`;

@@ -18,7 +18,7 @@ import { formatArgv } from "../../../platform/run.ts";
 import { composeFilePath, composeProject, environmentCompose } from "./_environment.ts";
 import { runComposeOn } from "../../../platform/compose-run.ts";
 import { listProjectContainers, type ProjectContainer } from "../../../platform/project-containers.ts";
-import { backUpHostFiles, prepareComposeDir, publishFolder } from "../../../platform/published-folders.ts";
+import { backUpHostFiles, prepareComposeDir, publishFolders } from "../../../platform/published-folders.ts";
 import type { UpOptions, UpPlan } from "./_up-prepare.ts";
 import type { UpTouched } from "./_up-recover.ts";
 import { settleHalfFinishedRun } from "./_up-leftovers.ts";
@@ -52,23 +52,21 @@ export async function startEnvironment(
   }
   touched.hostFiles = true;
   touched.repos = plan.repos.length > 0;
-  // Three independent copies; rsync mostly waits, so they run side by side. Every one is awaited
-  // before compose starts, and the first failure is the one reported.
+  // Independent copies; rsync mostly waits, so they run side by side. Every one is awaited before
+  // compose starts, and the first failure is the one reported.
   await firstFailure([
-    runStep(
-      ctx,
-      "writing the command files",
-      () => publishFolder(host, join(staging, "command_files"), paths.commandFilesDir, compiled.commandFiles, ctx.signal),
-      `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`,
-    ),
+    runStep(ctx, "writing the command files and nginx.conf", () => {
+      ctx.log(`Writing nginx.conf to ${paths.nginxDir}`);
+      return publishFolders(host, staging, [
+        { hostDir: paths.commandFilesDir, files: compiled.commandFiles },
+        { hostDir: paths.nginxDir, files: { "nginx.conf": compiled.nginx } },
+      ], ctx.signal);
+    }, `Writing ${Object.keys(compiled.commandFiles).length} command files to ${paths.commandFilesDir}`),
     runStep(ctx, "syncing the repos", async () => {
       await syncRepos(host, plan.repos, { config: state.config, locations: state.locations, log: ctx.log, signal: ctx.signal });
       touched.reposSynced = true;
     },
       `Syncing ${plan.repos.length} repo${plan.repos.length === 1 ? "" : "s"} to ${paths.reposDir}`),
-    runStep(ctx, "writing the nginx config", () =>
-      publishFolder(host, join(staging, "nginx"), paths.nginxDir, { "nginx.conf": compiled.nginx }, ctx.signal),
-      `Writing nginx.conf to ${paths.nginxDir}`),
   ]);
 
   const stagedCompose = join(staging, "docker-compose.yml");

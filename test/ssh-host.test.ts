@@ -144,7 +144,8 @@ describe("createSshHost()", () => {
     expect(existsSync(join(back, "gone.txt"))).toBe(false);
   });
 
-  test("syncIn() starts rsync alone: the remote folders are made by its server's command, not by a round trip of their own", async () => {
+  /** A driver on the host that records the argv of every program it starts. */
+  const countingHost = () => {
     const started: string[][] = [];
     const counting = createSshHost({
       dockerHost: host.dockerHostUrl,
@@ -153,6 +154,11 @@ describe("createSshHost()", () => {
       controlDir: join(clientDir, "ssh"),
       runner: (argv, options) => (started.push(argv), run(argv, options)),
     });
+    return { started, counting };
+  };
+
+  test("syncIn() starts rsync alone: the remote folders are made by its server's command, not by a round trip of their own", async () => {
+    const { started, counting } = countingHost();
     const src = join(clientDir, "alone");
     mkdirSync(src, { recursive: true });
     writeFileSync(join(src, "a.txt"), "a\n");
@@ -166,14 +172,7 @@ describe("createSshHost()", () => {
   });
 
   test("syncFoldersIn() mirrors several folders in one rsync over the master, deleting only inside them", async () => {
-    const started: string[][] = [];
-    const counting = createSshHost({
-      dockerHost: host.dockerHostUrl,
-      sshConfigFile: host.sshConfigFile,
-      remotePersistDir: join(host.remoteRoot, "dusty"),
-      controlDir: join(clientDir, "ssh"),
-      runner: (argv, options) => (started.push(argv), run(argv, options)),
-    });
+    const { started, counting } = countingHost();
     const { commandFilesDir, nginxDir, reposDir } = counting.paths();
     const persist = join(host.remoteRoot, "dusty");
     expect(await host.exec(["sh", "-c", 'mkdir -p "$1/old" "$2/kept" && touch "$1/old/x.sh" "$2/kept/a.txt" "$3/top.txt"', "sh", commandFilesDir, reposDir, persist])).toMatchObject({ exitCode: 0 });

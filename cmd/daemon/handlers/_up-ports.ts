@@ -48,21 +48,16 @@ export async function requireFreeHostPorts(plan: PortPlan, options: { address: s
   throw new UserError(`port${one ? "" : "s"} ${formatTakenPorts(taken)} on ${options.address} ${one ? "is" : "are"} not free. ${takenPortsFix(taken.length)}`);
 }
 
-async function ssOutput(host: DockerHost): Promise<string | undefined> {
-  const ss = await host.runOnHost(["ss", "-Htln"]);
-  return ss.exitCode === 0 ? ss.stdout : undefined;
-}
-
 /**
  * The same check on a Docker host elsewhere (ssh): its listeners as `ss -Htln` there reports them
- * (read by the ssh driver's ensureUp() in the session it runs anyway). A host without ss is not checked (compose then reports the port, and
- * the failed `up` is undone).
+ * (`tcpListeners()`: the ssh driver reads them in ensureUp()'s session). A host without ss is not checked
+ * (compose then reports the port, and the failed `up` is undone).
  */
 export async function requireFreeRemotePorts(plan: PortPlan, options: { host: DockerHost; address: string; containers: readonly ProjectContainer[] }): Promise<void> {
   const own = publishedHostPorts(options.containers);
   const ports = plannedHostPorts(plan).filter((port) => !own.has(port));
   if (ports.length === 0) return;
-  const listeners = options.host.tcpListeners ? await options.host.tcpListeners() : await ssOutput(options.host);
+  const listeners = await options.host.tcpListeners?.();
   if (listeners === undefined) return;
   const held = portsHeldOn(parseSsListeners(listeners), options.address, ports);
   if (held.length === 0) return;
